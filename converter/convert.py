@@ -1,0 +1,102 @@
+"""The conversion pipeline: a report file → an Extraction holding every entity it prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from converter.document import Document
+from converter.layouts import detect_layout
+from converter.locate import find_sections
+from converter.metadata import report_metadata
+from converter.model import Extraction, Finding, TableBlock
+from converter.readers import UnreadableInput, read_document
+from converter.specs.tables import TABLES
+from converter.tables import build_table
+
+REPORT_WORDS = ("决算", "财政拨款", "三公", "万元", "预算", "基本支出", "项目支出")
+ALWAYS_EXPECTED = tuple(f"T0{n}" for n in range(1, 10))  # T10 is regional (Shanxi)
+
+
+class NotAReport(UnreadableInput):
+    """The file was read, but it is not a final-accounts report."""
+
+
+def _looks_like_report(doc: Document) -> bool:
+    text = doc.text
+    return sum(1 for word in REPORT_WORDS if word in text) >= 4 and text.count("决算") >= 3
+
+
+def _table_blocks(doc: Document, extraction: Extraction) -> list[TableBlock]:
+    layout = detect_layout(doc)
+    if layout is None:
+        sections = find_sections(doc)
+        if sections:
+            extraction.findings.append(Finding(
+                rule_id="LAYOUT", status="not_checkable", severity="error",
+                message_zh="表格版式无法识别，表格未提取", message_en="Unknown table layout: tables were not extracted",
+            ))
+        extraction.report["layout"] = "unknown" if sections else "narrative-only"
+        return [
+            TableBlock(table_id=s.table_id, status="unreadable", title=s.title, number_label=s.number_label,
+                       note="版式无法识别 / layout not recognised", source_line=doc.lines[s.title_index].line_no,
+                       source_page=doc.lines[s.title_index].page)
+            for s in sections
+        ]
+    extraction.report["layout"] = layout.NAME
+    return layout.read_tables(doc)
+
+
+def _record_tables(extraction: Extraction, blocks: list[TableBlock]) -> None:
+    by_id = {block.table_id: block for block in blocks}
+    expected = list(ALWAYS_EXPECTED) + (["T10"] if "T10" in by_id or extraction.report.get("province") == "山西省"
+                                        else [])
+    for table_id in sorted(set(expected) | set(by_id)):
+        block = by_id.get(table_id)
+        if block is None:
+            block = TableBlock(table_id=table_id, status="absent", note="表格未出现在文本中（可能为图片）")
+        records = build_table(extraction, block)
+        for record in records:
+            extraction.add(TABLES[table_id].resource, record)
+        extraction.add("report_tables", {
+            "table_id": table_id, "title": block.title, "number_label": block.number_label,
+            "status": block.status, "row_count": len(records), "note": block.note,
+            "source_page": block.source_page, "source_line": block.source_line,
+        })
+    statuses = {status: [r["table_id"] for r in extraction.rows("report_tables") if r["status"] == status]
+                for status in ("found", "empty", "absent", "unreadable")}
+    for status in ("found", "empty", "absent"):
+        extraction.report[f"tables_{status}"] = ",".join(statuses[status]) or None
+    extraction.report["tables_unreadable"] = ",".join(statuses["unreadable"]) or None
+
+
+def _optional_stage(module: str, function: str):
+    """A pipeline stage that lives in its own package (narrative, performance, checks)."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), function)
+    except (ModuleNotFoundError, AttributeError):
+        return None
+
+
+def extract(doc: Document) -> Extraction:
+    """Every entity of a decoded document."""
+    if not _looks_like_report(doc):
+        raise NotAReport(f"{doc.source_file}: not a final-accounts report (no 决算 tables or narrative found)")
+    extraction = Extraction(report=report_metadata(doc))
+    blocks = _table_blocks(doc, extraction)
+    _record_tables(extraction, blocks)
+    for module, function in (("converter.narrative", "extract_narrative"),
+                             ("converter.performance", "extract_performance")):
+        stage = _optional_stage(module, function)
+        if stage is not None:
+            stage(doc, extraction)
+    run_checks = _optional_stage("converter.checks", "run_checks")
+    if run_checks is not None:
+        extraction.findings.extend(run_checks({"reports": [extraction.report], **extraction.resources}))
+    return extraction
+
+
+def convert_file(path: str | Path) -> Extraction:
+    """Read and extract one report file."""
+    return extract(read_document(path))

@@ -1,0 +1,35 @@
+"""The format-neutral view of a source report that every reader returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the source text with its provenance."""
+
+    text: str
+    line_no: int  # 1-based line number in the decoded source text
+    page: int | None = None  # 1-based page, when the format (or page furniture) tells it
+    cells: tuple[str, ...] | None = None  # cells, when the format gives them (xlsx, html, pdf tables)
+
+
+@dataclass
+class Document:
+    """A decoded report: its lines plus facts about the file it came from."""
+
+    lines: list[Line]
+    source_file: str
+    source_sha256: str
+    source_format: str  # txt | pdf | xlsx | html | docx
+    encoding: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def slice(self, start: int, end: int) -> list[Line]:
+        """Lines with index start..end-1 (indexes into self.lines, not line numbers)."""
+        return self.lines[start:end]

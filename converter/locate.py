@@ -1,0 +1,81 @@
+"""Find each standard table in a Document by its title (never by its printed number)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from converter.document import Document
+from converter.normalize import clean_label, label_key, strip_markup
+from converter.specs.tables import TableSpec, table_for_title
+
+NUMBER_LABEL = re.compile(r"(公开\s*\d+\s*表|表\s*[一二三四五六七八九十]+)")
+EMPTY_STATEMENT = re.compile(r"本表无数据|无相关数据|本表为空|没有.{0,30}(?:数据|收入|支出)")
+TABLE_MARKERS = re.compile(r"公开\s*\d+\s*表|单位[:：]|万元|栏次|行次|档次|科目|决算数")
+NARRATIVE_START = re.compile(r"^(第[三四五]部分|.*情况说明$)")
+LOOKAHEAD = 15
+
+
+@dataclass
+class Section:
+    """Where one standard table sits: title line and the body lines up to the next table."""
+
+    spec: TableSpec
+    title: str
+    title_index: int  # index into Document.lines
+    start: int  # first body line index
+    end: int  # one past the last body line index
+    number_label: str | None = None
+    empty_note: str | None = None
+
+    @property
+    def table_id(self) -> str:
+        return self.spec.table_id
+
+
+def _title_of(text: str) -> TableSpec | None:
+    text = clean_label(strip_markup(text))
+    text = re.sub(r"\s*\d+$", "", text)  # a TOC page number
+    if not text or len(text) > 40:
+        return None
+    return table_for_title(text)
+
+
+def find_sections(doc: Document) -> list[Section]:
+    """The located tables in document order; each body ends where the next table or the narrative starts."""
+    lines = doc.lines
+    candidates: list[tuple[int, TableSpec]] = []
+    for index, line in enumerate(lines):
+        spec = _title_of(line.text)
+        if spec is None:
+            continue
+        window = " ".join(lines[j].text for j in range(index + 1, min(index + 1 + LOOKAHEAD, len(lines))))
+        if TABLE_MARKERS.search(window):
+            candidates.append((index, spec))
+    chosen: dict[str, int] = {}
+    for index, spec in candidates:
+        chosen[spec.table_id] = index  # the last title before the table body wins (heading, then title)
+    # Drop a TOC hit: keep for each table the candidate nearest to its body, i.e. the last one.
+    starts = sorted((index, table_id) for table_id, index in chosen.items())
+    sections: list[Section] = []
+    for position, (index, _table_id) in enumerate(starts):
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
+        for j in range(index + 1, end):
+            if NARRATIVE_START.match(clean_label(strip_markup(lines[j].text))) and not _title_of(lines[j].text):
+                end = j
+                break
+        spec = next(s for i, s in candidates if i == index)
+        section = Section(spec=spec, title=clean_label(strip_markup(lines[index].text)), title_index=index,
+                          start=index + 1, end=end)
+        for j in range(max(0, index - 3), min(end, index + 8)):
+            match = NUMBER_LABEL.search(label_key(lines[j].text))
+            if match:
+                section.number_label = match.group(1).replace(" ", "")
+                break
+        for j in range(index + 1, end):
+            text = clean_label(strip_markup(lines[j].text))
+            if EMPTY_STATEMENT.search(text) and len(text) < 120:
+                section.empty_note = text
+                break
+        sections.append(section)
+    return sections

@@ -1,0 +1,217 @@
+"""Write and read data packages: `<out>/<report_id>/datapackage.json` + one CSV per resource.
+
+Writes are atomic (a temporary folder renamed into place) and deterministic (a rerun gives the same bytes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from converter import __version__, registry
+from converter.model import Extraction, Record
+
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+DATAPACKAGE = "datapackage.json"
+
+
+class PackageError(Exception):
+    """A folder that is not a readable juesuan package."""
+
+
+class WorsePackage(Exception):
+    """The new package holds less than the one already in place; it was not written."""
+
+
+def resource_rows(extraction: Extraction, report_id: str) -> dict[str, list[Record]]:
+    """Every resource's rows with report_id, row_no and all schema fields, in schema field order."""
+    rows: dict[str, list[Record]] = {}
+    for resource in registry.resource_names():
+        fields = registry.field_names(resource)
+        source = [extraction.report] if resource == "reports" else extraction.rows(resource)
+        if resource == "findings" and not source:
+            source = [finding.as_record() for finding in extraction.findings]
+        result = []
+        for number, record in enumerate(source, start=1):
+            full = {"report_id": report_id, **record}
+            if "row_no" in fields:
+                full["row_no"] = number
+            unknown = set(full) - set(fields)
+            if unknown:
+                raise ValueError(f"{resource}: fields not in the schema: {', '.join(sorted(unknown))}")
+            result.append({name: full.get(name) for name in fields})
+        rows[resource] = result
+    return rows
+
+
+def csv_text(resource: str, rows: list[Record]) -> str:
+    """CSV text with the schema's header; None → empty cell."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    fields = registry.field_names(resource)
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow(["" if row.get(name) is None else row[name] for name in fields])
+    return buffer.getvalue()
+
+
+def descriptor(report: Record, rows: dict[str, list[Record]]) -> dict[str, Any]:
+    """datapackage.json content: metadata, license, source, unit, resources with embedded Table Schemas."""
+    report_id = report["report_id"]
+    title = f"{report.get('department') or report_id} {report.get('year') or ''} 决算公开".strip()
+    return {
+        "profile": "tabular-data-package",
+        "name": report_id,
+        "title": title,
+        "description": (
+            f"{title}：由 juesuan {__version__} 从 {report['source_file']} 转换，数字与原文一致。"
+            f" Final-accounts disclosure converted by juesuan from {report['source_file']}; figures exactly as printed."
+        ),
+        "version": "1.0.0",
+        "licenses": [LICENSE],
+        "sources": [{"title": report["source_file"], "path": report["source_file"],
+                     "sha256": report["source_sha256"], "format": report["source_format"]}],
+        "keywords": ["部门决算", "决算公开", "final accounts", "China"],
+        "juesuan": {
+            "schema_version": registry.SCHEMA_VERSION,
+            "converter_version": __version__,
+            "amount_unit": report.get("amount_unit") or "万元",
+            "currency": report.get("currency") or "CNY",
+            "row_counts": {name: len(values) for name, values in rows.items()},
+        },
+        "resources": [
+            {
+                "name": resource,
+                "path": f"{resource}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "title": registry.schema(resource)["title"],
+                "description": registry.schema(resource)["description"],
+                "jsonschema": f"schemas/{resource}.json",
+                "schema": registry.table_schema(resource),
+            }
+            for resource in rows
+        ],
+    }
+
+
+def package_files(extraction: Extraction) -> dict[str, str]:
+    """Relative path → text of every file of the package."""
+    report_id = extraction.report["report_id"]
+    rows = resource_rows(extraction, report_id)
+    files = {DATAPACKAGE: json.dumps(descriptor(rows["reports"][0], rows), ensure_ascii=False, indent=2) + "\n"}
+    for resource, values in rows.items():
+        files[f"{resource}.csv"] = csv_text(resource, values)
+        files[f"schemas/{resource}.json"] = (registry.SCHEMA_DIR / f"{resource}.json").read_text(encoding="utf-8")
+    return files
+
+
+def data_row_count(folder: Path) -> int:
+    """Rows of the table resources of an existing package (0 when it is unreadable)."""
+    try:
+        meta = json.loads((folder / DATAPACKAGE).read_text(encoding="utf-8"))
+        counts = meta["juesuan"]["row_counts"]
+    except (OSError, ValueError, KeyError):
+        return 0
+    skip = {"reports", "report_tables", "findings"}
+    return sum(count for name, count in counts.items() if name not in skip)
+
+
+def write_package(extraction: Extraction, out_dir: str | Path, force: bool = False) -> Path:
+    """Write the package atomically; refuse to replace a package holding more rows unless forced."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / extraction.report["report_id"]
+    files = package_files(extraction)
+    if target.exists() and not force:
+        new_rows = sum(
+            len(extraction.rows(name)) for name in registry.resource_names()
+            if name not in {"reports", "report_tables", "findings"}
+        )
+        old_rows = data_row_count(target)
+        if new_rows < old_rows:
+            raise WorsePackage(
+                f"{target}: kept the existing package ({old_rows} rows); the new conversion has only {new_rows}"
+                " (use --force to replace it)"
+            )
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=out_dir))
+    try:
+        for relative, text in files.items():
+            path = temp / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="")
+        os.chmod(temp, 0o755)
+        if target.exists():
+            backup = out_dir / f".{target.name}.old"
+            shutil.rmtree(backup, ignore_errors=True)
+            target.rename(backup)
+            temp.rename(target)
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            temp.rename(target)
+    finally:
+        if temp.exists():
+            shutil.rmtree(temp, ignore_errors=True)
+    return target
+
+
+def typed_value(resource: str, name: str, text: str) -> Any:
+    """A CSV cell as a record value: '' → None, integer fields → int (when they are integers), else the text."""
+    if text == "":
+        return None
+    if name in registry.integer_fields(resource):
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    return text
+
+
+def read_resource(folder: Path, resource: str) -> list[Record]:
+    path = folder / f"{resource}.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{k: typed_value(resource, k, v) for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def read_package(path: str | Path) -> tuple[Record, dict[str, list[Record]]]:
+    """(report record, resource → records) of a package folder or its datapackage.json."""
+    folder = Path(path)
+    if folder.name == DATAPACKAGE:
+        folder = folder.parent
+    if not (folder / DATAPACKAGE).is_file():
+        raise PackageError(f"{path}: not a data package (no {DATAPACKAGE})")
+    try:
+        json.loads((folder / DATAPACKAGE).read_text(encoding="utf-8"))
+        resources = {name: read_resource(folder, name) for name in registry.resource_names()}
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise PackageError(f"{path}: unreadable package: {exc}") from None
+    if len(resources["reports"]) != 1:
+        raise PackageError(f"{path}: reports.csv must hold exactly one report")
+    return resources["reports"][0], resources
+
+
+def find_packages(paths: list[Path]) -> list[Path]:
+    """Package folders named directly or found below the given folders, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.name == DATAPACKAGE:
+            found.append(path.parent)
+        elif (path / DATAPACKAGE).is_file():
+            found.append(path)
+        elif path.is_dir():
+            found.extend(p.parent for p in sorted(path.glob(f"*/{DATAPACKAGE}")))
+        else:
+            raise PackageError(f"{path}: not a data package or a folder of packages")
+    return sorted(set(found))

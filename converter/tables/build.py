@@ -1,0 +1,167 @@
+"""Turn a TableBlock of RawRows into schema records, one builder per table family.
+
+Builders never invent a figure: a cell that is not an amount becomes a finding and stays out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from converter.model import Extraction, Finding, RawRow, Record, TableBlock
+from converter.normalize import clean_label, code_level, parent_code, parse_amount
+from converter.specs.tables import (
+    T08_SHANGHAI_COLUMNS,
+    T09_COLUMNS_WITH_MEETING_TRAINING,
+    T10_LINE_KEYS,
+    TABLES,
+    TableSpec,
+    function_category_key,
+    item_key_for,
+)
+
+PERSONNEL_CLASSES = {"301", "303"}
+
+
+def _amounts(extraction: Extraction, block: TableBlock, row: RawRow, columns: tuple[str, ...]) -> Record:
+    """Map a row's cells onto columns; unreadable or surplus cells become findings."""
+    values: Record = {column: None for column in columns}
+    cells = list(row.cells)
+    if len(cells) > len(columns):
+        extraction.findings.append(_unplaced(block, row, f"{len(cells)} cells for {len(columns)} columns"))
+        cells = cells[: len(columns)]
+    for column, cell in zip(columns, cells):
+        try:
+            values[column] = parse_amount(cell)
+        except ValueError:
+            extraction.findings.append(_unplaced(block, row, f"cell {cell!r} of column {column} is not an amount"))
+    return values
+
+
+def _unplaced(block: TableBlock, row: RawRow, why: str) -> Finding:
+    return Finding(
+        rule_id="EXTRACT",
+        status="not_checkable",
+        severity="warning",
+        tables=block.table_id,
+        location=f"{block.table_id} {row.code or row.label or ''}".strip(),
+        message_zh=f"无法确定单元格位置，未提取：{why}",
+        message_en=f"Cell could not be placed with certainty and was left out: {why}",
+        source_page=row.source_page,
+        source_line=row.source_line,
+    )
+
+
+def _provenance(row: RawRow) -> Record:
+    return {"source_page": row.source_page, "source_line": row.source_line}
+
+
+def _two_block(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[Record]:
+    records = []
+    parent_key: str | None = None
+    for row in block.rows:
+        label = clean_label(row.label or "")
+        key = function_category_key(label) if row.side == "expense" else None
+        key = key or item_key_for(spec, label)
+        if spec.table_id == "T04" and key in {"general_budget", "government_fund", "state_capital"}:
+            if parent_key in {"carryover_begin", "carryover_end"}:
+                key = f"{parent_key}_{key}"
+        elif key is not None:
+            parent_key = key if key in {"carryover_begin", "carryover_end"} else None
+        columns = spec.columns if row.side == "expense" else spec.income_columns
+        record = {"side": row.side, "line_no": row.line_no, "item": label, "item_key": key}
+        record.update(_amounts(extraction, block, row, columns))
+        if spec.table_id == "T04":
+            record = {"general_budget": None, "government_fund": None, "state_capital": None, **record}
+        record.update(_provenance(row))
+        records.append(record)
+    return records
+
+
+def _coded(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[Record]:
+    columns = spec.columns
+    if spec.table_id == "T08" and block.columns and tuple(block.columns) == T08_SHANGHAI_COLUMNS:
+        columns = T08_SHANGHAI_COLUMNS
+    records = []
+    for row in block.rows:
+        record: Record = {
+            "code": row.code,
+            "name": clean_label(row.label or ""),
+            "level": code_level(row.code),
+            "parent_code": parent_code(row.code),
+        }
+        if spec.table_id == "T08":
+            record.update({c: None for c in T08_SHANGHAI_COLUMNS})
+        record.update(_amounts(extraction, block, row, columns))
+        record.update(_provenance(row))
+        records.append(record)
+    return records
+
+
+def _econ(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[Record]:
+    records = []
+    for row in block.rows:
+        label = clean_label(row.label or "")
+        if row.code:
+            class_code = row.code[:3]
+            category = "personnel" if class_code in PERSONNEL_CLASSES else "public"
+            level = "类" if len(row.code) == 3 else "款"
+        else:
+            class_code = None
+            category = "personnel" if "人员经费" in label else "public"
+            level = "total"
+        record = {"econ_code": row.code, "econ_name": label, "level": level,
+                  "class_code": class_code, "category": category}
+        record.update(_amounts(extraction, block, row, ("amount",)))
+        record.update(_provenance(row))
+        records.append(record)
+    return records
+
+
+def _three_public(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[Record]:
+    records = []
+    for row in block.rows:
+        columns = T09_COLUMNS_WITH_MEETING_TRAINING if len(row.cells) == 8 else spec.columns
+        record: Record = {"measure": row.side}
+        record.update({c: None for c in T09_COLUMNS_WITH_MEETING_TRAINING})
+        record.update(_amounts(extraction, block, row, columns))
+        record.update(_provenance(row))
+        records.append(record)
+    return records
+
+
+def _stats(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[Record]:
+    from converter.specs.tables import T10_UNITS
+
+    records = []
+    for row in block.rows:
+        label = clean_label(row.label or "")
+        key = T10_LINE_KEYS.get(row.line_no) if row.line_no else None
+        key = key or item_key_for(spec, label)
+        if key is None:
+            extraction.findings.append(_unplaced(block, row, f"unknown T10 item {label!r}"))
+            continue
+        unit = next(u for prefix, u in T10_UNITS.items() if key.startswith(prefix))
+        record = {"item_key": key, "item": label, "line_no": row.line_no}
+        record.update(_amounts(extraction, block, row, ("value",)))
+        record.update({"unit": unit, "origin": "table"})
+        record.update(_provenance(row))
+        records.append(record)
+    return records
+
+
+BUILDERS: dict[str, Callable[[Extraction, TableBlock, TableSpec], list[Record]]] = {
+    "two_block": _two_block,
+    "coded": _coded,
+    "econ": _econ,
+    "three_public": _three_public,
+    "stats": _stats,
+}
+
+
+def build_table(extraction: Extraction, block: TableBlock) -> list[Record]:
+    """Records of one located table (without report_id/row_no, which the package writer adds)."""
+    spec = TABLES[block.table_id]
+    extraction.findings.extend(block.findings)
+    if block.status != "found":
+        return []
+    return BUILDERS[spec.family](extraction, block, spec)

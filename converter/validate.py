@@ -1,0 +1,123 @@
+"""Validate packages: Frictionless (structure, types, keys) and every row against the JSON Schemas."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from converter import registry
+from converter.package import DATAPACKAGE, typed_value
+
+LIMIT_ERRORS = 1_000_000  # frictionless stops after 1000 errors by default: check every row
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, naming the file, row and field."""
+
+    file: str
+    message: str
+    row: int | None = None  # CSV row number, header = 1
+    field: str | None = None
+    source: str = "jsonschema"  # jsonschema | frictionless | package
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f":{self.row}"
+        if self.field:
+            where += f" [{self.field}]"
+        return f"{where}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@cache
+def _validator(resource: str) -> Draft202012Validator:
+    return Draft202012Validator(registry.schema(resource))
+
+
+def validate_rows(folder: Path, resource: str) -> list[Problem]:
+    """Every CSV row of one resource against its JSON Schema (one compiled validator for all rows)."""
+    path = folder / f"{resource}.csv"
+    name = f"{folder.name}/{path.name}"
+    if not path.is_file():
+        return [Problem(name, "file missing", source="package")]
+    problems: list[Problem] = []
+    expected = registry.field_names(resource)
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header != expected:
+                return [Problem(name, f"header {header} differs from the schema's fields {expected}", row=1)]
+            validator = _validator(resource)
+            for number, values in enumerate(reader, start=2):
+                if len(values) != len(header):
+                    problems.append(Problem(name, f"{len(values)} cells for {len(header)} columns", row=number))
+                    continue
+                record = {k: typed_value(resource, k, v) for k, v in zip(header, values)}
+                for error in validator.iter_errors(record):
+                    field = error.path[0] if error.path else None
+                    if field is None and error.validator == "required":
+                        field = error.message.split("'")[1] if "'" in error.message else None
+                    problems.append(Problem(name, error.message, row=number, field=field))
+    except UnicodeDecodeError:
+        problems.append(Problem(name, "not UTF-8", source="package"))
+    return problems
+
+
+def validate_frictionless(folder: Path) -> list[Problem]:
+    """Frictionless validation of the whole package (types, constraints, primary and foreign keys)."""
+    from frictionless import Package
+
+    try:
+        package = Package(str(folder / DATAPACKAGE))
+        report = package.validate(limit_errors=LIMIT_ERRORS)
+    except Exception as exc:  # frictionless raises many kinds on broken descriptors
+        return [Problem(f"{folder.name}/{DATAPACKAGE}", f"not a valid data package: {exc}", source="frictionless")]
+    problems = [Problem(f"{folder.name}/{DATAPACKAGE}", e.message, source="frictionless") for e in report.errors]
+    for task in report.tasks:
+        for error in task.errors:
+            problems.append(Problem(
+                f"{folder.name}/{Path(task.place).name}",
+                error.message,
+                row=getattr(error, "row_number", None),
+                field=getattr(error, "field_name", None),
+                source="frictionless",
+            ))
+    return problems
+
+
+def validate_package(path: str | Path) -> list[Problem]:
+    """All problems of one package folder (empty list = valid)."""
+    folder = Path(path)
+    if folder.name == DATAPACKAGE:
+        folder = folder.parent
+    descriptor = folder / DATAPACKAGE
+    if not descriptor.is_file():
+        return [Problem(str(folder), f"not a data package (no {DATAPACKAGE})", source="package")]
+    try:
+        meta = json.loads(descriptor.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        return [Problem(f"{folder.name}/{DATAPACKAGE}", f"unreadable JSON: {exc}", source="package")]
+    problems: list[Problem] = []
+    names = [resource.get("name") for resource in meta.get("resources", [])]
+    for resource in registry.resource_names():
+        if resource not in names:
+            problems.append(Problem(f"{folder.name}/{DATAPACKAGE}", f"resource {resource} missing", source="package"))
+        elif next(r for r in meta["resources"] if r.get("name") == resource).get("schema") != registry.table_schema(
+            resource
+        ):
+            problems.append(Problem(f"{folder.name}/{DATAPACKAGE}",
+                                    f"resource {resource}: Table Schema differs from schemas/{resource}.json",
+                                    source="package"))
+        problems.extend(validate_rows(folder, resource))
+    problems.extend(validate_frictionless(folder))
+    return problems

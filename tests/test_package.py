@@ -1,0 +1,82 @@
+"""Packages: deterministic ids and bytes, atomic writes, never replaced by a worse conversion."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from converter.convert import convert_file
+from converter.metadata import report_id_for
+from converter.package import WorsePackage, read_package, write_package
+from tests.conftest import seed
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_report_id_is_lowercase_ascii_and_unique_per_file():
+    a = report_id_for("上海市普陀区财政局2024年度部门决算.pdf", "ab" * 32)
+    b = report_id_for("上海市普陀区财政局2024年度部门决算.pdf", "cd" * 32)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", a)
+    assert a == "2024-abababab" and a != b
+    assert report_id_for("000_B4694FA5.txt", "0f" * 32) == "000-b4694fa5-0f0f0f0f"
+    assert report_id_for("报告.txt", "12" * 32) == "report-12121212"
+
+
+def test_a_rerun_writes_byte_identical_files(tmp_path):
+    first = _files(write_package(convert_file(seed("001")), tmp_path / "a"))
+    second = _files(write_package(convert_file(seed("001")), tmp_path / "b"))
+    assert first == second
+    assert "datapackage.json" in first and "findings.csv" in first and "schemas/reports.json" in first
+
+
+def test_every_resource_has_a_csv_with_its_header_even_without_rows(tmp_path):
+    folder = write_package(convert_file(seed("004")), tmp_path)
+    report, resources = read_package(folder)
+    assert report["department"] == "米脂县医疗保险经办中心"
+    assert resources["income_by_function"] == []
+    assert (folder / "income_by_function.csv").read_text(encoding="utf-8").startswith("report_id,row_no,code,")
+
+
+def test_the_report_records_unit_currency_and_source(tmp_path):
+    folder = write_package(convert_file(seed("002")), tmp_path)
+    report, _ = read_package(folder)
+    assert report["amount_unit"] == "万元" and report["currency"] == "CNY"
+    assert report["source_file"] == seed("002").name and len(report["source_sha256"]) == 64
+    assert report["year"] == 2023 and report["level"] == "部门" and report["department"] == "焦作市医疗保障局"
+    assert (report["province"], report["city"]) == ("河南省", "焦作市")
+
+
+def test_no_temporary_folders_are_left_behind(tmp_path):
+    write_package(convert_file(seed("003")), tmp_path)
+    write_package(convert_file(seed("003")), tmp_path, force=True)
+    assert [p.name for p in tmp_path.iterdir()] == [report_id_for(seed("003").name, _sha(seed("003")))]
+
+
+def _sha(path):
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_conversion_with_fewer_rows_does_not_replace_a_good_package(tmp_path):
+    extraction = convert_file(seed("000"))
+    folder = write_package(extraction, tmp_path)
+    before = _files(folder)
+    extraction.resources["narrative"] = extraction.resources.get("narrative", [])[:0]
+    extraction.resources["report_tables"] = extraction.resources["report_tables"]
+    for name in list(extraction.resources):
+        if name not in {"report_tables"}:
+            extraction.resources[name] = []
+    if sum(len(v) for k, v in extraction.resources.items() if k != "report_tables") == 0 and before:
+        from converter.package import data_row_count
+
+        if data_row_count(folder) == 0:
+            pytest.skip("seed 000 has no data rows yet")
+    with pytest.raises(WorsePackage):
+        write_package(extraction, tmp_path)
+    assert _files(folder) == before
+    write_package(extraction, tmp_path, force=True)
+    assert _files(folder) != before
