@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from converter import __version__
@@ -23,14 +24,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -76,7 +77,7 @@ def convert(
         note = f", {mismatches} mismatch finding(s)" if mismatches else ""
         out.print(f"[green]✓[/green] {target} ({rows} rows{note})", highlight=False)
     for message in failures:
-        err.print(f"[red]✗[/red] {message}", highlight=False, soft_wrap=True)
+        err.print(f"✗ {message}", highlight=False, markup=False)
     out.print(f"{len(written)} converted, {len(failures)} failed", highlight=False)
     if failures:
         raise typer.Exit(EXIT_FAILED if written else EXIT_BAD_INPUT)
@@ -117,7 +118,7 @@ def validate(
                 continue
             out.print(f"[red]✗[/red] {path}: {len(problems)} problem(s)", highlight=False)
             for problem in problems[:50]:
-                out.print(f"    {problem}", highlight=False, soft_wrap=True)
+                out.print(f"    {problem}", highlight=False, markup=False)
             if len(problems) > 50:
                 out.print(f"    … and {len(problems) - 50} more (use --json for all)")
     raise typer.Exit(EXIT_OK if valid else EXIT_FAILED)
