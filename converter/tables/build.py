@@ -57,16 +57,16 @@ def _provenance(row: RawRow) -> Record:
 
 def _two_block(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[Record]:
     records = []
-    parent_key: str | None = None
+    parent_key: dict[str | None, str | None] = {}  # per side: the carry-over row whose sub-rows follow
     for row in block.rows:
         label = clean_label(row.label or "")
         key = function_category_key(label) if row.side == "expense" else None
         key = key or item_key_for(spec, label)
         if spec.table_id == "T04" and key in {"general_budget", "government_fund", "state_capital"}:
-            if parent_key in {"carryover_begin", "carryover_end"}:
-                key = f"{parent_key}_{key}"
+            if parent_key.get(row.side) in {"carryover_begin", "carryover_end"}:
+                key = f"{parent_key[row.side]}_{key}"
         elif key is not None:
-            parent_key = key if key in {"carryover_begin", "carryover_end"} else None
+            parent_key[row.side] = key if key in {"carryover_begin", "carryover_end"} else None
         columns = spec.columns if row.side == "expense" else spec.income_columns
         record = {"side": row.side, "line_no": row.line_no, "item": label, "item_key": key}
         record.update(_amounts(extraction, block, row, columns))

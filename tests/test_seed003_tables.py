@@ -1,0 +1,277 @@
+"""Seed 003 (layout L4: Markdown/HTML-ish, tab cells): every row of every standard table, checked against the text."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import seed
+from fixtures import seed003_tables as expected
+
+from converter.document import Document, Line
+from converter.layouts import detect_layout, markdown
+from converter.model import Extraction, Finding
+from converter.readers import read_document
+from converter.tables import build_table
+
+
+@pytest.fixture(scope="module")
+def doc() -> Document:
+    return read_document(seed("003"))
+
+
+@pytest.fixture(scope="module")
+def blocks(doc) -> dict:
+    findings: list[Finding] = []
+    read = {block.table_id: block for block in markdown.read_tables(doc, findings)}
+    assert findings == []
+    return read
+
+
+def _records(block) -> tuple[list[dict], list[Finding]]:
+    extraction = Extraction(report={})
+    records = build_table(extraction, block)
+    return [{k: v for k, v in record.items() if k != "source_page"} for record in records], extraction.findings
+
+
+def _two_block(side, line_no, item, key, amounts: dict, line) -> dict:
+    return {"side": side, "line_no": line_no, "item": item, "item_key": key, **amounts, "source_line": line}
+
+
+def _coded(row, columns, line) -> dict:
+    code, name, level, parent, *amounts = row
+    return {
+        "code": code,
+        "name": name,
+        "level": level,
+        "parent_code": parent,
+        **dict(zip(columns, amounts)),
+        "source_line": line,
+    }
+
+
+def test_t01_income_expense_summary_every_row(blocks):
+    block = blocks["T01"]
+    assert (block.status, block.title, block.number_label, block.source_line) == (
+        "found",
+        "收入支出决算总表",
+        "公开01表",
+        70,
+    )
+    want = [
+        _two_block("income", n, item, key, {"amount": amount}, line)
+        for n, item, key, amount, line in expected.T01_INCOME
+    ]
+    for offset, ((item, code), line) in enumerate(zip(expected.CATEGORIES, expected.T01_CATEGORY_LINES)):
+        line_no = 32 + offset
+        amount = expected.T01_CATEGORY_AMOUNTS.get(line_no)
+        want.append(_two_block("expense", line_no, item, f"func_{code}", {"amount": amount}, line))
+    want += [
+        _two_block("expense", n, item, key, {"amount": amount}, line)
+        for n, item, key, amount, line in expected.T01_EXPENSE_TAIL
+    ]
+    records, findings = _records(block)
+    assert records == want
+    assert findings == []
+
+
+def test_t01_skips_filler_rows_that_print_only_a_line_number(blocks):
+    printed = {(row.side, row.line_no) for row in blocks["T01"].rows}
+    assert not any(("income", n) in printed for n in [*range(9, 27), 30])
+    assert ("expense", 61) not in printed
+
+
+def test_t02_income_by_function_every_row(blocks):
+    block = blocks["T02"]
+    assert (block.status, block.number_label) == ("found", "公开02表")  # printed broken as "公开02  \n表"
+    columns = (
+        "total",
+        "fiscal_appropriation",
+        "higher_level_subsidy",
+        "business_income",
+        "operating_income",
+        "affiliated_remittance",
+        "other_income",
+    )
+    want = [_coded(row[:6] + (None,) * 5, columns, row[6]) for row in expected.T02]
+    records, findings = _records(block)
+    assert records == want
+    assert findings == []
+    assert records[1]["name"] == "社会保障和就业支出"  # printed "社会保障和就业支 出"
+
+
+def test_t03_expense_by_function_every_row(blocks):
+    block = blocks["T03"]
+    assert (block.status, block.number_label, block.source_line) == ("found", "公开03表", 151)
+    columns = ("total", "basic", "project", "remittance_to_higher", "operating", "subsidy_to_affiliated")
+    want = [
+        _coded(row + (None,) * 3, columns, expected.T03_FIRST_LINE + i) for i, row in enumerate(expected.EXPENSE_ROWS)
+    ]
+    records, findings = _records(block)
+    assert records == want
+    assert findings == []
+
+
+def test_t04_fiscal_summary_every_row(blocks):
+    block = blocks["T04"]
+    assert (block.status, block.number_label, block.source_line) == ("found", "公开04表", 183)
+    nothing = {"general_budget": None, "government_fund": None, "state_capital": None}
+    columns = ("total", "general_budget", "government_fund", "state_capital")
+    want = [
+        _two_block("income", n, item, key, {**nothing, "total": amount}, line)
+        for n, item, key, amount, line in expected.T04_INCOME
+    ]
+    for offset, ((item, code), line) in enumerate(zip(expected.CATEGORIES, expected.T04_CATEGORY_LINES)):
+        line_no = 33 + offset
+        amounts = expected.T04_CATEGORY_AMOUNTS.get(line_no, (None,) * 4)
+        want.append(_two_block("expense", line_no, item, f"func_{code}", dict(zip(columns, amounts)), line))
+    want += [
+        _two_block("expense", n, item, key, dict(zip(columns, amounts)), line)
+        for n, item, key, amounts, line in expected.T04_EXPENSE_TAIL
+    ]
+    records, findings = _records(block)
+    assert records == want
+    assert findings == []
+
+
+def test_t04_garbled_column_number_row_is_not_read(blocks):
+    assert all(row.source_line != 193 for row in blocks["T04"].rows)  # "栏次 1 194.91 栏次 2 3 4 5"
+
+
+def test_t05_general_budget_expense_every_row(blocks):
+    block = blocks["T05"]
+    assert (block.status, block.number_label, block.source_line) == ("found", "公开05表", 230)
+    want = [
+        _coded(row, ("total", "basic", "project"), expected.T05_FIRST_LINE + i)
+        for i, row in enumerate(expected.EXPENSE_ROWS)
+    ]
+    records, findings = _records(block)
+    assert records == want
+    assert findings == []
+
+
+def test_t06_basic_expense_detail_every_group_and_totals(blocks):
+    block = blocks["T06"]
+    assert (block.status, block.number_label, block.source_line) == ("found", "公开06表", 262)
+    want = []
+    for rows, category in (
+        (expected.T06_PERSONNEL, "personnel"),
+        (expected.T06_PUBLIC_1, "public"),
+        (expected.T06_PUBLIC_2, "public"),
+        (expected.T06_PUBLIC_3, "public"),
+    ):
+        for code, name, amount, line in rows:
+            want.append(
+                {
+                    "econ_code": code,
+                    "econ_name": name,
+                    "level": "类" if len(code) == 3 else "款",
+                    "class_code": code[:3],
+                    "category": category,
+                    "amount": amount,
+                    "source_line": line,
+                }
+            )
+    for name, category, amount, line in expected.T06_TOTALS:
+        want.append(
+            {
+                "econ_code": None,
+                "econ_name": name,
+                "level": "total",
+                "class_code": None,
+                "category": category,
+                "amount": amount,
+                "source_line": line,
+            }
+        )
+    records, findings = _records(block)
+    assert records == want
+    assert findings == []
+
+
+@pytest.mark.parametrize("table_id", sorted(expected.EMPTY_TABLES))
+def test_t07_t08_t09_are_empty_with_the_printed_statement(blocks, table_id):
+    number_label, title_line = expected.EMPTY_TABLES[table_id]
+    block = blocks[table_id]
+    assert (block.status, block.note, block.rows) == ("empty", expected.EMPTY_NOTE, [])
+    assert (block.number_label, block.source_line) == (number_label, title_line)
+
+
+def test_t10_disclosure_stats_every_row(blocks):
+    block = blocks["T10"]
+    assert (block.status, block.number_label, block.source_line) == ("found", "公开10表", 364)
+    want = [
+        {
+            "item_key": key,
+            "item": item,
+            "line_no": n,
+            "value": value,
+            "unit": unit,
+            "origin": "table",
+            "source_line": line,
+        }
+        for n, item, key, value, unit, line in expected.T10
+    ]
+    records, findings = _records(block)
+    assert records == want
+    assert findings == []
+
+
+def test_every_standard_table_is_located_once(blocks):
+    assert sorted(blocks) == [f"T{n:02d}" for n in range(1, 11)]
+
+
+def test_detect_ranks_seed_003_as_markdown_and_other_seeds_low():
+    docs = {number: read_document(seed(number)) for number in ("000", "001", "002", "003", "004")}
+    assert markdown.detect(docs["003"]) >= 0.5
+    assert detect_layout(docs["003"]) is markdown
+    for number in ("000", "001", "002", "004"):
+        assert markdown.detect(docs[number]) < 0.5, number
+
+
+def test_image_only_seed_004_yields_no_found_table():
+    blocks = markdown.read_tables(read_document(seed("004")))
+    assert [block for block in blocks if block.status == "found"] == []
+
+
+def _synthetic(*texts: str) -> Document:
+    lines = [Line(text=text, line_no=i) for i, text in enumerate(texts, 1)]
+    return Document(lines=lines, source_file="x.txt", source_sha256="0" * 64, source_format="txt")
+
+
+def test_t06_line_whose_codes_are_off_the_header_columns_is_left_out_with_a_finding():
+    doc = _synthetic(
+        "## 一般公共预算财政拨款基本支出决算明细表",
+        "公开06表",
+        "金额单位：万元",
+        "科目代码\t科目名称\t决算数\t科目代码\t科目名称\t决算数",
+        "301\t工资福利支出\t10.00\t302\t商品和服务支出\t2.00",
+        "30101\t基本工资\t10.00\t\t30201\t办公费\t2.00",
+    )
+    findings: list[Finding] = []
+    (block,) = markdown.read_tables(doc, findings)
+    assert [(row.code, row.cells) for row in block.rows] == [("301", ["10.00"]), ("302", ["2.00"])]
+    assert [(f.rule_id, f.status, f.source_line) for f in findings] == [("EXTRACT", "not_checkable", 6)]
+
+
+def test_t09_figure_row_splits_into_budget_and_actual():
+    doc = _synthetic(
+        "## 财政拨款“三公”经费支出决算表",
+        "公开09表",
+        "金额单位：万元",
+        "预算数\t\t\t\t\t\t决算数\t\t\t\t\t",
+        "1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t12",
+        "3.00\t\t2.00\t\t2.00\t1.00\t2.50\t\t1.80\t\t1.80\t0.70",
+    )
+    (block,) = markdown.read_tables(doc)
+    records, findings = _records(block)
+    assert [
+        (
+            r["measure"],
+            r["total"],
+            r["overseas_travel"],
+            r["vehicle_total"],
+            r["vehicle_operation"],
+            r["official_reception"],
+        )
+        for r in records
+    ] == [("budget", "3.00", None, "2.00", "2.00", "1.00"), ("actual", "2.50", None, "1.80", "1.80", "0.70")]
+    assert findings == []
