@@ -56,7 +56,7 @@ def convert(
 ) -> None:
     """Convert reports into data packages (<out>/<report_id>/)."""
     from converter.convert import convert_file
-    from converter.package import WorsePackage, write_package
+    from converter.package import InvalidRecords, WorsePackage, write_package
     from converter.readers import UnreadableInput
 
     failures: list[str] = []
@@ -70,7 +70,7 @@ def convert(
                 target = write_package(extraction, out_dir, force=force)
                 mismatches = sum(1 for f in extraction.findings if f.status == "mismatch")
                 written.append((target, sum(len(v) for v in extraction.resources.values()), mismatches))
-            except (UnreadableInput, WorsePackage, OSError) as exc:
+            except (UnreadableInput, WorsePackage, InvalidRecords, OSError) as exc:
                 failures.append(str(exc))
             bar.advance(task)
     for target, rows, mismatches in written:

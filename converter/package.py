@@ -29,6 +29,10 @@ class PackageError(Exception):
     """A folder that is not a readable juesuan package."""
 
 
+class InvalidRecords(Exception):
+    """The conversion produced records that break the schemas; nothing was written."""
+
+
 class WorsePackage(Exception):
     """The new package holds less than the one already in place; it was not written."""
 
@@ -109,8 +113,14 @@ def descriptor(report: Record, rows: dict[str, list[Record]]) -> dict[str, Any]:
 
 def package_files(extraction: Extraction) -> dict[str, str]:
     """Relative path → text of every file of the package."""
+    from converter.validate import validate_records
+
     report_id = extraction.report["report_id"]
     rows = resource_rows(extraction, report_id)
+    problems = [problem for name, values in rows.items() for problem in validate_records(name, values)]
+    if problems:
+        shown = "; ".join(str(problem) for problem in problems[:3])
+        raise InvalidRecords(f"{report_id}: {len(problems)} record(s) break the schemas, nothing written: {shown}")
     files = {DATAPACKAGE: json.dumps(descriptor(rows["reports"][0], rows), ensure_ascii=False, indent=2) + "\n"}
     for resource, values in rows.items():
         files[f"{resource}.csv"] = csv_text(resource, values)

@@ -73,6 +73,17 @@ def validate_rows(folder: Path, resource: str) -> list[Problem]:
     return problems
 
 
+def validate_records(resource: str, records: list[dict]) -> list[Problem]:
+    """Records about to be written, against the resource's JSON Schema (row = CSV row number)."""
+    validator = _validator(resource)
+    problems = []
+    for number, record in enumerate(records, start=2):
+        for error in validator.iter_errors(record):
+            field = error.path[0] if error.path else None
+            problems.append(Problem(f"{resource}.csv", error.message, row=number, field=field))
+    return problems
+
+
 def validate_frictionless(folder: Path) -> list[Problem]:
     """Frictionless validation of the whole package (types, constraints, primary and foreign keys)."""
     from frictionless import Package

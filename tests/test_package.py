@@ -8,7 +8,7 @@ import pytest
 
 from converter.convert import convert_file
 from converter.metadata import report_id_for
-from converter.package import WorsePackage, read_package, write_package
+from converter.package import InvalidRecords, WorsePackage, read_package, write_package
 from tests.conftest import seed
 
 
@@ -76,3 +76,12 @@ def test_a_conversion_with_fewer_rows_does_not_replace_a_good_package(tmp_path):
     assert _files(folder) == before
     write_package(extraction, tmp_path, force=True)
     assert _files(folder) != before
+
+
+def test_records_that_break_the_schemas_are_never_written(tmp_path):
+    extraction = convert_file(seed("004"))
+    extraction.resources["narrative"] = [{"section": "一", "seq": 1, "text": "x", "source_page": None,
+                                          "source_line": "seven"}]
+    with pytest.raises(InvalidRecords, match=r"narrative.csv:2 \[source_line\]"):
+        write_package(extraction, tmp_path)
+    assert list(tmp_path.iterdir()) == []
