@@ -98,3 +98,9 @@ def test_code_lists_ship_with_level_and_parent():
             assert row["level"] in {"类", "款", "项"}
             if row["parent_code"]:
                 assert row["code"].startswith(row["parent_code"]) and row["parent_code"] in codes
+
+
+def test_the_data_model_doc_is_generated_from_the_schemas():
+    from converter.schema_docs import DOC_PATH, render
+
+    assert DOC_PATH.read_text(encoding="utf-8") == render(), "run: python -m converter.schema_docs"
