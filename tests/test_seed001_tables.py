@@ -145,7 +145,7 @@ def test_t08_stated_empty_but_printed_zero_is_kept(blocks):
     # Line 279 prints "合计⇥⇥⇥0.00⇥" above the statement 本表无数据: the printed 0.00 (basic) is kept.
     block = blocks["T08"]
     records, extraction = built(block)
-    assert (block.status, block.note) == ("found", expected.EMPTY_NOTE)
+    assert (block.status, block.note) == ("empty", expected.EMPTY_NOTE)
     assert project(records, CODED_FIELDS + ("total", "basic", "project", "carryover_begin", "income")) == [
         (None, "合计", "total", None, None, "0.00", None, None, None)
     ]

@@ -281,7 +281,11 @@ def read_tables(doc: Document) -> list[TableBlock]:
             source_page=title_line.page,
         )
         READERS[section.spec.family](doc, section, block)
-        if not any(_has_figure(row.cells) for row in block.rows) and (section.empty_note or not block.rows):
-            block.status, block.rows = "empty", []
+        if section.empty_note:
+            # Stated empty: rows that print a figure (e.g. 合计 0.00) are kept as printed; blank rows are dropped.
+            block.status = "empty"
+            block.rows = [row for row in block.rows if _has_figure(row.cells)]
+        elif not block.rows:
+            block.status = "empty"
         blocks.append(block)
     return blocks

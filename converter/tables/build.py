@@ -162,6 +162,6 @@ def build_table(extraction: Extraction, block: TableBlock) -> list[Record]:
     """Records of one located table (without report_id/row_no, which the package writer adds)."""
     spec = TABLES[block.table_id]
     extraction.findings.extend(block.findings)
-    if block.status != "found":
+    if block.status not in {"found", "empty"}:
         return []
     return BUILDERS[spec.family](extraction, block, spec)

@@ -1,0 +1,213 @@
+"""Seed 002 (paginated space-separated layout): every row of every standard table against values read from the seed."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEED_FILES, seed
+from fixtures import seed002_tables as expected
+
+from converter.document import Document, Line
+from converter.layouts import available_layouts, detect_layout, paginated
+from converter.model import Extraction, TableBlock
+from converter.readers import read_document
+from converter.specs.tables import CODED_COLUMNS
+from converter.tables import build_table
+
+T01_FIELDS = ("side", "line_no", "item", "item_key", "amount")
+T04_INCOME_FIELDS = ("side", "line_no", "item", "item_key", "total")
+T04_EXPENSE_FIELDS = T04_INCOME_FIELDS + ("general_budget", "government_fund", "state_capital")
+CODED_FIELDS = ("code", "name", "level", "parent_code")
+
+
+@pytest.fixture(scope="module")
+def blocks() -> dict[str, TableBlock]:
+    found = paginated.read_tables(read_document(seed("002")))
+    assert len(found) == len({block.table_id for block in found}), "a table split over pages became two tables"
+    return {block.table_id: block for block in found}
+
+
+def built(block: TableBlock) -> tuple[list[dict], Extraction]:
+    extraction = Extraction(report={})
+    return build_table(extraction, block), extraction
+
+
+def project(records: list[dict], fields: tuple[str, ...]) -> list[tuple]:
+    return [tuple(record[field] for field in fields) for record in records]
+
+
+def extract_findings(extraction: Extraction) -> list:
+    return [finding for finding in extraction.findings if finding.rule_id == "EXTRACT"]
+
+
+def coded_expected(amounts: list[tuple], columns: tuple[str, ...], zero_columns: tuple[str, ...]) -> list[dict]:
+    rows = []
+    for (code, name, level, parent), values in zip(expected.CODE_ROWS, amounts, strict=True):
+        row = {"code": code, "name": name, "level": level, "parent_code": parent}
+        row.update(zip(columns, values, strict=True))
+        row.update({column: "0.00" for column in zero_columns})
+        rows.append(row)
+    return rows
+
+
+def test_nine_tables_located_with_title_number_and_title_line(blocks):
+    assert sorted(blocks) == [f"T0{n}" for n in range(1, 10)]
+    assert (blocks["T01"].title, blocks["T01"].number_label, blocks["T01"].source_line) == (
+        "收入支出决算总表",
+        "公开01表",
+        59,
+    )
+    assert (blocks["T04"].title, blocks["T04"].number_label, blocks["T04"].source_line) == (
+        "财政拨款收入支出决算总表",
+        "公开04表",
+        251,
+    )
+    assert (blocks["T09"].title, blocks["T09"].number_label, blocks["T09"].source_line) == (
+        "财政拨款“三公”经费支出决算表",
+        "公开09表",
+        558,
+    )
+
+
+def test_t01_every_row_across_the_page_break(blocks):
+    records, extraction = built(blocks["T01"])
+    assert project(records, T01_FIELDS) == expected.T01
+    lines = {(r["side"], r["line_no"]): r["source_line"] for r in records}
+    assert lines[("income", 1)] == 69
+    assert lines[("expense", 55)] == 120  # first row after the repeated header on the next page
+    assert lines[("income", 31)] == 134
+    assert not extract_findings(extraction)
+
+
+def test_t02_every_row(blocks):
+    records, extraction = built(blocks["T02"])
+    columns = ("total", "fiscal_appropriation")
+    want = coded_expected(expected.T02_AMOUNTS, columns, expected.T02_ZERO_COLUMNS)
+    fields = CODED_FIELDS + columns + expected.T02_ZERO_COLUMNS
+    assert project(records, fields) == [tuple(row[f] for f in fields) for row in want]
+    assert [records[0]["source_line"], records[-1]["source_line"]] == [150, 190]
+    assert not extract_findings(extraction)
+
+
+def test_t03_every_row(blocks):
+    records, extraction = built(blocks["T03"])
+    columns = ("total", "basic", "project")
+    want = coded_expected(expected.T03_AMOUNTS, columns, expected.T03_ZERO_COLUMNS)
+    fields = CODED_FIELDS + columns + expected.T03_ZERO_COLUMNS
+    assert project(records, fields) == [tuple(row[f] for f in fields) for row in want]
+    assert records[4]["source_line"] == 214
+    assert not extract_findings(extraction)
+
+
+def test_t04_every_row_with_wrapped_labels_and_carryover_sub_rows(blocks):
+    records, extraction = built(blocks["T04"])
+    income = [r for r in records if r["side"] == "income"]
+    expense = [r for r in records if r["side"] == "expense"]
+    assert project(income, T04_INCOME_FIELDS) == expected.T04_INCOME
+    assert all(r["general_budget"] is None and r["state_capital"] is None for r in income)
+    assert project(expense, T04_EXPENSE_FIELDS) == expected.T04_EXPENSE
+    lines = {(r["side"], r["line_no"]): r["source_line"] for r in records}
+    assert lines[("income", 3)] == 276  # "三、国有资本经营预算财政拨\n\n款\n3 0.00 …" starts on line 276
+    assert lines[("expense", 54)] == 333  # "22\n二十二、灾害防治及应急管理支\n\n出\n54 …" after the page break
+    assert lines[("income", 31)] == 359
+    assert not extract_findings(extraction)
+
+
+def test_t05_every_row(blocks):
+    records, extraction = built(blocks["T05"])
+    columns = ("total", "basic", "project")
+    want = coded_expected(expected.T05_AMOUNTS, columns, ())
+    fields = CODED_FIELDS + columns
+    assert project(records, fields) == [tuple(row[f] for f in fields) for row in want]
+    assert records[0]["source_line"] == 379
+    assert not extract_findings(extraction)
+
+
+def test_t06_every_group_column_by_column_with_footer_totals(blocks):
+    records, extraction = built(blocks["T06"])
+    fields = ("econ_code", "econ_name", "category", "amount", "source_line")
+    assert project(records, fields) == expected.T06
+    levels = {r["econ_code"]: (r["level"], r["class_code"]) for r in records}
+    assert levels["303"] == ("类", "303")
+    assert levels["39908"] == ("款", "399")
+    assert levels[None] == ("total", None)
+    assert not extract_findings(extraction)
+
+
+@pytest.mark.parametrize("table_id", ["T07", "T08"])
+def test_t07_t08_stated_empty_with_the_printed_statement(blocks, table_id):
+    block = blocks[table_id]
+    assert (block.status, block.note) == ("empty", expected.EMPTY[table_id])
+    records, extraction = built(block)
+    columns = CODED_COLUMNS[table_id]
+    # The printed 合计 row of zeros is kept exactly as printed.
+    assert [(r["code"], r["name"], r["level"]) + tuple(r[c] for c in columns) for r in records] == [
+        (None, "合计", "total") + ("0.00",) * len(columns)
+    ]
+    assert records[0]["source_line"] == {"T07": 536, "T08": 552}[table_id]
+    assert not extract_findings(extraction)
+
+
+def test_t09_budget_and_actual_split_from_one_printed_line(blocks):
+    records, extraction = built(blocks["T09"])
+    fields = (
+        "measure",
+        "total",
+        "overseas_travel",
+        "vehicle_total",
+        "vehicle_purchase",
+        "vehicle_operation",
+        "official_reception",
+    )
+    assert project(records, fields) == expected.T09
+    assert [(r["meeting"], r["training"], r["source_line"]) for r in records] == [(None, None, 575)] * 2
+    assert not extract_findings(extraction)
+
+
+def _t06_document(class_amount: str) -> Document:
+    texts = [
+        "一般公共预算财政拨款基本支出决算明细表",
+        "公开06表",
+        "经济分类",
+        "科目编码",
+        "科目名称 决算数",
+        f"399 其他支出 {class_amount}",
+        "39907 国家赔偿费用支出 0.00 39908",
+        "对民间非营利组织和群众性自治",
+        "组织补贴",
+        "1.00",
+        f"人员经费合计 0.00 公用经费合计 {class_amount}",
+    ]
+    lines = [Line(text=text, line_no=number) for number, text in enumerate(texts, start=1)]
+    return Document(lines=lines, source_file="t06.txt", source_sha256="0" * 64, source_format="txt")
+
+
+def test_t06_amount_below_a_wrapped_name_is_kept_when_the_class_sum_confirms_it():
+    (block,) = paginated.read_tables(_t06_document("1.00"))
+    records, extraction = built(block)
+    assert [(r["econ_code"], r["econ_name"], r["amount"]) for r in records][:3] == [
+        ("399", "其他支出", "1.00"),
+        ("39907", "国家赔偿费用支出", "0.00"),
+        ("39908", "对民间非营利组织和群众性自治组织补贴", "1.00"),
+    ]
+    assert not extract_findings(extraction)
+
+
+def test_t06_amount_below_a_wrapped_name_is_left_out_with_a_finding_when_unconfirmed():
+    (block,) = paginated.read_tables(_t06_document("5.00"))
+    records, extraction = built(block)
+    by_code = {r["econ_code"]: r["amount"] for r in records}
+    assert by_code["39908"] is None
+    assert by_code["399"] == "5.00"
+    (finding,) = extract_findings(extraction)
+    assert (finding.status, finding.tables, finding.source_line) == ("not_checkable", "T06", 7)
+
+
+def test_detect_ranks_paginated_first_for_seed_002_only():
+    for number, path in SEED_FILES.items():
+        doc = read_document(path)
+        if number == "002":
+            assert detect_layout(doc) is paginated
+            scores = {module.NAME: module.detect(doc) for module in available_layouts()}
+            assert scores["paginated"] == max(scores.values()) >= 0.5
+        else:
+            assert paginated.detect(doc) < 0.5, number
