@@ -1,0 +1,234 @@
+"""Seed 000 (wrapped pdftotext layout): every row of every standard table against values read from the seed text."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEED_FILES, seed
+from fixtures import seed000_tables as expected
+
+from converter.document import Document, Line
+from converter.layouts import detect_layout, wrapped
+from converter.model import Extraction, Finding, TableBlock
+from converter.readers import read_document
+from converter.tables import build_table
+
+T03_COLUMNS = ("total", "basic", "project", "remittance_to_higher", "operating", "subsidy_to_affiliated")
+T02_COLUMNS = (
+    "total",
+    "fiscal_appropriation",
+    "higher_level_subsidy",
+    "business_income",
+    "operating_income",
+    "affiliated_remittance",
+    "other_income",
+)
+
+
+@pytest.fixture(scope="module")
+def read() -> tuple[dict[str, TableBlock], list[Finding]]:
+    findings: list[Finding] = []
+    blocks = wrapped.read_tables(read_document(seed("000")), findings)
+    return {block.table_id: block for block in blocks}, findings
+
+
+def records(read, table_id: str) -> list[dict]:
+    """Built records of one table, without source_page; fails when building produced a finding."""
+    extraction = Extraction(report={})
+    rows = build_table(extraction, read[0][table_id])
+    assert extraction.findings == []
+    return [{k: v for k, v in row.items() if k != "source_page"} for row in rows]
+
+
+def without_lines(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if k != "source_line"} for row in rows]
+
+
+def coded(rows: list[tuple], columns: tuple[str, ...]) -> list[dict]:
+    return [dict(zip(("code", "name", "level", "parent_code", *columns), row)) for row in rows]
+
+
+def test_detect_ranks_wrapped_layout_first_only_for_seed_000():
+    assert detect_layout(read_document(seed("000"))) is wrapped
+    for number, path in SEED_FILES.items():
+        if number != "000":
+            assert wrapped.detect(read_document(path)) < 0.5, number
+
+
+def test_every_table_is_located_with_title_number_and_line(read):
+    blocks, findings = read
+    assert findings == []
+    assert list(blocks) == list(expected.TITLES)
+    for table_id, (title, number_label, line_no) in expected.TITLES.items():
+        block = blocks[table_id]
+        assert (block.title, block.number_label, block.source_line) == (title, number_label, line_no), table_id
+
+
+def test_t01_income_expense_summary(read):
+    rows = records(read, "T01")
+    fields = ("side", "line_no", "item", "item_key", "amount")
+    assert without_lines(rows) == [dict(zip(fields, row)) for row in expected.T01]
+    lines = {(row["side"], row["line_no"]): row["source_line"] for row in rows}
+    assert lines[("income", 1)] == 150  # the wrapped label starts the row
+    assert lines[("expense", 45)] == 186
+    assert lines[("income", 27)] == 232  # after the page furniture "第二部分 2023年部门决算表"
+
+
+def test_t02_income_by_function(read):
+    rows = records(read, "T02")
+    assert without_lines(rows) == coded(expected.T02, T02_COLUMNS)
+    assert rows[-1]["source_line"] == 282  # "2101599" on its own line, name wrapped below
+
+
+def test_t03_expense_by_function(read):
+    rows = records(read, "T03")
+    assert without_lines(rows) == coded(expected.T03, T03_COLUMNS)
+    assert [row["source_line"] for row in rows] == [312, 314, 316, 318, 320, 322]
+
+
+def test_t04_fiscal_summary(read):
+    rows = records(read, "T04")
+    fields = ("side", "line_no", "item", "item_key", "total", "general_budget", "government_fund", "state_capital")
+    assert without_lines(rows) == [dict(zip(fields, row)) for row in expected.T04]
+    lines = {(row["side"], row["line_no"]): row["source_line"] for row in rows}
+    assert (lines[("income", 29)], lines[("expense", 41)], lines[("expense", 64)]) == (489, 403, 504)
+
+
+def test_t05_general_budget_expense(read):
+    rows = records(read, "T05")
+    assert without_lines(rows) == coded(expected.T05, ("total", "basic", "project"))
+
+
+def test_t06_basic_expense_detail(read):
+    rows = records(read, "T06")
+    want = [
+        {
+            "econ_code": code,
+            "econ_name": name,
+            "level": "类" if len(code) == 3 else "款",
+            "class_code": code[:3],
+            "category": "personnel" if code[:3] in ("301", "303") else "public",
+            "amount": amount,
+        }
+        for code, (name, amount) in sorted(expected.T06.items())
+    ] + [
+        {
+            "econ_code": None,
+            "econ_name": name,
+            "level": "total",
+            "class_code": None,
+            "category": category,
+            "amount": amount,
+        }
+        for name, category, amount in expected.T06_FOOTER
+    ]
+    assert without_lines(rows) == want
+    lines = {row["econ_code"] or row["econ_name"]: row["source_line"] for row in rows}
+    assert (lines["30108"], lines["30212"], lines["31304"], lines["人员经费合计"]) == (577, 591, 614, 652)
+
+
+def test_t06_not_applicable_cells_are_kept_as_printed_marks(read):
+    raw = {row.code: row.cells for row in read[0]["T06"].rows if row.code}
+    assert {code for code, cells in raw.items() if cells == ["────"]} == expected.T06_NOT_APPLICABLE
+    assert raw["30212"] == [None] and raw["30907"] == ["────"]  # both wrapped; each keeps its own cell
+
+
+@pytest.mark.parametrize("table_id", ["T07", "T08", "T09"])
+def test_tables_printing_only_blank_rows_are_empty_with_their_statement(read, table_id):
+    block = read[0][table_id]
+    assert (block.status, block.note, block.rows) == ("empty", expected.EMPTY_NOTE, [])
+    assert records(read, table_id) == []
+
+
+def test_t10_disclosure_stats(read):
+    rows = records(read, "T10")
+    fields = ("line_no", "item", "item_key", "value", "unit")
+    assert [{k: row[k] for k in fields} for row in rows] == [dict(zip(fields, row)) for row in expected.T10]
+    assert {row["origin"] for row in rows} == {"table"}
+    assert rows[-1]["source_line"] == 813
+
+
+# --- behaviour on small synthetic texts in the same layout ---------------------------------------------------------
+
+
+def document(text: str) -> Document:
+    lines = [Line(text=line, line_no=number) for number, line in enumerate(text.split("\n"), start=1)]
+    return Document(lines=lines, source_file="x.txt", source_sha256="0", source_format="txt")
+
+
+T06_LINES = [
+    "一般公共预算财政拨款基本支出决算明细表",
+    "公开06表",
+    "部门名称：某单位 2023年度 金额单位：万元",
+    "人员经费 公用经费",
+    "科目代码 科目名称 决算数 科目代码 科目名称 决算数",
+    "301 工资福利支出 10.00 302 商品和服务支出 1.00",
+    "30101   基本工资 4.00 30201   办公费 1.00",
+    "30108",
+    "  机关事业单位基本养老保",
+    "险缴费",
+    "",
+    "{wrapped} 30202   印刷费  ",
+    "人员经费合计 10.00 公用经费合计 1.00",
+    "注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。",
+]
+
+
+def test_t06_wrapped_figure_that_adds_up_is_placed():
+    findings: list[Finding] = []
+    (block,) = wrapped.read_tables(document("\n".join(T06_LINES).format(wrapped="6.00")), findings)
+    amounts = {row.code: row.cells for row in block.rows}
+    assert amounts["30108"] == ["6.00"] and amounts["30202"] == [None]
+    assert findings == []
+
+
+def test_t06_wrapped_figure_that_breaks_the_class_sum_is_left_out_with_a_finding():
+    findings: list[Finding] = []
+    (block,) = wrapped.read_tables(document("\n".join(T06_LINES).format(wrapped="9.00")), findings)
+    amounts = {row.code: row.cells for row in block.rows}
+    assert amounts["30108"] == [] and amounts["30101"] == ["4.00"]
+    assert [(f.rule_id, f.status, f.location, f.source_line) for f in findings] == [
+        ("EXTRACT", "not_checkable", "T06 30108", 12)
+    ]
+
+
+def test_coded_row_whose_cells_do_not_fit_the_columns_is_left_out_with_a_finding():
+    lines = [
+        "一般公共预算财政拨款支出决算表",
+        "公开05表",
+        "科目代码 科目名称 小计 基本支出 项目支出",
+        "栏次 1 2 3",
+        "合计 5.00 5.00",  # two cells for three columns: which one is blank cannot be told
+        "210 卫生健康支出 5.00 5.00  ",  # a trailing blank cell: one space more than the separators
+        "注：本表反映部门本年度一般公共预算财政拨款支出情况。",
+    ]
+    findings: list[Finding] = []
+    (block,) = wrapped.read_tables(document("\n".join(lines)), findings)
+    assert [(row.label, row.cells) for row in block.rows] == [("合计", []), ("卫生健康支出", ["5.00", "5.00", None])]
+    assert [(f.rule_id, f.source_line) for f in findings] == [("EXTRACT", 5)]
+
+
+def test_t09_with_printed_figures_gives_budget_and_actual_rows():
+    lines = [
+        "财政拨款“三公”经费支出决算表",
+        "公开09表",
+        "部门名称：某单位 2023年度 金额单位:万元",
+        "预算数 决算数",
+        "1 2 3 4 5 6 7 8 9 10 11 12",
+        "5.00  3.00  3.00 2.00 4.00  2.50  2.50 1.50",
+        "注：本表反映部门本年度“三公”经费支出预决算情况。",
+    ]
+    (block,) = wrapped.read_tables(document("\n".join(lines)))
+    rows = build_table(Extraction(report={}), block)
+    columns = (
+        "measure",
+        "total",
+        "overseas_travel",
+        "vehicle_total",
+        "vehicle_purchase",
+        "vehicle_operation",
+        "official_reception",
+    )
+    assert [tuple(row[c] for c in columns) for row in rows] == [
+        ("budget", "5.00", None, "3.00", None, "3.00", "2.00"),
+        ("actual", "4.00", None, "2.50", None, "2.50", "1.50"),
+    ]
