@@ -25,6 +25,7 @@ class Document:
     source_format: str  # txt | pdf | xlsx | html | docx
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived views (located sections …)
 
     @property
     def text(self) -> str:

@@ -43,6 +43,12 @@ def _title_of(text: str) -> TableSpec | None:
 
 def find_sections(doc: Document) -> list[Section]:
     """The located tables in document order; each body ends where the next table or the narrative starts."""
+    if "sections" not in doc.cache:
+        doc.cache["sections"] = _find_sections(doc)
+    return list(doc.cache["sections"])
+
+
+def _find_sections(doc: Document) -> list[Section]:
     lines = doc.lines
     candidates: list[tuple[int, TableSpec]] = []
     for index, line in enumerate(lines):

@@ -14,16 +14,15 @@ _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u3000\u00a0]+(?
 _TAGS = re.compile(r"</?(?:b|i|u|strong|em|span|font|p|br|sup|sub)\b[^>]*>", re.I)
 
 
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}
+_HALFWIDTH.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
+_HALFWIDTH.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})
+_HALFWIDTH.update({ord(ch): ord(ch) - 0xFEE0 for ch in "．－＋％"})
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII (digits, letters, ．，－) to half-width; keeps CJK punctuation such as （）。"""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A or ch in "．－＋％":
-            out.append(chr(code - 0xFEE0))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_HALFWIDTH)
 
 
 def parse_amount(text: str | None) -> str | None:

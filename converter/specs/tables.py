@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from converter.normalize import label_key
 
@@ -188,13 +189,15 @@ def item_key_for(spec: TableSpec, label: str) -> str | None:
     return None
 
 
+@cache
+def _title_index() -> dict[str, TableSpec]:
+    """Normalised title or alias → spec (built once)."""
+    return {label_key(alias): spec for spec in TABLES.values() for alias in spec.titles}
+
+
+_TITLE_PREFIX = re.compile(r"^(公开\d+表|表[一二三四五六七八九十]+|[一二三四五六七八九十]+、)")
+
+
 def table_for_title(title: str) -> TableSpec | None:
     """The spec whose title (or alias) equals a printed title, ignoring numbering and quotes."""
-    key = label_key(title)
-    key = re.sub(r"^(公开\d+表|表[一二三四五六七八九十]+|[一二三四五六七八九十]+、)", "", key)
-    key = key.replace("\u201c", "").replace("\u201d", "")
-    for spec in TABLES.values():
-        for alias in spec.titles:
-            if key == label_key(alias).replace("\u201c", "").replace("\u201d", ""):
-                return spec
-    return None
+    return _title_index().get(_TITLE_PREFIX.sub("", label_key(title)))
