@@ -482,3 +482,13 @@ def test_records_are_valid_against_their_schemas(number):
         for record in extracted(number).rows(resource):
             errors = list(validator.iter_errors({"report_id": "seed", **record}))
             assert errors == [], (record, errors[0].message)
+
+
+def test_seed002_keeps_the_printed_deviation_of_every_indicator():
+    from converter.convert import convert_file
+
+    rows = convert_file(seed("002")).rows("performance_indicators")
+    deviations = {row["name"]: row["deviation"] for row in rows}
+    assert len(rows) == 33 and set(deviations.values()) == {"0.00%", "-100.00%"}
+    assert deviations["政府采购执行率"] == "-100.00%"
+    assert deviations["预决算信息公开性"] == "0.00%"

@@ -34,6 +34,7 @@ INDICATOR_FIELDS = (
     "actual",
     "weight",
     "score",
+    "deviation",
     "deviation_note",
 )
 PAGE_FURNITURE = re.compile(r"^(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")

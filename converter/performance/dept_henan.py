@@ -1,6 +1,6 @@
 """Henan 部门整体自评表 (seed 002): money in 万元, indicators with 偏差度 and 偏差原因分析及改进措施.
 
-偏差度 has no field in performance_indicators and is not stored; the deviation note is.
+偏差度 is kept as printed in `deviation`, the note in `deviation_note`.
 """
 
 from __future__ import annotations

@@ -57,15 +57,17 @@ def merge_tokens(tokens: list[str]) -> list[str]:
     return out
 
 
-def split_tail(tokens: list[str], deviation: bool) -> tuple[list[str], str, str, str | None] | None:
-    """(head tokens, weight, score, note on the line) when the line ends a row, else None."""
+def split_tail(
+    tokens: list[str], deviation: bool
+) -> tuple[list[str], str, str, str | None, str | None] | None:
+    """(head tokens, weight, score, 偏差度, note on the line) when the line ends a row, else None."""
     if deviation:
         for i in range(len(tokens) - 3, 0, -1):
             if is_amount(tokens[i]) and is_amount(tokens[i + 1]) and PERCENT.match(tokens[i + 2]):
-                return tokens[:i], tokens[i], tokens[i + 1], " ".join(tokens[i + 3 :]) or None
+                return tokens[:i], tokens[i], tokens[i + 1], tokens[i + 2], " ".join(tokens[i + 3 :]) or None
         return None
     if len(tokens) >= 3 and is_amount(tokens[-1]) and is_amount(tokens[-2]):
-        return tokens[:-2], tokens[-2], tokens[-1], None
+        return tokens[:-2], tokens[-2], tokens[-1], None, None
     return None
 
 
@@ -140,7 +142,9 @@ class GridReader:
                 self._row(line, *tail)
         self._leftovers()
 
-    def _row(self, line: Line, head: list[str], weight: str, score: str, note: str | None) -> None:
+    def _row(
+        self, line: Line, head: list[str], weight: str, score: str, deviation: str | None, note: str | None
+    ) -> None:
         line_pieces = [Piece(token, line) for token in head]
         pieces = self.pending + line_pieces
         self.pending = []
@@ -183,6 +187,7 @@ class GridReader:
             actual=actual,
             weight=checked_amount(self.evaluation, "分值", weight, line),
             score=checked_amount(self.evaluation, "得分", score, line),
+            deviation=deviation,
             deviation_note=note,
         )
 
