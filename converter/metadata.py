@@ -12,7 +12,7 @@ from converter.model import Record
 from converter.normalize import clean_label, strip_markup
 from converter.specs.places import CITIES, COUNTIES, PROVINCES
 
-_ORG = r"[\u4e00-\u9fff（）()]{2,40}(?:局|中心|院|委员会|办公室|厅|所|站|队|会|部|社|馆|处|委|办|署|室|园|校)"
+_ORG = r"[\u4e00-\u9fff（）()XＸ]{2,40}(?:局|中心|院|委员会|办公室|厅|所|站|队|会|部|社|馆|处|委|办|署|室|园|校)"
 DEPARTMENT_PATTERNS = (
     re.compile(rf"部门（单位）名称[:：]?\s*({_ORG})"),
     re.compile(rf"(?:部门|单位)名称[:：]\s*({_ORG})"),
@@ -20,6 +20,7 @@ DEPARTMENT_PATTERNS = (
     re.compile(rf"^({_ORG})\s*\d{{4}}\s*年度?\s*(?:部门|单位)决算"),
     re.compile(rf"^({_ORG})\s*(?:部门|单位)决算"),
 )
+PART_PREFIX = re.compile(r"^第[一二三四五六七八九十]+部分\s*")  # "第二部分上海市普陀区财政局2024年度部门决算表"
 YEAR_PATTERNS = (
     re.compile(r"(20\d{2})\s*年度?\s*(?:部门|单位)决算"),
     re.compile(r"(20\d{2})\s*年度"),
@@ -39,7 +40,8 @@ def _lines(doc: Document) -> list[str]:
 
 def find_department(lines: list[str]) -> str | None:
     """The name printed most often in a name field or title (longest on a tie)."""
-    hits = Counter(m.group(1) for pattern in DEPARTMENT_PATTERNS for text in lines if (m := pattern.search(text)))
+    hits = Counter(m.group(1) for pattern in DEPARTMENT_PATTERNS for text in lines
+                   if (m := pattern.search(PART_PREFIX.sub("", text))))
     if not hits:
         return None
     return max(hits, key=lambda name: (hits[name], len(name)))

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from tests.conftest import SEED_FILES, seed
+from conftest import SEED_FILES, seed
 
 
 def juesuan(*args, cwd=None):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import seed
 
 from converter.convert import convert_file
 from converter.metadata import report_id_for
 from converter.package import InvalidRecords, WorsePackage, read_package, write_package
-from tests.conftest import seed
 
 
 def _files(folder):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import seed
 
 from converter.convert import NotAReport, convert_file
 from converter.readers import UnreadableInput, read_document
-from tests.conftest import seed
 
 
 def _figures(extraction):

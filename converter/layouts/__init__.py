@@ -18,6 +18,8 @@ LAYOUT_MODULES = (
     "converter.layouts.tabbed",  # one row per line, tab-separated (seed 001)
     "converter.layouts.paginated",  # space-separated rows split across pages (seed 002)
     "converter.layouts.markdown",  # Markdown/HTML-ish with tab cells (seed 003)
+    "converter.layouts.cells",  # readers that give cells: HTML, XLSX, DOCX tables (columns from header rows)
+    "converter.layouts.shanghai",  # PDF ruled tables with split 类/款/项 code cells (Shanghai, L6)
 )
 
 

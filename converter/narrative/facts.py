@@ -1,0 +1,262 @@
+"""Key figures stated in the narrative: a registry of patterns, one entry per metric.
+
+Patterns run on a sentence's comparison key (half-width, spaces removed). Each pattern names the figure
+`num`, and optionally `unit` (as printed), `dir` (增加/减少/增长/下降: the sign) and `label` (the phrase, used
+as the `item` of a disclosure_stats row). A metric can be limited to sentences under a matching heading
+(`section`), to sentences containing a word (`requires`), and to fiscal or non-fiscal context: the same
+sentence shape "收入总计97.58万元" means T01 总计 in 一、收入支出决算总体情况说明 and T04 总计 in
+四、财政拨款收入支出决算总体情况说明 (fiscal = "财政拨款" in a heading above or earlier in the sentence).
+
+Table counterparts (for the checks): total_income/total_expense = T01 总计 (income/expense side);
+income_year_total/expense_year_total = T01 本年收入合计/本年支出合计; fiscal_income_total/fiscal_expense_total =
+T04 总计; general_budget_expense = T05 合计; general_budget_basic_expense, personnel_expense, public_expense =
+T06 (基本支出 / 人员经费合计 / 公用经费合计); basic_expense/project_expense = T03 合计 基本支出/项目支出;
+three_public_budget/three_public_actual = T09 合计 预算数/决算数; procurement_*, operating_costs, vehicles_*,
+equipment_over_1m = T10.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from converter.narrative.paragraphs import Sentence
+from converter.normalize import parse_amount
+
+NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+WAN = r"(?P<unit>万元|元)"
+PCT = r"(?P<unit>%)"
+AMOUNT = r"[\d,.]+万元"
+YEAR = r"^(?:\d{4}年度?)?"
+NEGATIVE = ("减少", "下降", "降低", "减")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric: its patterns (first hit wins) and where it may be read."""
+
+    key: str
+    patterns: tuple[re.Pattern[str], ...]
+    section: re.Pattern[str] | None = None  # one of the sentence's headings must match
+    requires: re.Pattern[str] | None = None  # the sentence key must contain this
+    context: str | None = None  # "fiscal" | "total" | None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A figure read from one sentence."""
+
+    metric: str
+    value: str
+    unit: str | None
+    phrase: str
+    sentence: Sentence
+
+
+def _compile(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(
+        re.compile(p.replace("NUM", NUM).replace("WAN", WAN).replace("PCT", PCT).replace("AMOUNT", AMOUNT))
+        for p in patterns
+    )
+
+
+def _metric(
+    key: str, *patterns: str, section: str | None = None, requires: str | None = None, context: str | None = None
+) -> Metric:
+    return Metric(
+        key,
+        _compile(*patterns),
+        re.compile(section) if section else None,
+        re.compile(requires) if requires else None,
+        context,
+    )
+
+
+TOTAL_WORDS = r"(?:收入总计|收、?支总计|收入总计、支出总计)"
+CHANGE = rf"相比[，,]?(?:财政拨款)?{TOTAL_WORDS}?各?"
+OVERALL = r"总体情况"
+INCOME_SECTION = r"^[一二三四五六七八九十]+、收入决算情况说明$"
+EXPENSE_SECTION = r"^[一二三四五六七八九十]+、支出决算情况说明$"
+BASIC_SECTION = r"基本支出决算情况说明"
+GENERAL_SECTION = r"一般公共预算财政拨款支出决算(?:情况)?说明"
+GENERAL_START = YEAR + r"一般公共预算财政拨款支出年初预算(?:数)?(?:为)?"
+THREE_PUBLIC = r"三公"
+THREE_PUBLIC_BUDGET = r"三公[”\"]?经费(?:财政拨款)?支出(?:全年)?预算(?:数)?(?:为)?"
+PERFORMANCE = r"绩效"
+PERFORMANCE_COUNT = r"(?:二级项目(?:绩效自评)?|涵盖项目)(?:共)?"
+
+VEHICLE_TYPES = {
+    "vehicles_ministerial": r"副部[（(]省[)）]级及以上领导用车|省部级领导干部用车|省级领导干部用车",
+    "vehicles_principal": r"主要负责人用车|主要领导干部用车",
+    "vehicles_confidential": r"机要通信用车",
+    "vehicles_emergency": r"应急保障用车",
+    "vehicles_law_enforcement": r"执法执勤用车",
+    "vehicles_special": r"特种专业技术用车",
+    "vehicles_retired_service": r"离退休干部服务用车|离退休干部用车",
+    "vehicles_other": r"其他用车",
+}
+
+METRICS: tuple[Metric, ...] = (
+    # 一 / 四 收入支出决算总体情况: 总计 and the change on the prior year.
+    *(
+        _metric(
+            key,
+            rf"收入总计(?:均为|为|是)?NUM{WAN}",
+            rf"收、?支总计(?:均为|各为|均是|为)NUM{WAN}",
+            rf"收入总计、支出总计(?:均为|各为|为)NUM{WAN}",
+            context=ctx,
+        )
+        for key, ctx in (("total_income", "total"), ("fiscal_income_total", "fiscal"))
+    ),
+    *(
+        _metric(
+            key, rf"支出总计(?:均为|各为|为|是)?NUM{WAN}", rf"收、?支总计(?:均为|各为|均是|为)NUM{WAN}", context=ctx
+        )
+        for key, ctx in (("total_expense", "total"), ("fiscal_expense_total", "fiscal"))
+    ),
+    *(
+        _metric(key, rf"{CHANGE}(?P<dir>增加|减少)NUM{WAN}", section=OVERALL, requires="上年", context=ctx)
+        for key, ctx in (("prior_year_change_total", "total"), ("fiscal_prior_year_change_total", "fiscal"))
+    ),
+    *(
+        _metric(
+            key,
+            rf"{CHANGE}(?:增加|减少){AMOUNT}[，,](?P<dir>增长|下降)NUM{PCT}",
+            section=OVERALL,
+            requires="上年",
+            context=ctx,
+        )
+        for key, ctx in (("prior_year_change_rate", "total"), ("fiscal_prior_year_change_rate", "fiscal"))
+    ),
+    # 二 收入决算 / 三 支出决算: 合计, parts and shares.
+    _metric("income_year_total", rf"(?:本年)?收入合计(?:为)?NUM{WAN}", context="total"),
+    _metric("expense_year_total", rf"(?<!采购)(?:本年)?支出合计(?:为)?NUM{WAN}", context="total"),
+    _metric("fiscal_appropriation_income", rf"财政拨款收入NUM{WAN}", section=INCOME_SECTION),
+    _metric(
+        "fiscal_appropriation_income_share", rf"财政拨款收入{AMOUNT}[，,]占(?:比)?NUM{PCT}", section=INCOME_SECTION
+    ),
+    _metric("basic_expense", rf"基本支出NUM{WAN}", section=EXPENSE_SECTION),
+    _metric("basic_expense_share", rf"基本支出{AMOUNT}[，,]占(?:比)?NUM{PCT}", section=EXPENSE_SECTION),
+    _metric("project_expense", rf"项目支出NUM{WAN}", section=EXPENSE_SECTION),
+    _metric("project_expense_share", rf"项目支出{AMOUNT}[，,]占(?:比)?NUM{PCT}", section=EXPENSE_SECTION),
+    # 五 一般公共预算财政拨款支出.
+    _metric(
+        "general_budget_expense",
+        YEAR + rf"一般公共预算财政拨款(?:决算)?支出(?:决算)?(?:为)?NUM{WAN}",
+        GENERAL_START + rf"{AMOUNT}[，,]支出决算(?:数)?(?:为)?NUM{WAN}",
+        section=GENERAL_SECTION,
+    ),
+    _metric("general_budget_initial_budget", GENERAL_START + rf"NUM{WAN}", section=GENERAL_SECTION),
+    _metric("general_budget_completion_rate", GENERAL_START + rf".*?完成年初预算的NUM{PCT}", section=GENERAL_SECTION),
+    _metric(
+        "general_budget_prior_year_change",
+        rf"(?:相比[，,]?(?:一般公共预算)?(?:财政拨款)?(?:支出)?|较上年度?(?:决算数?)?)(?P<dir>增加|减少)NUM{WAN}",
+        section=GENERAL_SECTION,
+        requires="上年.*财政拨款支出|财政拨款支出.*上年",
+    ),
+    _metric(
+        "general_budget_prior_year_change_rate",
+        rf"(?:增加|减少){AMOUNT}[，,](?P<dir>增长|下降)NUM{PCT}",
+        section=GENERAL_SECTION,
+        requires="上年.*财政拨款支出|财政拨款支出.*上年",
+    ),
+    # 六 基本支出.
+    _metric("general_budget_basic_expense", rf"财政拨款基本支出NUM{WAN}", section=BASIC_SECTION),
+    _metric("personnel_expense", rf"人员经费(?:支出)?(?:合计)?NUM{WAN}", section=BASIC_SECTION),
+    _metric("public_expense", rf"公用经费(?:支出)?(?:合计)?NUM{WAN}", section=BASIC_SECTION),
+    # 九 三公 amounts (quantities are read in converter.narrative.quantities).
+    _metric("three_public_budget", rf"{THREE_PUBLIC_BUDGET}NUM{WAN}", section=THREE_PUBLIC),
+    _metric(
+        "three_public_actual",
+        rf"{THREE_PUBLIC_BUDGET}{AMOUNT}[，,]支出决算(?:数)?(?:为)?NUM{WAN}",
+        section=THREE_PUBLIC,
+    ),
+    _metric(
+        "three_public_completion_rate", rf"{THREE_PUBLIC_BUDGET}.*?完成(?:全年)?预算的NUM{PCT}", section=THREE_PUBLIC
+    ),
+    _metric(
+        "three_public_prior_year_change",
+        rf"较上年度?决算数?(?P<dir>增加|减少)NUM{WAN}",
+        section=THREE_PUBLIC + ".*总体",
+    ),
+    # 机关运行经费, 政府采购, 国有资产 (T10 counterparts).
+    _metric("operating_costs", rf"(?P<label>机关运行经费(?:支出)?)(?:为|共计)?NUM{WAN}"),
+    _metric(
+        "operating_costs_prior_year_change",
+        rf"机关运行经费(?:支出)?{AMOUNT}[，,](?:(?:比|较)(?:上年|\d{{4}}年)度?(?:决算数?)?|与上年度?相比[，,]?)"
+        rf"(?P<dir>增加|减少)NUM{WAN}",
+        rf"机关运行经费较上年度?决算数?(?P<dir>增加|减少)NUM{WAN}",
+    ),
+    _metric("procurement_total", rf"(?P<label>政府采购支出(?:总额|合计))(?:为)?NUM{WAN}"),
+    _metric("procurement_goods", rf"(?P<label>政府采购货物支出)(?:为)?NUM{WAN}"),
+    _metric("procurement_works", rf"(?P<label>政府采购工程支出)(?:为)?NUM{WAN}"),
+    _metric("procurement_services", rf"(?P<label>政府采购服务支出)(?:为)?NUM{WAN}"),
+    _metric("procurement_sme", rf"(?P<label>授予中小企业合同金额)(?:为)?NUM{WAN}"),
+    _metric("procurement_sme_share", rf"授予中小企业合同金额{AMOUNT}[，,]占政府采购(?:支出)?总额的NUM{PCT}"),
+    _metric("procurement_small_micro", rf"(?P<label>授予小微企业合同金额)(?:为)?NUM{WAN}"),
+    _metric("vehicles_total", r"共有(?P<label>车辆)NUM(?P<unit>辆)"),
+    *(_metric(key, rf"(?P<label>{labels})NUM(?P<unit>辆)") for key, labels in VEHICLE_TYPES.items()),
+    _metric(
+        "equipment_over_1m",
+        r"(?P<label>单价100万元[（(]含[)）]以上(?:的)?设备(?:[（(]不含车辆[)）])?)NUM(?P<unit>台[（(]套[)）]|台|套)",
+    ),
+    # 绩效.
+    _metric("performance_project_count", rf"{PERFORMANCE_COUNT}NUM(?P<unit>个)", section=PERFORMANCE),
+    _metric(
+        "performance_project_amount",
+        rf"涉及(?:预算)?资金NUM{WAN}",
+        section=PERFORMANCE,
+        requires=PERFORMANCE_COUNT + r"\d+个",
+    ),
+    _metric(
+        "performance_project_share",
+        rf"占[^，,。；;]*?项目支出总额?的NUM{PCT}",
+        section=PERFORMANCE,
+        requires=PERFORMANCE_COUNT + r"\d+个",
+    ),
+    _metric(
+        "performance_overall_score", r"整体支出(?:绩效)?自评(?:结果为|得分(?:为)?)NUM(?P<unit>分)", section=PERFORMANCE
+    ),
+    _metric("performance_excellent_count", r"NUM(?P<unit>个)项目(?:自评)?等级为[“\"]?优", section=PERFORMANCE),
+    _metric("performance_good_count", r"NUM(?P<unit>个)项目(?:自评)?等级为[“\"]?良", section=PERFORMANCE),
+)
+
+
+def _in_context(metric: Metric, sentence: Sentence, start: int) -> bool:
+    if metric.context is None:
+        return True
+    fiscal = any("财政拨款" in heading for heading in sentence.headings) or "财政拨款" in sentence.key[:start]
+    return fiscal == (metric.context == "fiscal")
+
+
+def signed(value: str, direction: str | None) -> str:
+    """A printed figure with the sign of its wording (减少/下降 → negative; zero stays unsigned)."""
+    if direction and direction.startswith(NEGATIVE) and value.strip("0.") != "":
+        return "-" + value
+    return value
+
+
+def read_facts(sentences: list[Sentence]) -> list[Fact]:
+    """Every registry metric found in the sentences: one fact per (metric, sentence), first match."""
+    facts: list[Fact] = []
+    for sentence in sentences:
+        for metric in METRICS:
+            if metric.section and not any(metric.section.search(h) for h in sentence.headings):
+                continue
+            if metric.requires and not metric.requires.search(sentence.key):
+                continue
+            fact = _first_match(metric, sentence)
+            if fact:
+                facts.append(fact)
+    return facts
+
+
+def _first_match(metric: Metric, sentence: Sentence) -> Fact | None:
+    for pattern in metric.patterns:
+        for match in pattern.finditer(sentence.key):
+            if not _in_context(metric, sentence, match.start()):
+                continue
+            groups = match.groupdict()
+            value = signed(parse_amount(groups["num"]), groups.get("dir"))
+            return Fact(metric.key, value, groups.get("unit"), groups.get("label") or match.group(0), sentence)
+    return None

@@ -1,0 +1,235 @@
+"""narrative_facts: the key figures each seed's prose states, read by hand from the seed text (lines given)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from conftest import SEED_FILES, seed
+
+from converter.document import Document, Line
+from converter.model import Extraction
+from converter.narrative import extract_narrative
+from converter.readers import read_document
+
+
+@cache
+def facts(number: str) -> list[dict]:
+    extraction = Extraction(report={})
+    extract_narrative(read_document(seed(number)), extraction)
+    return extraction.rows("narrative_facts")
+
+
+def first(number: str, metric: str) -> dict:
+    return next(row for row in facts(number) if row["metric_key"] == metric)
+
+
+def values(number: str, metric: str) -> list[str]:
+    return [row["value"] for row in facts(number) if row["metric_key"] == metric]
+
+
+EXPECTED = {
+    "000": {  # lines 820–1081
+        "total_income": ("97.58", "万元", 820),
+        "total_expense": ("97.58", "万元", 820),
+        "prior_year_change_total": ("-2258.17", "万元", 820),
+        "prior_year_change_rate": ("-95.86", "%", 820),
+        "income_year_total": ("97.58", "万元", 838),
+        "expense_year_total": ("97.58", "万元", 854),
+        "basic_expense": ("78.65", "万元", 856),
+        "basic_expense_share": ("80.60", "%", 856),
+        "project_expense": ("18.93", "万元", 858),
+        "project_expense_share": ("19.40", "%", 858),
+        "fiscal_income_total": ("97.58", "万元", 868),
+        "fiscal_prior_year_change_total": ("-2258.17", "万元", 868),
+        "general_budget_expense": ("97.58", "万元", 896),
+        "general_budget_initial_budget": ("165.76", "万元", 920),
+        "general_budget_completion_rate": ("58.87", "%", 920),
+        "general_budget_basic_expense": ("78.65", "万元", 971),
+        "personnel_expense": ("71.90", "万元", 973),
+        "public_expense": ("6.75", "万元", 981),
+        "three_public_budget": ("0", "万元", 995),
+        "three_public_actual": ("0", "万元", 995),
+        "operating_costs": ("6.75", "万元", 1047),
+        "operating_costs_prior_year_change": ("0.06", "万元", 1047),
+        "procurement_total": ("13.00", "万元", 1055),
+        "procurement_services": ("13.00", "万元", 1055),
+        "procurement_sme": ("13.00", "万元", 1057),
+        "procurement_sme_share": ("100.00", "%", 1057),
+        "vehicles_total": ("0", "辆", 1065),
+        "vehicles_held": ("0", "辆", 1025),
+        "reception_batches": ("0", "批次", 1029),
+        "reception_persons": ("0", "人次", 1029),
+        "performance_project_count": ("3", "个", 1079),
+        "performance_project_amount": ("33.01", "万元", 1079),
+    },
+    "001": {  # lines 297–391
+        "total_income": ("2502.70", "万元", 297),
+        "total_expense": ("2502.70", "万元", 297),
+        "prior_year_change_total": ("1003.63", "万元", 297),
+        "prior_year_change_rate": ("66.95", "%", 297),
+        "income_year_total": ("2502.70", "万元", 301),
+        "fiscal_appropriation_income": ("2502.70", "万元", 301),
+        "basic_expense": ("327.51", "万元", 305),
+        "basic_expense_share": ("13.09", "%", 305),
+        "project_expense": ("2175.20", "万元", 305),
+        "project_expense_share": ("86.91", "%", 305),
+        "fiscal_prior_year_change_total": ("1003.63", "万元", 309),
+        "general_budget_prior_year_change": ("1056.63", "万元", 315),
+        "personnel_expense": ("303.26", "万元", 333),
+        "public_expense": ("24.24", "万元", 333),
+        "three_public_budget": ("1.06", "万元", 349),
+        "three_public_actual": ("1.06", "万元", 349),
+        "three_public_prior_year_change": ("-1.06", "万元", 349),
+        "operating_costs": ("24.24", "万元", 369),
+        "operating_costs_prior_year_change": ("-28.4", "万元", 369),
+        "procurement_total": ("23.02", "万元", 377),
+        "procurement_goods": ("23.02", "万元", 377),
+        "procurement_works": ("0.00", "万元", 377),
+        "procurement_sme": ("23.02", "万元", 377),
+        "reception_batches": ("9", "批次", 365),
+        "reception_persons": ("101", "人", 365),
+        "vehicles_held": ("0", "辆", 365),
+        "vehicles_total": ("0", "辆", 381),
+        "performance_project_count": ("6", "个", 391),
+        "performance_project_amount": ("309.42", "万元", 391),
+        "performance_project_share": ("100", "%", 391),
+    },
+    "002": {  # lines 582–913
+        "total_income": ("1269.26", "万元", 582),
+        "prior_year_change_total": ("-62.74", "万元", 582),
+        "income_year_total": ("1269.24", "万元", 594),
+        "expense_year_total": ("1269.26", "万元", 600),
+        "basic_expense": ("888.66", "万元", 600),
+        "basic_expense_share": ("70.01", "%", 600),
+        "project_expense": ("380.61", "万元", 602),
+        "project_expense_share": ("29.99", "%", 602),
+        "fiscal_income_total": ("1269.24", "万元", 608),
+        "general_budget_initial_budget": ("1198.90", "万元", 645),
+        "general_budget_basic_expense": ("888.64", "万元", 751),
+        "personnel_expense": ("811.88", "万元", 751),
+        "public_expense": ("76.76", "万元", 759),
+        "three_public_budget": ("6.50", "万元", 782),
+        "three_public_actual": ("4.35", "万元", 782),
+        "three_public_completion_rate": ("66.92", "%", 782),
+        "vehicles_purchased": ("0", "台", 813),
+        "vehicles_held": ("2", "辆", 817),
+        "reception_batches": ("9", "个", 835),
+        "reception_persons": ("66", "人次", 835),
+        "operating_costs": ("76.76", "万元", 841),
+        "operating_costs_prior_year_change": ("-0.55", "万元", 841),
+        "procurement_total": ("11.97", "万元", 848),
+        "procurement_sme": ("0.00", "万元", 852),
+        "vehicles_total": ("2", "辆", 860),
+        "performance_project_count": ("9", "个", 888),
+        "performance_project_amount": ("169.02", "万元", 888),
+        "performance_project_share": ("44.41", "%", 888),
+        "performance_overall_score": ("96.99", "分", 899),
+        "performance_excellent_count": ("8", "个", 907),
+    },
+    "003": {  # lines 408–516
+        "total_income": ("194.91", "万元", 408),
+        "prior_year_change_total": ("-1607.64", "万元", 408),
+        "basic_expense": ("78.17", "万元", 420),
+        "basic_expense_share": ("40.10", "%", 420),
+        "project_expense": ("116.74", "万元", 422),
+        "project_expense_share": ("59.90", "%", 422),
+        "general_budget_prior_year_change": ("-1540.64", "万元", 432),
+        "general_budget_basic_expense": ("78.16", "万元", 458),
+        "personnel_expense": ("71.35", "万元", 460),
+        "public_expense": ("6.81", "万元", 464),
+        "three_public_budget": ("0", "万元", 478),
+        "three_public_actual": ("0", "万元", 478),
+        "vehicles_held": ("0", "辆", 494),
+        "operating_costs": ("6.81", "万元", 502),
+        "procurement_total": ("8.99", "万元", 506),
+        "procurement_goods": ("1.79", "万元", 506),
+        "procurement_services": ("7.20", "万元", 506),
+        "vehicles_total": ("0", "辆", 510),
+        "performance_project_count": ("3", "个", 516),
+        "performance_project_amount": ("91.6", "万元", 516),
+    },
+    "004": {  # lines 55–241
+        "total_income": ("372.65", "万元", 55),
+        "prior_year_change_total": ("26.69", "万元", 55),
+        "prior_year_change_rate": ("7", "%", 55),
+        "income_year_total": ("372.65", "万元", 65),
+        "basic_expense": ("337.48", "万元", 73),
+        "basic_expense_share": ("90.56", "%", 73),
+        "project_expense": ("35.17", "万元", 77),
+        "project_expense_share": ("9.44", "%", 77),
+        "general_budget_initial_budget": ("311.16", "万元", 93),
+        "general_budget_expense": ("372.65", "万元", 93),
+        "general_budget_completion_rate": ("119.76", "%", 93),
+        "personnel_expense": ("330.93", "万元", 121),
+        "public_expense": ("6.55", "万元", 129),
+        "three_public_budget": ("3.49", "万元", 153),
+        "three_public_actual": ("3.49", "万元", 153),
+        "vehicles_total": ("1", "辆", 197),
+        "performance_overall_score": ("100", "分", 241),
+    },
+}
+
+
+@pytest.mark.parametrize(("number", "metric"), [(n, m) for n, metrics in EXPECTED.items() for m in metrics])
+def test_key_figure_is_read_with_value_unit_and_line(number, metric):
+    value, unit, line = EXPECTED[number][metric]
+    row = first(number, metric)
+    assert (row["value"], row["unit"], row["source_line"]) == (value, unit, line)
+
+
+@pytest.mark.parametrize("number", sorted(SEED_FILES))
+def test_every_fact_keeps_its_sentence_and_its_figure_appears_in_it(number):
+    for row in facts(number):
+        digits = row["value"].lstrip("-")
+        assert digits in row["sentence"].replace(",", "").replace(" ", ""), row
+
+
+def test_seed004_states_no_operating_costs_or_procurement_figures():
+    # lines 185 and 189: "本单位 2023 年度无机关运行经费支出。" / "无政府采购事项。" — nothing to read, not 0.
+    metrics = {row["metric_key"] for row in facts("004")}
+    assert not metrics & {"operating_costs", "procurement_total", "procurement_sme"}
+
+
+def test_seed002_totals_differ_between_grand_total_and_year_income_as_printed():
+    # line 582 收、支总计均为1,269.26 vs line 594 收入合计1,269.24: both kept as printed.
+    assert values("002", "total_income") == ["1269.26"]
+    assert values("002", "income_year_total") == ["1269.24"]
+
+
+def test_seed001_garbled_percentages_with_no_number_give_no_fact():
+    # line 353: "较上年决算数减少 0.0 万元,下降%" — no figure after 下降.
+    assert not [row for row in facts("001") if "下降%" in row["sentence"] and row["unit"] == "%"]
+
+
+def test_seed000_infinite_growth_rate_gives_no_fact():
+    # line 948: "增长∞%"
+    assert not [row for row in facts("000") if "∞" in row["sentence"] and row["unit"] == "%"]
+
+
+def test_fiscal_section_figures_are_not_taken_for_report_totals():
+    assert values("000", "total_income") == ["97.58"]
+    assert values("000", "fiscal_income_total") == ["97.58"]
+    assert [row["source_line"] for row in facts("000") if row["metric_key"] == "total_income"] == [820]
+
+
+def test_a_decrease_worded_as_下降_is_negative_and_a_zero_change_stays_unsigned():
+    lines = [
+        "一、收入支出决算总体情况说明",
+        "2023年度收入总计10.00万元，支出总计10.00万元。与上年相比，收入总计减少0.00万元，下降0.00%。",
+        "与上年相比，收入总计减少1,000.50万元，下降9.1%。",
+    ]
+    doc = Document([Line(text, n) for n, text in enumerate(lines, 1)], "x.txt", "", "txt")
+    extraction = Extraction(report={})
+    extract_narrative(doc, extraction)
+    changes = [
+        (r["metric_key"], r["value"])
+        for r in extraction.rows("narrative_facts")
+        if r["metric_key"].startswith("prior_year")
+    ]
+    assert changes == [
+        ("prior_year_change_total", "0.00"),
+        ("prior_year_change_rate", "0.00"),
+        ("prior_year_change_total", "-1000.50"),
+        ("prior_year_change_rate", "-9.1"),
+    ]
