@@ -11,6 +11,32 @@ class UnreadableInput(Exception):
     """The file cannot be read as a report (missing, empty, binary, unknown format)."""
 
 
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _office_format(path: Path, data: bytes) -> str | None:
+    """'docx' or 'xlsx' for an Office Open XML package; legacy and other archives are refused clearly."""
+    if data.startswith(OLE2):
+        raise UnreadableInput(
+            f"{path}: legacy Word/Excel binary file (.doc/.xls/.et/.wps); open it and save it as .docx or .xlsx"
+        )
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    import io
+    import zipfile
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except zipfile.BadZipFile:
+        raise UnreadableInput(f"{path}: damaged ZIP archive (not a readable .docx/.xlsx)") from None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    raise UnreadableInput(f"{path}: a ZIP archive that is neither a .docx nor an .xlsx report")
+
+
 def read_document(path: str | Path) -> Document:
     """Read any supported report file into a Document (format chosen by content and suffix)."""
     path = Path(path)
@@ -26,6 +52,21 @@ def read_document(path: str | Path) -> Document:
         from converter.readers.pdf import read_pdf
 
         return read_pdf(path, data)
+    office = _office_format(path, data)
+    if office == "docx":
+        from converter.readers.docx import read_docx
+
+        return read_docx(path, data)
+    if office == "xlsx":
+        from converter.readers.xlsx import read_xlsx
+
+        return read_xlsx(path, data)
+    from converter.readers.html import looks_like_html
+
+    if suffix in HTML_SUFFIXES or looks_like_html(data):
+        from converter.readers.html import read_html
+
+        return read_html(path, data)
     from converter.readers.text import read_text
 
     return read_text(path, data)
