@@ -126,13 +126,19 @@ def validate(
 
 def _register_optional(module: str, name: str, help_text: str) -> None:
     """Commands that live with their library (checks, site) are registered when that library is present."""
+    import functools
     import importlib
 
     try:
         function = getattr(importlib.import_module(module), name)
     except (ModuleNotFoundError, AttributeError):
         return
-    app.command(name=name, help=help_text)(function)
+
+    @functools.wraps(function)
+    def command(*args, **kwargs):
+        raise typer.Exit(function(*args, **kwargs) or EXIT_OK)
+
+    app.command(name=name, help=help_text)(command)
 
 
 _register_optional("converter.checks.command", "check", "Recompute the accounting-identity checks of packages.")

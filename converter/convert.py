@@ -93,7 +93,9 @@ def extract(doc: Document) -> Extraction:
             stage(doc, extraction)
     run_checks = _optional_stage("converter.checks", "run_checks")
     if run_checks is not None:
-        extraction.findings.extend(run_checks({"reports": [extraction.report], **extraction.resources}))
+        resources = {"reports": [extraction.report], **extraction.resources,
+                     "findings": [finding.as_record() for finding in extraction.findings]}
+        extraction.findings.extend(run_checks(resources))
     return extraction
 
 

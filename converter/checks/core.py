@@ -1,0 +1,290 @@
+"""The rule registry and the comparison primitives every rule uses (exact decimals only).
+
+Statuses: ok (the identity holds exactly as printed), rounding (off by no more than the rule's tolerance),
+mismatch (off by more), not_checkable (an input is absent). A mismatch carries the rule's severity; every other
+status is severity info.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from converter.checks.data import Data
+from converter.model import Finding, Record
+
+AMOUNT_TOLERANCE = "|Δ| ≤ max(0.05, 0.005 × n + 0.01) 万元 (n = printed terms)"
+PERCENT_TOLERANCE = "±0.02 个百分点, or within what the printed precision of the inputs allows"
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    group: str  # intra | structure | cross | narrative | performance
+    zh: str
+    en: str
+    tables: str
+    tolerance: str
+    severity: str  # severity of a mismatch: error | warning
+    run: Callable[[Data, Rule], Iterable[Finding]]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str, group: str, zh: str, en: str, tables: str, tolerance: str = AMOUNT_TOLERANCE, severity: str = "error"
+) -> Callable[[Callable[[Data, Rule], Iterable[Finding]]], Callable[[Data, Rule], Iterable[Finding]]]:
+    """Register a rule function under its id (ids are unique)."""
+
+    def register(func: Callable[[Data, Rule], Iterable[Finding]]) -> Callable[[Data, Rule], Iterable[Finding]]:
+        if rule_id in RULES:
+            raise ValueError(f"duplicate rule id {rule_id}")
+        RULES[rule_id] = Rule(rule_id, group, zh, en, tables, tolerance, severity, func)
+        return func
+
+    return register
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def dec(value: object) -> Decimal | None:
+    """Decimal of a record value ("2502.70", 3, None); None for blank."""
+    if value is None or value == "":
+        return None
+    return Decimal(str(value))
+
+
+def fmt(value: Decimal | None) -> str | None:
+    """Exact decimal text for a finding (at most 6 decimals, no exponent, no "-0")."""
+    if value is None:
+        return None
+    if value.as_tuple().exponent < -6:  # type: ignore[operator]
+        value = value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    text = format(value, "f")
+    if text.startswith("-") and Decimal(text) == 0:
+        text = text[1:]
+    return text
+
+
+def half_unit(value: object) -> Decimal:
+    """Half of the last printed digit: "2502.70" → 0.005, "28.4" → 0.05, "66" → 0.5."""
+    text = str(value)
+    decimals = len(text.partition(".")[2])
+    return Decimal(5) / (Decimal(10) ** (decimals + 1))
+
+
+def amount_tolerance(n_terms: int) -> Decimal:
+    return max(Decimal("0.05"), Decimal("0.005") * max(n_terms, 1) + Decimal("0.01"))
+
+
+def round_to(value: Decimal, like: object) -> Decimal:
+    """value rounded half-up to the number of decimals printed in `like`."""
+    decimals = len(str(like).partition(".")[2])
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------- findings
+
+
+def finding(
+    rule: Rule,
+    status: str,
+    location: str,
+    zh: str,
+    en: str,
+    *,
+    expected: Decimal | None = None,
+    actual: Decimal | None = None,
+    source: Record | None = None,
+    tables: str | None = None,
+) -> Finding:
+    difference = actual - expected if expected is not None and actual is not None else None
+    return Finding(
+        rule_id=rule.id,
+        status=status,
+        severity=rule.severity if status == "mismatch" else "info",
+        tables=tables or rule.tables,
+        location=location,
+        expected=fmt(expected),
+        actual=fmt(actual),
+        difference=fmt(difference),
+        message_zh=zh,
+        message_en=en,
+        source_page=(source or {}).get("source_page"),
+        source_line=(source or {}).get("source_line"),
+    )
+
+
+def not_checkable(rule: Rule, location: str, zh: str, en: str, tables: str | None = None) -> Finding:
+    return finding(rule, "not_checkable", location, zh, en, tables=tables)
+
+
+STATUS_ZH = {"ok": "相符", "rounding": "尾差", "mismatch": "不符"}
+
+
+def equal(
+    rule: Rule,
+    location: str,
+    what_zh: str,
+    what_en: str,
+    *,
+    expected: Decimal,
+    printed: object,
+    n_terms: int,
+    source: Record | None = None,
+    tables: str | None = None,
+    tolerance: Decimal | None = None,
+) -> Finding:
+    """printed = expected, with the amount tolerance for n_terms (a blank printed figure reads as 0)."""
+    actual = dec(printed)
+    value = actual if actual is not None else ZERO
+    delta = value - expected
+    limit = tolerance if tolerance is not None else amount_tolerance(n_terms)
+    status = "ok" if delta == 0 else "rounding" if abs(delta) <= limit else "mismatch"
+    blank_zh, blank_en = ("（空白，按0计）", " (blank, read as 0)") if actual is None else ("", "")
+    return finding(
+        rule,
+        status,
+        location,
+        f"{what_zh}：应为 {fmt(expected)}，印为 {fmt(actual)}{blank_zh}，差 {fmt(delta)}（{STATUS_ZH[status]}）",
+        f"{what_en}: expected {fmt(expected)}, printed {fmt(actual)}{blank_en}, difference {fmt(delta)} ({status})",
+        expected=expected,
+        actual=value if actual is None else actual,
+        source=source,
+        tables=tables,
+    )
+
+
+def at_most(
+    rule: Rule,
+    location: str,
+    what_zh: str,
+    what_en: str,
+    *,
+    bound: Decimal,
+    printed: object,
+    source: Record | None = None,
+    tables: str | None = None,
+) -> Finding:
+    """printed ≤ bound (an inequality; `expected` carries the bound)."""
+    actual = dec(printed) or ZERO
+    excess = actual - bound
+    status = "ok" if excess <= 0 else "rounding" if excess <= amount_tolerance(1) else "mismatch"
+    return finding(
+        rule,
+        status,
+        location,
+        f"{what_zh}：{fmt(actual)} 不应超过 {fmt(bound)}（{STATUS_ZH[status]}）",
+        f"{what_en}: {fmt(actual)} must not exceed {fmt(bound)} ({status})",
+        expected=bound,
+        actual=actual,
+        source=source,
+        tables=tables,
+    )
+
+
+def ratio(
+    rule: Rule,
+    location: str,
+    what_zh: str,
+    what_en: str,
+    *,
+    printed: object,
+    numerator: object,
+    denominator: object,
+    scale: Decimal = Decimal(100),
+    source: Record | None = None,
+    tables: str | None = None,
+) -> Finding | None:
+    """printed ≈ numerator / denominator × scale (a percentage by default).
+
+    ok: the exact ratio rounds to the printed figure. rounding: within ±0.02, or within the interval the ratio can
+    take when every input is an honest rounding of its true value (each ± half its last printed digit).
+    """
+    num, den, pct = dec(numerator), dec(denominator), dec(printed)
+    if num is None or den is None or pct is None or den == 0:
+        return None
+    exact = num / den * scale
+    expected = round_to(exact, printed)
+    hn, hd, hp = half_unit(numerator), half_unit(denominator), half_unit(printed)
+    bounds = []
+    for n in (num - hn, num + hn):
+        for d in (den - hd, den + hd):
+            if d > 0:
+                bounds.append(n / d * scale)
+    low, high = (min(bounds), max(bounds)) if bounds else (exact, exact)
+    if pct == expected:
+        status = "ok"
+    elif abs(pct - exact) <= Decimal("0.02") or (low - hp <= pct <= high + hp):
+        status = "rounding"
+    else:
+        status = "mismatch"
+    shown = fmt(round_to(exact, "0.0000"))
+    return finding(
+        rule,
+        status,
+        location,
+        f"{what_zh}：{fmt(num)} / {fmt(den)} = {shown}，印为 {fmt(pct)}（{STATUS_ZH[status]}）",
+        f"{what_en}: {fmt(num)} / {fmt(den)} = {shown}, printed {fmt(pct)} ({status})",
+        expected=expected if status == "ok" else round_to(exact, "0.0000"),
+        actual=pct,
+        source=source,
+        tables=tables,
+    )
+
+
+def sum_of(values: Iterable[object]) -> tuple[Decimal, int]:
+    """(Σ of the printed values, number of printed — non-blank — terms)."""
+    total, count = ZERO, 0
+    for value in values:
+        number = dec(value)
+        if number is not None:
+            total += number
+            count += 1
+    return total, count
+
+
+def check_sum(
+    rule: Rule,
+    location: str,
+    what_zh: str,
+    what_en: str,
+    total: Record,
+    total_field: str,
+    parts: list[tuple[Record | None, str]],
+    tables: str | None = None,
+) -> Iterator[Finding]:
+    """total[total_field] = Σ parts; nothing to check when the total and every part are blank."""
+    values = [part.get(field) if part else None for part, field in parts]
+    expected, count = sum_of(values)
+    if total.get(total_field) is None and count == 0:
+        return
+    yield equal(
+        rule,
+        location,
+        what_zh,
+        what_en,
+        expected=expected,
+        printed=total.get(total_field),
+        n_terms=count,
+        source=total,
+        tables=tables,
+    )
+
+
+def require(data: Data, rule: Rule, *table_ids: str) -> Finding | None:
+    """A not_checkable finding when a table the rule reads is absent from the text (None when all are present)."""
+    missing = data.missing(*table_ids)
+    if not missing:
+        return None
+    names = ",".join(missing)
+    return not_checkable(
+        rule,
+        names,
+        f"{names} 缺失或未能读取（原文未载或为图片），无法核对",
+        f"{names} absent or unreadable (not in the text, or an image): not checkable",
+    )

@@ -1,0 +1,425 @@
+"""Identities across tables (domain.md §1.4 X1–X11). An empty table (本表无数据) reads as zeros here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from converter.checks.core import ZERO, Rule, at_most, dec, equal, require, rule, sum_of
+from converter.checks.data import Data
+from converter.checks.structure import collapse
+from converter.model import Finding, Record
+
+Figure = tuple[Decimal | None, Record | None, bool]  # value, printed row, derived?
+
+
+def coded(data: Data, table_id: str, code: str | None, column: str) -> Figure:
+    """A coded table's figure for a 类/款/项 (code) or its total row (None); zero in an empty table."""
+    if data.status(table_id) == "empty" and not data.table(table_id):
+        return ZERO, None, False
+    if code is None:
+        row = data.total(table_id)
+        return (dec(row.get(column)) if row else None), row, False
+    return data.value(table_id, code, column)
+
+
+def fixed(data: Data, table_id: str, key: str, side: str, column: str) -> Figure:
+    row = data.item(table_id, key, side)
+    return (dec(row.get(column)) if row else None), row, False
+
+
+def compare(
+    r: Rule, location: str, zh: str, en: str, actual: Figure, expected: Figure, tables: str, at_most_: bool = False
+) -> Iterator[Finding]:
+    """actual (printed or derived) against expected; nothing when both are absent or both blank/zero."""
+    a_value, a_row, a_derived = actual
+    e_value, e_row, e_derived = expected
+    if a_value is None and e_value is None:
+        return
+    if not (a_value or e_value) and (a_row is None or e_row is None):
+        return  # zero on one side and nothing printed on the other: nothing to compare
+    a_value, e_value = a_value or ZERO, e_value or ZERO
+    if a_derived or e_derived:
+        zh, en = f"{zh}（含由下级推算的数）", f"{en} (a figure derived from sub-items)"
+    source = a_row or e_row
+    if at_most_:
+        yield at_most(r, location, zh, en, bound=e_value, printed=a_value, source=source, tables=tables)
+    else:
+        yield equal(r, location, zh, en, expected=e_value, printed=a_value, n_terms=1, source=source, tables=tables)
+
+
+def t01_category(data: Data, code: str) -> Figure:
+    return fixed(data, "T01", f"func_{code}", "expense", "amount")
+
+
+def t04_category(data: Data, code: str, column: str) -> Figure:
+    return fixed(data, "T04", f"func_{code}", "expense", column)
+
+
+def classes(data: Data, *sources: tuple[str, str | None]) -> list[str]:
+    """类 codes used by coded tables and by func_ rows of T01/T04 (source = (table_id, side or None))."""
+    found: set[str] = set()
+    for table_id, side in sources:
+        if side is None:
+            found.update(data.categories(table_id))
+        else:
+            found.update(row["item_key"][5:] for row in data.items(table_id, side, "func_"))
+    return sorted(found)
+
+
+@rule(
+    "X1",
+    "cross",
+    "公开02表合计 = 公开01表本年收入合计；财政拨款收入 = 公开01表第1–3行 = 公开04表本年收入合计",
+    "T02 total = T01 income of the year; T02 fiscal appropriation = T01 rows 1–3 = T04 income of the year",
+    "T01,T02,T04",
+)
+def x1(data: Data, r: Rule) -> Iterator[Finding]:
+    if missing := require(data, r, "T01", "T02"):
+        yield missing
+        return
+    yield from compare(
+        r,
+        "T02 合计 total",
+        "公开02表合计 vs 公开01表本年收入合计",
+        "T02 total vs T01 income",
+        coded(data, "T02", None, "total"),
+        fixed(data, "T01", "total_income", "income", "amount"),
+        "T01,T02",
+    )
+    keys = ("general_budget_appropriation", "government_fund_appropriation", "state_capital_appropriation")
+    rows = [data.item("T01", key, "income") for key in keys]
+    if any(rows):
+        value = sum_of([row.get("amount") for row in rows if row])[0]
+        yield from compare(
+            r,
+            "T02 合计 fiscal_appropriation",
+            "公开02表财政拨款收入 vs 公开01表第1–3行",
+            "T02 fiscal appropriation vs T01 rows 1–3",
+            coded(data, "T02", None, "fiscal_appropriation"),
+            (value, next(row for row in rows if row), False),
+            "T01,T02",
+        )
+    if not data.missing("T04"):
+        yield from compare(
+            r,
+            "T02 合计 fiscal_appropriation",
+            "公开02表财政拨款收入 vs 公开04表本年收入合计",
+            "T02 fiscal appropriation vs T04 income",
+            coded(data, "T02", None, "fiscal_appropriation"),
+            fixed(data, "T04", "total_income", "income", "total"),
+            "T02,T04",
+        )
+
+
+@rule(
+    "X2",
+    "cross",
+    "公开03表合计 = 公开01表本年支出合计；每类 公开03表 = 公开01表对应功能类",
+    "T03 total = T01 expense of the year; per 类, T03 = the T01 category row",
+    "T01,T03",
+)
+def x2(data: Data, r: Rule) -> Iterator[Finding]:
+    if missing := require(data, r, "T01", "T03"):
+        yield missing
+        return
+    yield from compare(
+        r,
+        "T03 合计 total",
+        "公开03表合计 vs 公开01表本年支出合计",
+        "T03 total vs T01 expense",
+        coded(data, "T03", None, "total"),
+        fixed(data, "T01", "total_expense", "expense", "amount"),
+        "T01,T03",
+    )
+    for code in classes(data, ("T03", None), ("T01", "expense")):
+        yield from compare(
+            r,
+            f"T03 {code} total",
+            f"公开03表 {code} vs 公开01表功能类",
+            f"T03 {code} vs T01 category",
+            coded(data, "T03", code, "total"),
+            t01_category(data, code),
+            "T01,T03",
+        )
+
+
+@rule(
+    "X3",
+    "cross",
+    "每类 公开04表合计 ≤ 公开03表本年支出合计（财政拨款不超过全部支出）",
+    "Per 类, T04 total ≤ T03 total (fiscal money cannot exceed all money)",
+    "T03,T04",
+    severity="warning",
+)
+def x3(data: Data, r: Rule) -> Iterator[Finding]:
+    if missing := require(data, r, "T03", "T04"):
+        yield missing
+        return
+    for code in classes(data, ("T04", "expense")):
+        yield from compare(
+            r,
+            f"T04 {code} total",
+            f"公开04表 {code} 合计 ≤ 公开03表",
+            f"T04 {code} total ≤ T03",
+            t04_category(data, code, "total"),
+            coded(data, "T03", code, "total"),
+            "T03,T04",
+            True,
+        )
+
+
+def _per_class(
+    data: Data, r: Rule, other: str, column: str, other_column: str, label_zh: str, label_en: str
+) -> Iterator[Finding]:
+    tables = f"T04,{other}"
+    for code in classes(data, ("T04", "expense"), (other, None)):
+        yield from compare(
+            r,
+            f"T04 {code} {column}",
+            f"公开04表 {code} {label_zh} vs {other}",
+            f"T04 {code} {label_en} vs {other}",
+            t04_category(data, code, column),
+            coded(data, other, code, other_column),
+            tables,
+        )
+
+
+@rule(
+    "X4",
+    "cross",
+    "公开04表一般公共预算栏 每类及本年支出合计 = 公开05表",
+    "T04 general-budget column, per 类 and in total = T05",
+    "T04,T05",
+)
+def x4(data: Data, r: Rule) -> Iterator[Finding]:
+    if missing := require(data, r, "T04", "T05"):
+        yield missing
+        return
+    yield from _per_class(data, r, "T05", "general_budget", "total", "一般公共预算", "general budget")
+    yield from compare(
+        r,
+        "T04 total_expense general_budget",
+        "公开04表本年支出合计（一般公共预算）vs 公开05表合计",
+        "T04 expense (general budget) vs T05 total",
+        fixed(data, "T04", "total_expense", "expense", "general_budget"),
+        coded(data, "T05", None, "total"),
+        "T04,T05",
+    )
+
+
+@rule(
+    "X5",
+    "cross",
+    "公开04表政府性基金栏 每类 = 公开07表本年支出小计；政府性基金收入 = 公开07表本年收入合计",
+    "T04 government-fund column per 类 = T07 expense; T04 fund income = T07 income total",
+    "T04,T07",
+)
+def x5(data: Data, r: Rule) -> Iterator[Finding]:
+    if missing := require(data, r, "T04", "T07"):
+        yield missing
+        return
+    yield from _per_class(data, r, "T07", "government_fund", "expense_total", "政府性基金", "government fund")
+    yield from compare(
+        r,
+        "T04 government_fund income",
+        "公开04表政府性基金收入 vs 公开07表本年收入",
+        "T04 fund income vs T07 income",
+        fixed(data, "T04", "government_fund", "income", "total"),
+        coded(data, "T07", None, "income"),
+        "T04,T07",
+    )
+
+
+@rule(
+    "X6",
+    "cross",
+    "公开04表国有资本经营栏 每类 = 公开08表本年支出合计",
+    "T04 state-capital column per 类 = T08 expense",
+    "T04,T08",
+)
+def x6(data: Data, r: Rule) -> Iterator[Finding]:
+    if missing := require(data, r, "T04", "T08"):
+        yield missing
+        return
+    yield from _per_class(data, r, "T08", "state_capital", "total", "国有资本经营", "state capital")
+
+
+@rule(
+    "X7",
+    "cross",
+    "每个代码 公开05表 ≤ 公开03表（小计、基本支出、项目支出）",
+    "Per code, T05 ≤ T03 (total, basic, project)",
+    "T03,T05",
+    severity="warning",
+)
+def x7(data: Data, r: Rule) -> Iterator[Finding]:
+    if missing := require(data, r, "T03", "T05"):
+        yield missing
+        return
+    for row in data.table("T05"):
+        code = row.get("code")
+        name = code or "合计"
+        checks = []
+        for column in ("total", "basic", "project"):
+            checks.extend(
+                compare(
+                    r,
+                    f"T05 {name} {column}",
+                    f"公开05表 {name} {column} ≤ 公开03表",
+                    f"T05 {name} {column} ≤ T03",
+                    (dec(row.get(column)), row, False),
+                    coded(data, "T03", code, column),
+                    "T03,T05",
+                    True,
+                )
+            )
+        yield from collapse(r, checks, f"T05 {name}", f"公开05表 {name} ≤ 公开03表", f"T05 {name} ≤ T03", row)
+
+
+def t06_total(data: Data, category: str) -> Record | None:
+    return next(
+        (row for row in data.table("T06") if row.get("level") == "total" and row.get("category") == category), None
+    )
+
+
+@rule(
+    "X8",
+    "cross",
+    "公开06表 人员经费合计 + 公用经费合计 = 公开05表合计的基本支出",
+    "T06 personnel + public totals = T05 total basic expense",
+    "T05,T06",
+)
+def x8(data: Data, r: Rule) -> Iterator[Finding]:
+    if missing := require(data, r, "T05", "T06"):
+        yield missing
+        return
+    totals = [t06_total(data, "personnel"), t06_total(data, "public")]
+    if not any(totals):
+        return
+    value = sum_of([row.get("amount") for row in totals if row])[0]
+    yield from compare(
+        r,
+        "T06 personnel+public",
+        "公开06表人员经费+公用经费 vs 公开05表基本支出",
+        "T06 personnel + public vs T05 basic",
+        (value, next(row for row in totals if row), False),
+        coded(data, "T05", None, "basic"),
+        "T05,T06",
+    )
+
+
+X9_PAIRS = (
+    (("30217",), "official_reception", "公务接待费"),
+    (("30231",), "vehicle_operation", "公务用车运行维护费"),
+    (("30212",), "overseas_travel", "因公出国（境）费用"),
+    (("31013", "30913"), "vehicle_purchase", "公务用车购置"),
+)
+
+
+@rule(
+    "X9",
+    "cross",
+    "公开06表 30217/30231/30212/31013+30913 ≤ 公开09表对应决算数（06表只含基本支出）",
+    "T06 reception/vehicle/overseas items ≤ the T09 actuals (T06 covers basic expense only)",
+    "T06,T09",
+    severity="warning",
+)
+def x9(data: Data, r: Rule) -> Iterator[Finding]:
+    if missing := require(data, r, "T06", "T09"):
+        yield missing
+        return
+    actual = next((row for row in data.table("T09") if row.get("measure") == "actual"), None)
+    rows = {row.get("econ_code"): row for row in data.table("T06") if row.get("econ_code")}
+    for codes, column, label in X9_PAIRS:
+        printed = [rows[code] for code in codes if code in rows]
+        if not printed:
+            continue
+        value, count = sum_of([row.get("amount") for row in printed])
+        if count == 0:
+            continue
+        bound = (dec(actual.get(column)) if actual else None) or ZERO
+        yield at_most(
+            r,
+            f"T06 {'+'.join(codes)}",
+            f"公开06表{label} ≤ 公开09表决算数",
+            f"T06 {column} ≤ T09 actual",
+            bound=bound,
+            printed=value,
+            source=printed[0],
+        )
+
+
+@rule(
+    "X10",
+    "cross",
+    "机关运行经费（公开10表第5+6行，或情况说明）= 公开06表公用经费合计（行政、参公单位）",
+    "Operating costs (T10 rows 5+6, or the narrative) = T06 public total (administrative units)",
+    "T06,T10",
+    severity="warning",
+)
+def x10(data: Data, r: Rule) -> Iterator[Finding]:
+    if missing := require(data, r, "T06"):
+        yield missing
+        return
+    public = t06_total(data, "public")
+    if public is None:
+        return
+    stats = data.resources.get("disclosure_stats") or []
+    for origin in ("table", "narrative"):
+        rows = [
+            row
+            for row in stats
+            if row.get("origin", "table") == origin
+            and row.get("item_key") in ("operating_costs_admin", "operating_costs_civil_service", "operating_costs")
+        ]
+        if not rows or all(row.get("value") is None for row in rows):
+            continue
+        value, _ = sum_of([row.get("value") for row in rows])
+        where = "T10" if origin == "table" else "narrative"
+        yield equal(
+            r,
+            f"{where} operating_costs",
+            f"{where} 机关运行经费 vs 公开06表公用经费合计",
+            f"{where} operating costs vs T06 public total",
+            expected=dec(public.get("amount")) or ZERO,
+            printed=value,
+            n_terms=len(rows),
+            source=rows[0],
+        )
+
+
+@rule(
+    "X11",
+    "cross",
+    "三公说明的公务用车保有量 ≤ 车辆数合计（公开10表或国有资产说明）",
+    "Vehicles held (三公 narrative) ≤ all vehicles (T10 or the assets narrative)",
+    "T10",
+    severity="warning",
+)
+def x11(data: Data, r: Rule) -> Iterator[Finding]:
+    held = [row for row in data.resources.get("three_public_quantities") or [] if row.get("vehicles_held") is not None]
+    totals = [row for row in data.resources.get("disclosure_stats") or [] if row.get("item_key") == "vehicles_total"]
+    if not held:
+        return
+    if not totals:
+        yield Finding(
+            rule_id=r.id,
+            status="not_checkable",
+            severity="info",
+            tables=r.tables,
+            location="vehicles_total",
+            message_zh="未载车辆数合计，无法核对公务用车保有量",
+            message_en="No vehicle total stated; vehicles held not checkable",
+        )
+        return
+    for total in totals:
+        yield at_most(
+            r,
+            f"{total.get('origin', 'table')} vehicles_total",
+            "公务用车保有量 ≤ 车辆数合计",
+            "vehicles held ≤ all vehicles",
+            bound=dec(total.get("value")) or ZERO,
+            printed=held[0]["vehicles_held"],
+            source=held[0],
+        )

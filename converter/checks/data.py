@@ -1,0 +1,118 @@
+"""Read access to one report's records for the rules: tables by id, fixed rows by item_key, code trees.
+
+Table status comes from `report_tables` (found / empty / absent); without it, a table with records is found and one
+without is absent. An empty table (本表无数据) reads as zeros in cross-table rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from converter.model import Record
+
+TABLE_RESOURCES = {
+    "T01": "income_expense_summary",
+    "T02": "income_by_function",
+    "T03": "expense_by_function",
+    "T04": "fiscal_summary",
+    "T05": "general_budget_expense",
+    "T06": "basic_expense_detail",
+    "T07": "government_fund",
+    "T08": "state_capital_expense",
+    "T09": "three_public",
+    "T10": "disclosure_stats",
+}
+
+
+@dataclass
+class Node:
+    """A 类 or 款 of a coded table: the printed row (if any) and the value of one column, printed or derived."""
+
+    code: str
+    record: Record | None
+    derived: bool
+
+
+class Data:
+    def __init__(self, resources: dict[str, list[Record]]):
+        self.resources = resources
+        self._status = {row.get("table_id"): row.get("status") for row in resources.get("report_tables", [])}
+
+    def rows(self, resource: str) -> list[Record]:
+        rows = self.resources.get(resource) or []
+        if resource == "disclosure_stats":
+            return [row for row in rows if row.get("origin", "table") == "table"]
+        return rows
+
+    def table(self, table_id: str) -> list[Record]:
+        return self.rows(TABLE_RESOURCES[table_id])
+
+    def status(self, table_id: str) -> str:
+        """found | empty | absent | unreadable."""
+        status = self._status.get(table_id)
+        if status in {"empty", "absent", "unreadable"}:
+            return status
+        return "found" if self.table(table_id) else "absent"
+
+    def missing(self, *table_ids: str) -> list[str]:
+        """Tables among table_ids absent from the text or unreadable; empty tables are present (all zero)."""
+        return [table_id for table_id in table_ids if self.status(table_id) in {"absent", "unreadable"}]
+
+    # -- fixed-row tables (T01, T04, T10)
+
+    def item(self, table_id: str, key: str, side: str | None = None) -> Record | None:
+        for row in self.table(table_id):
+            if row.get("item_key") == key and (side is None or row.get("side") == side):
+                return row
+        return None
+
+    def items(self, table_id: str, side: str, prefix: str) -> list[Record]:
+        return [
+            r for r in self.table(table_id) if r.get("side") == side and (r.get("item_key") or "").startswith(prefix)
+        ]
+
+    # -- coded tables (T02, T03, T05, T07, T08)
+
+    def total(self, table_id: str) -> Record | None:
+        return next((row for row in self.table(table_id) if row.get("level") == "total"), None)
+
+    def coded(self, table_id: str) -> list[Record]:
+        return [row for row in self.table(table_id) if row.get("code")]
+
+    def by_code(self, table_id: str) -> dict[str, Record]:
+        return {row["code"]: row for row in self.coded(table_id)}
+
+    def children(self, table_id: str, code: str) -> list[Record]:
+        return [row for row in self.coded(table_id) if row.get("parent_code") == code]
+
+    def value(self, table_id: str, code: str, column: str) -> tuple[Decimal | None, Record | None, bool]:
+        """(value, printed row or None, derived?) of a 类/款/项 for one column.
+
+        A printed row gives its value (blank reads as 0). A parent that is not printed is the sum of its children
+        (printed or derived); None when neither the code nor any descendant is printed.
+        """
+        rows = self.by_code(table_id)
+        if code in rows:
+            raw = rows[code].get(column)
+            return (Decimal(str(raw)) if raw not in (None, "") else Decimal(0)), rows[code], False
+        descendants = [row for c, row in rows.items() if c.startswith(code) and len(c) == len(code) + 2]
+        if not descendants:
+            deeper = [c for c in rows if c.startswith(code) and len(c) > len(code)]
+            if not deeper:
+                return None, None, False
+            kids = sorted({c[: len(code) + 2] for c in deeper})
+        else:
+            kids = sorted(row["code"] for row in descendants)
+        total = Decimal(0)
+        for kid in kids:
+            value, _, _ = self.value(table_id, kid, column)
+            total += value or 0
+        return total, None, True
+
+    def categories(self, table_id: str) -> list[str]:
+        """The 类 codes a coded table prints or implies (from 款/项 codes)."""
+        return sorted({row["code"][:3] for row in self.coded(table_id)})
+
+    def fact(self, *keys: str) -> list[Record]:
+        return [row for row in self.resources.get("narrative_facts", []) if row.get("metric_key") in keys]

@@ -1,0 +1,178 @@
+"""Arithmetic of the performance self-evaluations (绩效自评): scores, weights, execution rate, grade."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from converter.checks.core import Rule, dec, equal, finding, ratio, round_to, rule, sum_of
+from converter.checks.data import Data
+from converter.model import Finding, Record
+
+EXECUTION_WEIGHT = Decimal(10)  # 预算执行率 weight of the 财预〔2020〕10号 self-evaluation
+GRADES = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"), (Decimal(0), "差"))
+
+
+def evaluations(data: Data) -> list[Record]:
+    return data.resources.get("performance_evaluations") or []
+
+
+def indicators(data: Data, evaluation_id: str) -> list[Record]:
+    return [
+        row for row in data.resources.get("performance_indicators") or [] if row.get("evaluation_id") == evaluation_id
+    ]
+
+
+def _where(evaluation: Record) -> str:
+    return f"{evaluation.get('evaluation_id')} {evaluation.get('name') or ''}".strip()
+
+
+@rule(
+    "P1",
+    "performance",
+    "绩效自评：总分 = 预算执行率得分 + 各指标得分之和",
+    "Self-evaluation: total score = execution-rate score + Σ indicator scores",
+    "PERF",
+    tolerance="|Δ| ≤ max(0.05, 0.005 × n + 0.01) 分",
+)
+def p1(data: Data, r: Rule) -> Iterator[Finding]:
+    for evaluation in evaluations(data):
+        rows = indicators(data, evaluation["evaluation_id"])
+        if evaluation.get("total_score") is None:
+            continue
+        if not rows:
+            yield finding(
+                r,
+                "not_checkable",
+                _where(evaluation),
+                f"{_where(evaluation)}：未载指标得分，无法核对总分",
+                f"{_where(evaluation)}: no indicator scores; total not checkable",
+                source=evaluation,
+            )
+            continue
+        expected, count = sum_of([evaluation.get("execution_score")] + [row.get("score") for row in rows])
+        yield equal(
+            r,
+            f"{_where(evaluation)} total_score",
+            f"{_where(evaluation)} 总分",
+            f"{_where(evaluation)} total score",
+            expected=expected,
+            printed=evaluation["total_score"],
+            n_terms=count,
+            source=evaluation,
+        )
+
+
+@rule(
+    "P2",
+    "performance",
+    "绩效自评：指标分值之和 = 100（有预算执行率得分时为 90）",
+    "Self-evaluation: indicator weights total 100 (90 when the execution rate carries its 10 points)",
+    "PERF",
+    tolerance="exact",
+)
+def p2(data: Data, r: Rule) -> Iterator[Finding]:
+    for evaluation in evaluations(data):
+        rows = indicators(data, evaluation["evaluation_id"])
+        weights = [row.get("weight") for row in rows]
+        if not rows or any(weight is None for weight in weights):
+            continue
+        has_execution = evaluation.get("execution_score") is not None or evaluation.get("execution_rate") is not None
+        expected = Decimal(100) - (EXECUTION_WEIGHT if has_execution else 0)
+        total, _ = sum_of(weights)
+        yield equal(
+            r,
+            f"{_where(evaluation)} weights",
+            f"{_where(evaluation)} 指标分值合计",
+            f"{_where(evaluation)} indicator weights",
+            expected=expected,
+            printed=total,
+            n_terms=1,
+            source=rows[0],
+            tolerance=Decimal(0),
+        )
+
+
+@rule(
+    "P3",
+    "performance",
+    "绩效自评：执行率 = 全年执行数 / 全年预算数",
+    "Self-evaluation: execution rate = executed / budget",
+    "PERF",
+    tolerance="±0.02 个百分点，或输入印刷精度允许的范围",
+)
+def p3(data: Data, r: Rule) -> Iterator[Finding]:
+    for evaluation in evaluations(data):
+        budget = evaluation.get("budget_full_year")
+        result = ratio(
+            r,
+            f"{_where(evaluation)} execution_rate",
+            f"{_where(evaluation)} 执行率",
+            f"{_where(evaluation)} execution rate",
+            printed=evaluation.get("execution_rate"),
+            numerator=evaluation.get("executed"),
+            denominator=budget,
+            source=evaluation,
+        )
+        if result is not None:
+            yield result
+
+
+@rule(
+    "P4",
+    "performance",
+    "绩效自评：执行率得分 = 10 × min(执行率, 100%)（财预〔2020〕10号）",
+    "Self-evaluation: execution score = 10 × min(rate, 100%)",
+    "PERF",
+    tolerance="±0.02 分",
+    severity="warning",
+)
+def p4(data: Data, r: Rule) -> Iterator[Finding]:
+    for evaluation in evaluations(data):
+        score = evaluation.get("execution_score")
+        rate = dec(evaluation.get("execution_rate"))
+        if rate is None and dec(evaluation.get("budget_full_year")):
+            executed = dec(evaluation.get("executed"))
+            rate = executed / dec(evaluation["budget_full_year"]) * 100 if executed is not None else None
+        if score is None or rate is None:
+            continue
+        expected = EXECUTION_WEIGHT * min(rate, Decimal(100)) / 100
+        shown = round_to(expected, score)
+        yield equal(
+            r,
+            f"{_where(evaluation)} execution_score",
+            f"{_where(evaluation)} 执行率得分",
+            f"{_where(evaluation)} execution score",
+            expected=shown if shown == dec(score) else expected,
+            printed=score,
+            n_terms=1,
+            source=evaluation,
+            tolerance=Decimal("0.02"),
+        )
+
+
+@rule(
+    "P5",
+    "performance",
+    "绩效自评：等级与总分相符（≥90 优，80–90 良，60–80 中，<60 差）",
+    "Self-evaluation: grade matches the score band (≥90 优, 80–90 良, 60–80 中, <60 差)",
+    "PERF",
+    tolerance="exact",
+    severity="warning",
+)
+def p5(data: Data, r: Rule) -> Iterator[Finding]:
+    for evaluation in evaluations(data):
+        score, grade = dec(evaluation.get("total_score")), evaluation.get("grade")
+        if score is None or not grade:
+            continue
+        band = next(name for floor, name in GRADES if score >= floor)
+        status = "ok" if band in grade else "mismatch"
+        yield finding(
+            r,
+            status,
+            f"{_where(evaluation)} grade",
+            f"{_where(evaluation)}：总分 {score} 应为“{band}”，印为“{grade}”",
+            f"{_where(evaluation)}: score {score} is band {band}, printed {grade}",
+            actual=score,
+            source=evaluation,
+        )
