@@ -82,3 +82,26 @@ def test_validate_of_a_broken_descriptor_is_reported_not_raised(tmp_path):
     result = juesuan("validate", folder)
     assert result.returncode == 1 and "unreadable JSON" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_check_exits_0_with_mismatches_and_1_with_strict(seed_packages):
+    folder = seed_packages["000"]
+    relaxed = juesuan("check", folder)
+    assert relaxed.returncode == 0, relaxed.stderr
+    assert "mismatch" in relaxed.stdout and "P1" in relaxed.stdout
+    strict = juesuan("check", folder, "--strict")
+    assert strict.returncode == 1
+
+
+def test_check_json_lists_findings_with_both_figures(seed_packages):
+    result = juesuan("check", seed_packages["003"], "--json")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    text = json.dumps(report, ensure_ascii=False)
+    assert "mismatch" in text and "expected" in text and "actual" in text
+
+
+def test_check_of_something_that_is_not_a_package_is_a_one_line_error(tmp_path):
+    result = juesuan("check", tmp_path / "nothing")
+    assert result.returncode == 2
+    assert len(_one_line_error(result)) == 1
