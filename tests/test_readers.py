@@ -14,22 +14,26 @@ def _figures(extraction):
             for name, rows in extraction.resources.items()}
 
 
-@pytest.mark.parametrize("variant", ["utf-8-sig", "gb18030", "crlf"])
-def test_the_same_report_in_another_encoding_or_line_end_gives_the_same_figures(tmp_path, variant):
-    text = seed("001").read_text(encoding="utf-8")
-    path = tmp_path / seed("001").name
+@pytest.mark.parametrize("number", ["000", "001", "002", "003", "004"])
+@pytest.mark.parametrize("variant", ["utf-8-sig", "gbk", "crlf"])
+def test_the_same_report_in_another_encoding_or_line_end_gives_the_same_figures(tmp_path, variant, number):
+    text = seed(number).read_text(encoding="utf-8")
+    path = tmp_path / seed(number).name
     if variant == "crlf":
         path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
     else:
-        path.write_bytes(text.encode(variant))
-    original, converted = convert_file(seed("001")), convert_file(path)
+        path.write_bytes(text.encode(variant, errors="strict"))
+    original, converted = convert_file(seed(number)), convert_file(path)
+    assert sum(len(rows) for rows in original.resources.values()) > 50
     assert _figures(converted) == _figures(original)
     assert converted.report["department"] == original.report["department"]
 
 
-def test_gbk_text_is_decoded():
-    doc_path = seed("002")
-    assert read_document(doc_path).encoding == "utf-8"
+def test_gbk_text_is_detected_as_gb18030(tmp_path):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(seed("002").read_text(encoding="utf-8").encode("gbk"))
+    assert read_document(path).encoding == "gb18030"
+    assert read_document(seed("002")).encoding == "utf-8"
 
 
 def test_an_empty_file_is_refused_with_its_name(tmp_path):
