@@ -1,0 +1,1 @@
+"""The Datasette site: database build, metadata, Chinese search plugin, serve and publish."""

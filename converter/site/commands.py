@@ -1,0 +1,108 @@
+"""`juesuan build`, `serve` and `publish`: the site commands (registered in the CLI by converter.cli).
+
+Each returns its exit code when it succeeds and raises typer.Exit with it otherwise: 0 success; 1 some packages were
+refused or the publisher failed; 2 bad input (nothing to load, no database, unknown target).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from converter.package import PackageError, find_packages
+from converter.site import publish as site_publish
+from converter.site import serve as site_serve
+from converter.site.database import build_database, files_dir
+
+DEFAULT_DB = Path("juesuan.db")
+DEFAULT_PACKAGES = Path("datapackage")
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _exit(code: int, message: str | None = None) -> int:
+    if message:
+        err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    if code:
+        raise typer.Exit(code)
+    return code
+
+
+def _built(db: Path) -> bool:
+    return db.is_file() and files_dir(db.resolve()).is_dir()
+
+
+def build(
+    packages: Annotated[list[Path] | None, typer.Argument(help="Package folders or folders of packages.")] = None,
+    db: Annotated[Path, typer.Option("--db", help="The SQLite database to (re)build.")] = DEFAULT_DB,
+) -> int:
+    """Load data packages into one SQLite database (and its download folder), replacing it atomically."""
+    paths = packages or [DEFAULT_PACKAGES]
+    try:
+        found = find_packages(paths)
+    except PackageError as exc:
+        return _exit(2, str(exc))
+    if not found:
+        return _exit(2, f"no data packages found in {', '.join(map(str, paths))}")
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("loading", total=len(found))
+        result = build_database(found, db, on_package=lambda _: bar.advance(task))
+    for path, reason in result.refused.items():
+        err.print(f"[red]✗[/red] refused {escape(path)}: {escape(reason)}", highlight=False)
+    total = sum(result.rows.values())
+    out.print(
+        f"{db}: {len(result.loaded)} report(s), {total} rows; {len(result.refused)} package(s) refused;"
+        f" downloads in {files_dir(db)}",
+        highlight=False,
+    )
+    return _exit(1 if result.refused else 0)
+
+
+def serve(
+    db: Annotated[Path, typer.Option("--db", help="The database built by `juesuan build`.")] = DEFAULT_DB,
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 8001,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+) -> int:
+    """Serve the site locally with Datasette (immutable database, bounded queries)."""
+    if not _built(db):
+        return _exit(2, f"{db}: no built site here; run `juesuan build --db {db}` first")
+    with tempfile.TemporaryDirectory(prefix="juesuan-site-") as folder:
+        site = site_serve.prepare(db, Path(folder))
+        out.print(f"serving {db} on http://{host}:{port}/", highlight=False)
+        return _exit(site_serve.run(site, host, port))
+
+
+def publish(
+    target: Annotated[str, typer.Argument(help="cloudrun, fly, vercel or heroku.")],
+    db: Annotated[Path, typer.Option("--db", help="The database built by `juesuan build`.")] = DEFAULT_DB,
+    generate_dir: Annotated[
+        Path | None, typer.Option("--generate-dir", help="Write the deployable files here instead of deploying.")
+    ] = None,
+    extra: Annotated[
+        list[str] | None, typer.Argument(help="Further options for `datasette publish <target>` (after --).")
+    ] = None,
+) -> int:
+    """Publish the site with `datasette publish`: our metadata, plugins, downloads and a pinned Datasette."""
+    if not _built(db):
+        return _exit(2, f"{db}: no built site here; run `juesuan build --db {db}` first")
+    if generate_dir is not None and generate_dir.exists():
+        return _exit(2, f"{generate_dir}: already exists; give a new folder")
+    with tempfile.TemporaryDirectory(prefix="juesuan-publish-") as folder:
+        site = site_serve.prepare(db, Path(folder))
+        try:
+            command = site_publish.publish_command(target, site, generate_dir, extra or [])
+        except site_publish.PublishError as exc:
+            return _exit(2, str(exc))
+        code = site_publish.run_command(command)
+    if code:
+        return _exit(1, f"datasette publish {target} failed (exit {code})")
+    if generate_dir is not None:
+        out.print(f"deployable files written to {generate_dir}", highlight=False)
+    return 0

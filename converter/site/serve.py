@@ -1,0 +1,86 @@
+"""The Datasette site of a built database: its metadata, plugin, static downloads and settings, served or in-process."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from converter.site import metadata as site_metadata
+from converter.site.database import FILES_MOUNT, files_dir
+
+PLUGIN_SOURCE = Path(__file__).with_name("plugin.py")
+PLUGIN_NAME = "juesuan_site.py"
+SETTINGS = {
+    "sql_time_limit_ms": 3000,
+    "facet_time_limit_ms": 400,
+    "max_returned_rows": 2000,
+    "default_page_size": 50,
+    "suggest_facets": False,
+}
+PLUGINS = ("datasette-dashboards",)  # installed with the site wherever it is published
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything Datasette needs besides the database: written into one folder."""
+
+    db: Path
+    metadata: Path
+    plugins_dir: Path
+    files: Path
+
+
+def prepare(db: Path, folder: Path) -> Site:
+    """Write the site's metadata (named for this database) and plugin into `folder`."""
+    db = db.resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    plugins = folder / "plugins"
+    plugins.mkdir(exist_ok=True)
+    shutil.copyfile(PLUGIN_SOURCE, plugins / PLUGIN_NAME)
+    metadata_path = folder / "metadata.json"
+    data = site_metadata.for_database(site_metadata.load(), db.stem)
+    metadata_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return Site(db=db, metadata=metadata_path, plugins_dir=plugins, files=files_dir(db))
+
+
+def setting_options() -> list[str]:
+    options = []
+    for name, value in SETTINGS.items():
+        options += ["--setting", name, str(value).lower() if isinstance(value, bool) else str(value)]
+    return options
+
+
+def serve_command(site: Site, host: str, port: int) -> list[str]:
+    """`datasette serve` of the site: immutable database, local host, bounded queries."""
+    return [
+        sys.executable, "-m", "datasette", "serve", "--immutable", str(site.db),
+        "--host", host, "--port", str(port),
+        "--metadata", str(site.metadata), "--plugins-dir", str(site.plugins_dir),
+        "--static", f"{FILES_MOUNT}:{site.files}",
+        *setting_options(),
+    ]  # fmt: skip
+
+
+def run(site: Site, host: str, port: int) -> int:
+    """Serve until interrupted; Datasette's exit code."""
+    try:
+        return subprocess.call(serve_command(site, host, port))
+    except KeyboardInterrupt:
+        return 0
+
+
+def app(site: Site):
+    """The site as an in-process Datasette instance (tests, benchmarks)."""
+    from datasette.app import Datasette
+
+    return Datasette(
+        immutables=[str(site.db)],
+        metadata=json.loads(site.metadata.read_text(encoding="utf-8")),
+        plugins_dir=str(site.plugins_dir),
+        static_mounts=[(FILES_MOUNT, str(site.files))],
+        settings=SETTINGS,
+    )
