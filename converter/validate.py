@@ -106,8 +106,37 @@ def validate_frictionless(folder: Path) -> list[Problem]:
     return problems
 
 
-def validate_package(path: str | Path) -> list[Problem]:
-    """All problems of one package folder (empty list = valid)."""
+def validate_keys(folder: Path) -> list[Problem]:
+    """Primary keys unique and foreign keys resolved within the package (what frictionless checks, fast)."""
+    from converter.package import read_resource
+
+    tables = {name: read_resource(folder, name) for name in registry.resource_names()}
+    problems: list[Problem] = []
+    for resource, rows in tables.items():
+        name = f"{folder.name}/{resource}.csv"
+        key = registry.primary_key(resource)
+        seen: set[tuple] = set()
+        for number, row in enumerate(rows, start=2):
+            value = tuple(row.get(field) for field in key)
+            if value in seen:
+                problems.append(Problem(name, f"duplicate primary key {value}", row=number, source="keys"))
+            seen.add(value)
+        for fk in registry.foreign_keys(resource):
+            target = {tuple(r.get(f) for f in fk["reference"]["fields"]) for r in tables[fk["reference"]["resource"]]}
+            for number, row in enumerate(rows, start=2):
+                value = tuple(row.get(field) for field in fk["fields"])
+                if value not in target:
+                    problems.append(Problem(name, f"foreign key {value} not found in {fk['reference']['resource']}",
+                                            row=number, field=fk["fields"][-1], source="keys"))
+    return problems
+
+
+def validate_package(path: str | Path, frictionless: bool = True) -> list[Problem]:
+    """All problems of one package folder (empty list = valid).
+
+    `frictionless=False` replaces the (slower) Frictionless pass by the JSON Schema rows plus a key check:
+    what a bulk load needs, at a fraction of the time.
+    """
     folder = Path(path)
     if folder.name == DATAPACKAGE:
         folder = folder.parent
@@ -130,5 +159,8 @@ def validate_package(path: str | Path) -> list[Problem]:
                                     f"resource {resource}: Table Schema differs from schemas/{resource}.json",
                                     source="package"))
         problems.extend(validate_rows(folder, resource))
-    problems.extend(validate_frictionless(folder))
+    if frictionless:
+        problems.extend(validate_frictionless(folder))
+    elif not problems:
+        problems.extend(validate_keys(folder))
     return problems

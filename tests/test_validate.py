@@ -115,3 +115,16 @@ def test_a_table_schema_edited_in_the_package_is_caught(package_copy):
 def test_a_folder_that_is_not_a_package_is_one_problem(tmp_path):
     problems = validate_package(tmp_path)
     assert len(problems) == 1 and "not a data package" in problems[0].message
+
+
+def test_the_fast_path_catches_broken_keys_without_frictionless(package_copy):
+    row_number = _append(package_copy, "expense_by_function", _valid_t03_row(package_copy, report_id="no-such-report"))
+    problems = validate_package(package_copy, frictionless=False)
+    assert [(p.source, p.row, p.field) for p in problems] == [("keys", row_number, "report_id")]
+    _append(package_copy, "expense_by_function", _valid_t03_row(package_copy, row_no=1))
+    assert any("duplicate primary key" in p.message for p in validate_package(package_copy, frictionless=False))
+
+
+def test_the_fast_path_passes_every_seed_package(seed_packages):
+    for folder in seed_packages.values():
+        assert validate_package(folder, frictionless=False) == []
