@@ -58,6 +58,9 @@ def base_url(seed_packages, tmp_path_factory):
     yield url
     server.terminate()
     server.wait(timeout=10)
+    # `juesuan serve` takes its Datasette server down with it: nothing keeps listening on the port.
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url + "/-/versions.json", timeout=5).close()
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -66,11 +67,23 @@ def serve_command(site: Site, host: str, port: int) -> list[str]:
 
 
 def run(site: Site, host: str, port: int) -> int:
-    """Serve until interrupted; Datasette's exit code."""
+    """Serve until interrupted or terminated; Datasette's exit code. The server never outlives this process."""
+    server = subprocess.Popen(serve_command(site, host, port))
+
+    def stop(signum, frame) -> None:
+        server.terminate()
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        return subprocess.call(serve_command(site, host, port))
+        return server.wait()
     except KeyboardInterrupt:
+        server.terminate()
+        server.wait(timeout=10)
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if server.poll() is None:
+            server.kill()
 
 
 def app(site: Site):
