@@ -328,3 +328,15 @@ def test_every_table_and_column_is_described(site):
         if name not in site_metadata.CODE_TABLES:
             assert set(columns) <= set(tables[name]["columns"]), name
     assert "万元" in tables["three_public"]["columns"]["official_reception"]
+
+
+def test_every_finding_links_to_a_rule_that_says_what_it_means(ds, site):
+    conn = sqlite3.connect(site.db)
+    unexplained = conn.execute(
+        "select distinct rule_id from findings where rule_id not in (select rule_id from rules) and rule_id != ?",
+        ["SITE-TEST"],  # the one finding this module appends by hand
+    ).fetchall()
+    assert unexplained == []
+    rule = rows(ds, "/juesuan/rules.json?rule_id=A5&_shape=array")[0]
+    assert "总计" in rule["description_zh"] and rule["severity"] == "error"
+    assert 'href="/juesuan/rules"' in get(ds, "/juesuan/findings").text

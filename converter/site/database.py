@@ -207,6 +207,28 @@ def load_codes(conn: sqlite3.Connection) -> None:
         conn.executemany(f"INSERT INTO [{path.stem}] VALUES ({', '.join('?' * len(header))})", rows)
 
 
+CONVERTER_RULES = (
+    ("EXTRACT", "converter", "单元格无法确定位置或无法读取，未提取", "A printed cell could not be placed or read with"
+     " certainty and was left out", "", "", "warning"),
+    ("LAYOUT", "converter", "表格版式无法识别，表格未提取", "The table layout was not recognised; tables were not"
+     " extracted", "", "", "error"),
+    ("NARRATIVE_QUANTITY", "converter", "情况说明中同一数量的两种表述不一致", "The narrative states one quantity twice"
+     " with different figures", "", "", "warning"),
+)
+
+
+def load_rules(conn: sqlite3.Connection) -> None:
+    """What each finding's rule_id means: the check registry plus the converter's own findings."""
+    from converter.checks.runner import ordered_rules
+
+    conn.execute(
+        "CREATE TABLE [rules] ([rule_id] TEXT PRIMARY KEY, [rule_group] TEXT, [description_zh] TEXT,"
+        " [description_en] TEXT, [tables] TEXT, [tolerance] TEXT, [severity] TEXT)"
+    )
+    rows = [(r.id, r.group, r.zh, r.en, r.tables, r.tolerance, r.severity) for r in ordered_rules()]
+    conn.executemany("INSERT INTO [rules] VALUES (?, ?, ?, ?, ?, ?, ?)", rows + list(CONVERTER_RULES))
+
+
 def _validate_for_load(package: Path) -> list:
     """JSON Schema rows and keys; the full Frictionless pass is `juesuan validate`."""
     return validate_package(package, frictionless=False)
@@ -267,6 +289,7 @@ def build_database(
         for resource in registry.resource_names():
             conn.execute(table_ddl(resource))
         load_codes(conn)
+        load_rules(conn)
         workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
         for package, problems in check_packages(sorted(packages), workers):
             reason = _load_one(conn, package, problems, temp_files / "packages", result)

@@ -26,6 +26,15 @@ SITE_COLUMNS = {
     "package_zip": "数据包压缩文件 — The report's data package as a zip file.",
     "report_level": "公开主体 — 部门 (department, consolidated) or 单位 (single unit), from the report.",
 }
+RULE_COLUMNS = {
+    "rule_id": "规则编号 — Rule id, as in findings.rule_id.",
+    "rule_group": "类别 — intra (within a table), structure, cross (across tables), narrative, performance, converter.",
+    "description_zh": "规则（中文）",
+    "description_en": "Rule (English).",
+    "tables": "涉及表 — Tables the rule reads.",
+    "tolerance": "容差 — When a difference counts as rounding.",
+    "severity": "严重程度 — Severity of a mismatch: error or warning.",
+}
 CODE_TABLES = {
     "function_codes": ("支出功能分类科目", "Functional classification codes (类 3, 款 5, 项 7 digits)."),
     "economic_codes": ("支出经济分类科目", "Economic classification codes (类 3, 款 5 digits), 人员经费/公用经费."),
@@ -72,6 +81,12 @@ def generated_tables() -> dict[str, dict[str, Any]]:
             }
     for name, (title, description) in CODE_TABLES.items():
         tables[name] = {"title": f"{title} ({name})", "description": f"{title}。{description}"}
+    tables["rules"] = {
+        "title": "核对规则 (rules)",
+        "description": "核对规则：findings 表中每个 rule_id 的含义、涉及的表、容差与严重程度。What each rule_id of the"
+        " findings means: the identity checked, the tables it reads, its tolerance and severity.",
+        "columns": RULE_COLUMNS,
+    }
     return tables
 
 
