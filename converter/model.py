@@ -87,3 +87,25 @@ class Extraction:
 
     def rows(self, resource: str) -> list[Record]:
         return self.resources.get(resource, [])
+
+
+def unplaced(
+    table_id: str,
+    where: str,
+    why_zh: str,
+    why_en: str | None = None,
+    page: int | None = None,
+    line_no: int | None = None,
+) -> Finding:
+    """An EXTRACT finding: a cell left out because it could not be placed with certainty (`why_en` defaults to zh)."""
+    return Finding(
+        rule_id="EXTRACT",
+        status="not_checkable",
+        severity="warning",
+        tables=table_id,
+        location=f"{table_id} {where}".strip(),
+        message_zh=f"无法确定单元格位置，未提取：{why_zh}",
+        message_en=f"Cell could not be placed with certainty and was left out: {why_zh if why_en is None else why_en}",
+        source_page=page,
+        source_line=line_no,
+    )

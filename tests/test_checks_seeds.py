@@ -9,6 +9,14 @@ Read by hand (line numbers of the seed text):
 - 002: 部门整体自评表 (line 1030): 执行率 76.37 % with 得分 8.49 (10 × 76.37 % = 7.64).
 - 003: "共涉及资金91.6万元，占本部门（单位）项目支出总额的100%" (line 516), but 项目支出 is 116.74 (line 164).
 - 004: "增加 26.69 万元，增长 7%" three times (lines 55–57, 83–85, 97–99): 26.69 / 345.96 = 7.71 %.
+
+And what the narrative says against its own figures:
+- 001: four 三公 lines "全年预算数为 0.00 万元,支出决算为 0.00 万元,决算数小于预算数" (lines 353–359): 0.00 < 0.00.
+- 002: item 4 "年初预算为19.93万元，支出决算为20.77万元" (lines 678–680) then "决算支出数小于年初预算安排数"
+  (line 684); 部门整体自评表 政府采购执行率 "2023年度，我部门无政府采购行为" (line 1168) while the narrative states
+  "政府采购支出总额11.97万元" (line 848).
+- 004: "支出决算 372.65万元 … 占本年支出合计的 119.76%" (lines 93–97): 本年支出合计 is 372.65 (line 73), a share
+  cannot pass 100 %; "无国有资产占用及购置" (line 193) but "共有车辆 1 辆" (line 197).
 """
 
 from __future__ import annotations
@@ -26,10 +34,10 @@ EXPECTED_MISMATCHES = {
         ("N10", "2", "3"),
         ("N10", "1", "0"),
     },
-    "001": {("N9", "100", "14.2249"), ("N9", "309.42", "313.38")},
-    "002": {("P4", "8.49", "7.637")},
+    "001": {("N9", "100", "14.2249"), ("N9", "309.42", "313.38"), ("N11", "0.00", "0.00")},
+    "002": {("P4", "8.49", "7.637"), ("N11", "20.77", "19.93"), ("N14", "11.97", "0")},
     "003": {("N9", "100", "78.4650")},
-    "004": {("N1", "7", "7.7148")},
+    "004": {("N1", "7", "7.7148"), ("N5", "119.76", "100.0000"), ("N13", "119.76", "100"), ("N14", "1", "0")},
 }
 
 
@@ -45,13 +53,54 @@ def test_real_contradictions_are_the_only_mismatches(seed_findings, number):
 
 
 def test_seed004_states_the_wrong_rate_in_three_sentences(seed_findings):
-    lines = sorted(f.source_line for f in seed_findings["004"] if f.status == "mismatch")
+    lines = sorted(f.source_line for f in seed_findings["004"] if f.status == "mismatch" and f.rule_id == "N1")
     assert len(lines) == 3
+
+
+def test_seed001_says_below_budget_for_four_zero_budget_lines(seed_findings):
+    wrong = [f.source_line for f in seed_findings["001"] if f.rule_id == "N11" and f.status == "mismatch"]
+    assert wrong == [353, 355, 357, 359]
+    # "决算数大于预算数" 26.83 > 25.29 (line 325) and "决算数与预算数一致" 1.06 = 1.06 (line 349) hold
+    held = {f.source_line for f in seed_findings["001"] if f.rule_id == "N11" and f.status == "ok"}
+    assert {325, 327, 329, 349, 361} == held
+
+
+def test_seed002_item4_below_budget_wording_contradicts_its_figures(seed_findings):
+    (found,) = [f for f in seed_findings["002"] if f.rule_id == "N11" and f.status == "mismatch"]
+    assert (found.expected, found.actual, found.difference, found.source_line) == ("19.93", "20.77", "0.84", 680)
+    assert "小于" in found.message_zh and "20.77" in found.message_zh and "19.93" in found.message_zh
+
+
+def test_seed002_no_procurement_note_contradicts_the_stated_procurement(seed_findings):
+    (found,) = [f for f in seed_findings["002"] if f.rule_id == "N14"]
+    assert (found.status, found.source_line, found.actual) == ("mismatch", 1168, "11.97")
+    assert "无政府采购行为" in found.message_zh and "第848行" in found.message_zh
+
+
+def test_seed004_no_state_assets_contradicts_its_vehicle(seed_findings):
+    (found,) = [f for f in seed_findings["004"] if f.rule_id == "N14"]
+    assert (found.status, found.source_line, found.actual) == ("mismatch", 193, "1")
+    assert "第197行" in found.message_zh
+
+
+def test_seed004_share_above_100_is_recomputed_from_the_stated_totals(seed_findings):
+    (found,) = [f for f in seed_findings["004"] if f.location == "narrative general_budget_expense_share"]
+    assert (found.status, found.actual, found.source_line) == ("mismatch", "119.76", 93)
+    assert "372.65 / 372.65" in found.message_zh
+
+
+def test_item_completion_rates_of_the_seeds_hold(seed_findings):
+    """e.g. 002 line 678: 20.77 / 19.93 = 104.21 %; 001 line 329: 24.25 / 18.57 = 130.59 % printed 130.53 is within
+    what the printed precision allows (24.245 / 18.575 = 130.525 %)."""
+    statuses = {n: {f.status for f in found if f.rule_id == "N12"} for n, found in seed_findings.items()}
+    assert statuses == {"000": {"ok"}, "001": {"ok", "rounding"}, "002": {"ok"}, "003": {"ok"}, "004": {"ok"}}
 
 
 def test_forced_shares_in_seed003_are_rounding(seed_findings):
     """Seed 003 lines 420–422: 78.17 / 194.91 = 40.11 % printed 40.10; 116.74 / 194.91 = 59.89 % printed 59.90."""
-    shares = {f.location: (f.status, f.actual) for f in seed_findings["003"] if f.location.endswith("expense_share")}
+    shares = {
+        f.location: (f.status, f.actual) for f in seed_findings["003"] if f.rule_id == "N3" and "share" in f.location
+    }
     assert shares == {
         "narrative basic_expense_share": ("rounding", "40.10"),
         "narrative project_expense_share": ("rounding", "59.90"),

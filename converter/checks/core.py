@@ -35,14 +35,30 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(
-    rule_id: str, group: str, zh: str, en: str, tables: str, tolerance: str = AMOUNT_TOLERANCE, severity: str = "error"
+    rule_id: str,
+    group: str,
+    zh: str,
+    en: str,
+    tables: str,
+    tolerance: str = AMOUNT_TOLERANCE,
+    severity: str = "error",
+    needs: tuple[str, ...] = (),
 ) -> Callable[[Callable[[Data, Rule], Iterable[Finding]]], Callable[[Data, Rule], Iterable[Finding]]]:
-    """Register a rule function under its id (ids are unique)."""
+    """Register a rule function under its id (ids are unique).
+
+    `needs`: tables the rule cannot run without; when one is absent or unreadable the rule yields only the
+    not_checkable finding of `require`.
+    """
 
     def register(func: Callable[[Data, Rule], Iterable[Finding]]) -> Callable[[Data, Rule], Iterable[Finding]]:
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
-        RULES[rule_id] = Rule(rule_id, group, zh, en, tables, tolerance, severity, func)
+
+        def run(data: Data, r: Rule) -> Iterable[Finding]:
+            missing = require(data, r, *needs) if needs else None
+            return [missing] if missing else func(data, r)
+
+        RULES[rule_id] = Rule(rule_id, group, zh, en, tables, tolerance, severity, run)
         return func
 
     return register

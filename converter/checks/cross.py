@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
-from converter.checks.core import ZERO, Rule, at_most, dec, equal, require, rule, sum_of
+from converter.checks.core import ZERO, Rule, at_most, dec, equal, rule, sum_of
 from converter.checks.data import Data
 from converter.checks.structure import collapse
 from converter.model import Finding, Record
@@ -73,11 +74,9 @@ def classes(data: Data, *sources: tuple[str, str | None]) -> list[str]:
     "公开02表合计 = 公开01表本年收入合计；财政拨款收入 = 公开01表第1–3行 = 公开04表本年收入合计",
     "T02 total = T01 income of the year; T02 fiscal appropriation = T01 rows 1–3 = T04 income of the year",
     "T01,T02,T04",
+    needs=("T01", "T02"),
 )
 def x1(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T01", "T02"):
-        yield missing
-        return
     yield from compare(
         r,
         "T02 合计 total",
@@ -118,11 +117,9 @@ def x1(data: Data, r: Rule) -> Iterator[Finding]:
     "公开03表合计 = 公开01表本年支出合计；每类 公开03表 = 公开01表对应功能类",
     "T03 total = T01 expense of the year; per 类, T03 = the T01 category row",
     "T01,T03",
+    needs=("T01", "T03"),
 )
 def x2(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T01", "T03"):
-        yield missing
-        return
     yield from compare(
         r,
         "T03 合计 total",
@@ -151,11 +148,9 @@ def x2(data: Data, r: Rule) -> Iterator[Finding]:
     "Per 类, T04 total ≤ T03 total (fiscal money cannot exceed all money)",
     "T03,T04",
     severity="warning",
+    needs=("T03", "T04"),
 )
 def x3(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T03", "T04"):
-        yield missing
-        return
     for code in classes(data, ("T04", "expense")):
         yield from compare(
             r,
@@ -169,80 +164,106 @@ def x3(data: Data, r: Rule) -> Iterator[Finding]:
         )
 
 
-def _per_class(
-    data: Data, r: Rule, other: str, column: str, other_column: str, label_zh: str, label_en: str
-) -> Iterator[Finding]:
-    tables = f"T04,{other}"
-    for code in classes(data, ("T04", "expense"), (other, None)):
-        yield from compare(
-            r,
-            f"T04 {code} {column}",
-            f"公开04表 {code} {label_zh} vs {other}",
-            f"T04 {code} {label_en} vs {other}",
-            t04_category(data, code, column),
-            coded(data, other, code, other_column),
-            tables,
-        )
+@dataclass(frozen=True)
+class Total:
+    """A T04 figure (key, side, column) against the total row of the other table (other_column)."""
+
+    location: str
+    zh: str
+    en: str
+    key: str
+    side: str
+    column: str
+    other_column: str
 
 
-@rule(
+@dataclass(frozen=True)
+class Column:
+    """A T04 expense column checked per 类 against another table, and one total of it (optional)."""
+
+    other: str  # the other table
+    column: str  # the T04 column
+    other_column: str  # the other table's column, per 类
+    label_zh: str
+    label_en: str
+    total: Total | None = None
+
+
+def _column_rule(rule_id: str, zh: str, en: str, spec: Column) -> None:
+    tables = f"T04,{spec.other}"
+
+    @rule(rule_id, "cross", zh, en, tables, needs=("T04", spec.other))
+    def run(data: Data, r: Rule) -> Iterator[Finding]:
+        for code in classes(data, ("T04", "expense"), (spec.other, None)):
+            yield from compare(
+                r,
+                f"T04 {code} {spec.column}",
+                f"公开04表 {code} {spec.label_zh} vs {spec.other}",
+                f"T04 {code} {spec.label_en} vs {spec.other}",
+                t04_category(data, code, spec.column),
+                coded(data, spec.other, code, spec.other_column),
+                tables,
+            )
+        if total := spec.total:
+            yield from compare(
+                r,
+                total.location,
+                total.zh,
+                total.en,
+                fixed(data, "T04", total.key, total.side, total.column),
+                coded(data, spec.other, None, total.other_column),
+                tables,
+            )
+
+
+_column_rule(
     "X4",
-    "cross",
     "公开04表一般公共预算栏 每类及本年支出合计 = 公开05表",
     "T04 general-budget column, per 类 and in total = T05",
-    "T04,T05",
+    Column(
+        "T05",
+        "general_budget",
+        "total",
+        "一般公共预算",
+        "general budget",
+        Total(
+            "T04 total_expense general_budget",
+            "公开04表本年支出合计（一般公共预算）vs 公开05表合计",
+            "T04 expense (general budget) vs T05 total",
+            key="total_expense",
+            side="expense",
+            column="general_budget",
+            other_column="total",
+        ),
+    ),
 )
-def x4(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T04", "T05"):
-        yield missing
-        return
-    yield from _per_class(data, r, "T05", "general_budget", "total", "一般公共预算", "general budget")
-    yield from compare(
-        r,
-        "T04 total_expense general_budget",
-        "公开04表本年支出合计（一般公共预算）vs 公开05表合计",
-        "T04 expense (general budget) vs T05 total",
-        fixed(data, "T04", "total_expense", "expense", "general_budget"),
-        coded(data, "T05", None, "total"),
-        "T04,T05",
-    )
-
-
-@rule(
+_column_rule(
     "X5",
-    "cross",
     "公开04表政府性基金栏 每类 = 公开07表本年支出小计；政府性基金收入 = 公开07表本年收入合计",
     "T04 government-fund column per 类 = T07 expense; T04 fund income = T07 income total",
-    "T04,T07",
+    Column(
+        "T07",
+        "government_fund",
+        "expense_total",
+        "政府性基金",
+        "government fund",
+        Total(
+            "T04 government_fund income",
+            "公开04表政府性基金收入 vs 公开07表本年收入",
+            "T04 fund income vs T07 income",
+            key="government_fund",
+            side="income",
+            column="total",
+            other_column="income",
+        ),
+    ),
 )
-def x5(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T04", "T07"):
-        yield missing
-        return
-    yield from _per_class(data, r, "T07", "government_fund", "expense_total", "政府性基金", "government fund")
-    yield from compare(
-        r,
-        "T04 government_fund income",
-        "公开04表政府性基金收入 vs 公开07表本年收入",
-        "T04 fund income vs T07 income",
-        fixed(data, "T04", "government_fund", "income", "total"),
-        coded(data, "T07", None, "income"),
-        "T04,T07",
-    )
-
-
-@rule(
+_column_rule(
     "X6",
-    "cross",
     "公开04表国有资本经营栏 每类 = 公开08表本年支出合计",
     "T04 state-capital column per 类 = T08 expense",
-    "T04,T08",
+    Column("T08", "state_capital", "total", "国有资本经营", "state capital"),
 )
-def x6(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T04", "T08"):
-        yield missing
-        return
-    yield from _per_class(data, r, "T08", "state_capital", "total", "国有资本经营", "state capital")
 
 
 @rule(
@@ -252,11 +273,9 @@ def x6(data: Data, r: Rule) -> Iterator[Finding]:
     "Per code, T05 ≤ T03 (total, basic, project)",
     "T03,T05",
     severity="warning",
+    needs=("T03", "T05"),
 )
 def x7(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T03", "T05"):
-        yield missing
-        return
     for row in data.table("T05"):
         code = row.get("code")
         name = code or "合计"
@@ -289,11 +308,9 @@ def t06_total(data: Data, category: str) -> Record | None:
     "公开06表 人员经费合计 + 公用经费合计 = 公开05表合计的基本支出",
     "T06 personnel + public totals = T05 total basic expense",
     "T05,T06",
+    needs=("T05", "T06"),
 )
 def x8(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T05", "T06"):
-        yield missing
-        return
     totals = [t06_total(data, "personnel"), t06_total(data, "public")]
     if not any(totals):
         return
@@ -324,11 +341,9 @@ X9_PAIRS = (
     "T06 reception/vehicle/overseas items ≤ the T09 actuals (T06 covers basic expense only)",
     "T06,T09",
     severity="warning",
+    needs=("T06", "T09"),
 )
 def x9(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T06", "T09"):
-        yield missing
-        return
     actual = next((row for row in data.table("T09") if row.get("measure") == "actual"), None)
     rows = {row.get("econ_code"): row for row in data.table("T06") if row.get("econ_code")}
     for codes, column, label in X9_PAIRS:
@@ -357,11 +372,9 @@ def x9(data: Data, r: Rule) -> Iterator[Finding]:
     "Operating costs (T10 rows 5+6, or the narrative) = T06 public total (administrative units)",
     "T06,T10",
     severity="warning",
+    needs=("T06",),
 )
 def x10(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T06"):
-        yield missing
-        return
     public = t06_total(data, "public")
     if public is None:
         return

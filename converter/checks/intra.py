@@ -88,11 +88,9 @@ def fixed_sum(
     "公开01表：本年收入合计 = 第1–8行各项收入之和",
     "T01: total income of the year = Σ income items 1–8",
     "T01",
+    needs=("T01",),
 )
 def a1(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T01"):
-        yield missing
-        return
     keys = [
         row["item_key"]
         for row in data.table("T01")
@@ -107,11 +105,9 @@ def a1(data: Data, r: Rule) -> Iterator[Finding]:
     "公开01表：本年支出合计 = 各功能类支出之和",
     "T01: total expense of the year = Σ functional categories",
     "T01",
+    needs=("T01",),
 )
 def a2(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T01"):
-        yield missing
-        return
     keys = [row["item_key"] for row in data.items("T01", "expense", "func_")]
     yield from fixed_sum(data, r, "T01", "expense", "total_expense", keys, "amount", False, "本年支出合计")
 
@@ -122,11 +118,9 @@ def a2(data: Data, r: Rule) -> Iterator[Finding]:
     "公开01表：收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余",
     "T01: income grand total = income of the year + use of non-fiscal balance + carry-over at the beginning",
     "T01",
+    needs=("T01",),
 )
 def a3(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T01"):
-        yield missing
-        return
     parts = ["total_income", "use_of_non_fiscal_balance", "carryover_begin"]
     yield from fixed_sum(data, r, "T01", "income", "grand_total", parts, "amount", True, "收入总计")
 
@@ -137,11 +131,9 @@ def a3(data: Data, r: Rule) -> Iterator[Finding]:
     "公开01表：支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余",
     "T01: expense grand total = expense of the year + balance distribution + carry-over at the end",
     "T01",
+    needs=("T01",),
 )
 def a4(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T01"):
-        yield missing
-        return
     parts = ["total_expense", "balance_distribution", "carryover_end"]
     yield from fixed_sum(data, r, "T01", "expense", "grand_total", parts, "amount", True, "支出总计")
 
@@ -152,11 +144,9 @@ def a4(data: Data, r: Rule) -> Iterator[Finding]:
     "公开01表：收入总计 = 支出总计（本年收入合计 ≠ 本年支出合计不是错误）",
     "T01: income grand total = expense grand total (income ≠ expense of the year is not an error)",
     "T01",
+    needs=("T01",),
 )
 def a5(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T01"):
-        yield missing
-        return
     income, expense = data.item("T01", "grand_total", "income"), data.item("T01", "grand_total", "expense")
     if income is None or expense is None:
         yield Finding(
@@ -311,11 +301,9 @@ def b3(data: Data, r: Rule) -> Iterator[Finding]:
     "公开04表：本年收入合计 = 三类财政拨款收入；年初结转 = 三类之和；收入总计 = 本年收入合计 + 年初结转",
     "T04: income = Σ three appropriations; carry-over begin = Σ its three kinds; grand total = income + carry-over",
     "T04",
+    needs=("T04",),
 )
 def d1(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T04"):
-        yield missing
-        return
     yield from fixed_sum(data, r, "T04", "income", "total_income", list(FISCAL_KINDS), "total", False, "本年收入合计")
     subkeys = [f"carryover_begin_{kind}" for kind in FISCAL_KINDS]
     if any(data.item("T04", key, "income") for key in subkeys):
@@ -335,11 +323,9 @@ def d1(data: Data, r: Rule) -> Iterator[Finding]:
     "T04: per expense row total = Σ three budgets; expense = Σ categories; grand total = expense + carry-over end;"
     " income grand total = expense grand total",
     "T04",
+    needs=("T04",),
 )
 def d2(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T04"):
-        yield missing
-        return
     for row in data.table("T04"):
         if row.get("side") != "expense":
             continue
@@ -374,11 +360,10 @@ def d2(data: Data, r: Rule) -> Iterator[Finding]:
         )
 
 
-@rule("F1", "intra", "公开06表：每个经济分类类 = 其各款之和", "T06: each economic class = Σ its 款", "T06")
+@rule(
+    "F1", "intra", "公开06表：每个经济分类类 = 其各款之和", "T06: each economic class = Σ its 款", "T06", needs=("T06",)
+)
 def f1(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T06"):
-        yield missing
-        return
     rows = data.table("T06")
     for row in rows:
         code = row.get("econ_code")
@@ -414,11 +399,9 @@ def t06_class_values(data: Data) -> dict[str, tuple[list[object], bool]]:
     "公开06表：人员经费合计 = 301 + 303；公用经费合计 = 其余各类（302、307、309、310、311、312、313、399）",
     "T06: personnel total = 301 + 303; public total = every other class",
     "T06",
+    needs=("T06",),
 )
 def f2(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T06"):
-        yield missing
-        return
     classes = t06_class_values(data)
     for category, label in (("personnel", "人员经费合计"), ("public", "公用经费合计")):
         total = next(
@@ -449,11 +432,9 @@ def f2(data: Data, r: Rule) -> Iterator[Finding]:
     "公开09表：合计 = 因公出国（境）+ 公务用车小计 + 公务接待；小计 = 购置 + 运行维护（预算数、决算数）",
     "T09: total = overseas + vehicles + reception; vehicles = purchase + operation (budget and actual)",
     "T09",
+    needs=("T09",),
 )
 def h1(data: Data, r: Rule) -> Iterator[Finding]:
-    if missing := require(data, r, "T09"):
-        yield missing
-        return
     for row in data.table("T09"):
         measure = row.get("measure")
         yield from check_sum(

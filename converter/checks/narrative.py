@@ -107,6 +107,11 @@ RATIO_FACTS: dict[str, tuple[str, tuple[Getter, ...], tuple[Getter, ...]]] = {
         (table_total("T05", "total"), stated("general_budget_expense")),
         (stated("general_budget_initial_budget"),),
     ),
+    "general_budget_expense_share": (
+        "N5",
+        (table_total("T05", "total"), stated("general_budget_expense")),
+        (table_fixed("T01", "total_expense", "expense", "amount"), stated("expense_year_total")),
+    ),
     "three_public_completion_rate": (
         "N7",
         (t09("actual"), stated("three_public_actual")),
@@ -274,9 +279,10 @@ _narrative_rule(
 _narrative_rule("N4", "情况说明 财政拨款收支总计 = 公开04表总计", "Narrative fiscal totals = T04 grand totals", "T04")
 _narrative_rule(
     "N5",
-    "情况说明 一般公共预算财政拨款支出 = 公开05表合计；完成年初预算% = 决算 / 年初预算",
-    "Narrative general-budget expense = T05 total; completion % = expense / initial budget",
-    "T05",
+    "情况说明 一般公共预算财政拨款支出 = 公开05表合计；完成年初预算% = 决算 / 年初预算；"
+    "占本年支出合计% = 公开05表合计 / 公开01表本年支出合计",
+    "Narrative general-budget expense = T05 total; completion % = expense / initial budget; share = T05 / T01 expense",
+    "T01,T05",
 )
 _narrative_rule(
     "N6",

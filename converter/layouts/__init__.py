@@ -4,6 +4,8 @@ A layout module exposes:
     NAME: str
     detect(doc: Document) -> float          # confidence 0..1 that the document is in this layout
     read_tables(doc: Document) -> list[TableBlock]
+
+What the readers share (EXTRACT findings, block and row construction, cell tests) is in `converter.layouts.common`.
 """
 
 from __future__ import annotations

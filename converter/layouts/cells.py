@@ -14,20 +14,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from converter.document import Document, Line
-from converter.locate import Section, find_sections
-from converter.model import Finding, RawRow, TableBlock
-from converter.normalize import NOT_APPLICABLE, clean_label, is_amount, label_key
+from converter.layouts.common import (
+    ECON_CODE,
+    ECON_TOTALS,
+    FUNCTION_CODE,
+    LINE_NO,
+    cell_rows,
+    clean_cells,
+    footer_totals,
+    is_value,
+    leave_out,
+    printed_cells,
+    raw_row,
+    read_sections,
+)
+from converter.locate import Section
+from converter.model import RawRow, TableBlock
+from converter.normalize import label_key
 from converter.specs.tables import T08_SHANGHAI_COLUMNS, T09_COLUMNS, T09_COLUMNS_WITH_MEETING_TRAINING, TABLES
 
 NAME = "cells"
 
-FUNCTION_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([^\d\s].*)$")
-ECON_CODE = re.compile(r"^[3-9]\d{2}(?:\d{2})?$")
-LINE_NO = re.compile(r"^\d{1,3}$")
-ORDINAL_TITLE = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")
 TOTAL_LABELS = {"合计", "总计"}
-ECON_TOTALS = ("人员经费合计", "公用经费合计")
 NUMBERING_LABELS = {"栏次", "档次", "行次"}
 CODE_HEADERS = {"科目代码", "科目编码", "功能分类科目编码", "经济分类科目编码", "代码", "编码", "科目编号"}
 SPLIT_CODE_HEADERS = ("类", "款", "项")
@@ -115,18 +124,10 @@ class Grid:
         return ""
 
 
-def _cells(line: Line) -> list[str]:
-    return [clean_label(cell) for cell in line.cells]
-
-
 def _cell(cells: list[str], column: int | None) -> str | None:
     if column is None or column >= len(cells):
         return None
     return cells[column] or None
-
-
-def _is_value(text: str | None) -> bool:
-    return bool(text) and (is_amount(text) or bool(NOT_APPLICABLE.match(text)))
 
 
 def _is_numbering(line: Line) -> bool:
@@ -140,23 +141,11 @@ def _is_numbering(line: Line) -> bool:
 
 
 def _split(rows: list[Line], is_data: Callable[[list[str]], bool]) -> Grid:
-    first = next((i for i, line in enumerate(rows) if is_data(_cells(line)) and not _is_numbering(line)), len(rows))
+    first = next(
+        (i for i, line in enumerate(rows) if is_data(clean_cells(line)) and not _is_numbering(line)), len(rows)
+    )
     headers = [line for line in rows[:first] if not _is_numbering(line)]
     return Grid(headers=headers, body=[line for line in rows[first:] if not _is_numbering(line)])
-
-
-def _unplaced(block: TableBlock, line: Line | None, what: str) -> Finding:
-    return Finding(
-        rule_id="EXTRACT",
-        status="not_checkable",
-        severity="warning",
-        tables=block.table_id,
-        location=f"{block.table_id} line {line.line_no}" if line else block.table_id,
-        message_zh=f"无法确定单元格位置，未提取：{what}",
-        message_en=f"Cell could not be placed with certainty and was left out: {what}",
-        source_page=line.page if line else None,
-        source_line=line.line_no if line else None,
-    )
 
 
 def _match(rules: Rules, header: str, taken: set[str]) -> str | None:
@@ -178,10 +167,10 @@ def _column_keys(grid: Grid, columns: list[int], keys: tuple[str, ...], rules: R
     if not placed and len(columns) == len(keys) and not any(grid.leaf(column) for column in columns):
         return dict(zip(columns, keys))  # no header names any column: printed order
     for column in columns:
-        holds_figures = any(_is_value(_cell(_cells(line), column)) for line in grid.body)
+        holds_figures = any(is_value(_cell(clean_cells(line), column)) for line in grid.body)
         if column not in placed and holds_figures:
             header = grid.leaf(column) or "(no header)"
-            block.findings.append(_unplaced(block, None, f"column {column + 1} {header!r} matches no schema column"))
+            leave_out(block, None, f"column {column + 1} {header!r} matches no schema column")
     return placed
 
 
@@ -190,16 +179,12 @@ def _values(cells: list[str], placed: dict[int, str], keys: tuple[str, ...]) -> 
     return [by_key.get(key) for key in keys]
 
 
-def _row(line: Line, cells: list[str | None], **fields) -> RawRow:
-    return RawRow(cells=cells, source_line=line.line_no, source_page=line.page, **fields)
-
-
 def _two_block(rows: list[Line], block: TableBlock) -> None:
     """T01/T04: the header row with 项目 twice fixes label, 行次 and amount columns of both sides."""
     spec = TABLES[block.table_id]
     head = next((line for line in rows if [label_key(c) for c in line.cells].count("项目") >= 2), None)
     if head is None:
-        block.findings.append(_unplaced(block, rows[0] if rows else None, "no header row with 项目 on both sides"))
+        leave_out(block, rows[0] if rows else None, "no header row with 项目 on both sides")
         return
     keys = [label_key(cell) for cell in head.cells]
     labels = [i for i, key in enumerate(keys) if key == "项目"][:2]
@@ -218,16 +203,16 @@ def _two_block(rows: list[Line], block: TableBlock) -> None:
         sides.append((side, start, line_col, placed, width_keys))
     found: dict[str, list[RawRow]] = {"income": [], "expense": []}
     for line in grid.body:
-        cells = _cells(line)
+        cells = clean_cells(line)
         for side, label_col, line_col, placed, width_keys in sides:
             label, number = _cell(cells, label_col), _cell(cells, line_col)
             values = _values(cells, placed, width_keys)
             if label is None and not any(values):
                 continue  # filler: only the 行次 is printed
             if number is not None and not LINE_NO.match(number):
-                block.findings.append(_unplaced(block, line, f"行次 {number!r} is not a number"))
+                leave_out(block, line, f"行次 {number!r} is not a number")
                 continue
-            found[side].append(_row(line, values, label=label, line_no=int(number) if number else None, side=side))
+            found[side].append(raw_row(line, values, label=label, line_no=int(number) if number else None, side=side))
     block.rows.extend(found["income"] + found["expense"])
 
 
@@ -275,21 +260,21 @@ def _coded(rows: list[Line], block: TableBlock) -> None:
         block.columns = list(keys)
     placed = _column_keys(grid, amount_columns, keys, COLUMN_RULES[table_id], block)
     for line in grid.body:
-        cells = _cells(line)
+        cells = clean_cells(line)
         code, label = _coded_row(cells, codes, name)
         values = _values(cells, placed, keys)
         if code is None:
-            if any(_is_value(cell) for cell in cells):
-                block.findings.append(_unplaced(block, line, f"row without a code: {line.text!r}"))
+            if any(is_value(cell) for cell in cells):
+                leave_out(block, line, f"row without a code: {line.text!r}")
             continue
-        block.rows.append(_row(line, values, label=label, code=code or None))
+        block.rows.append(raw_row(line, values, label=label, code=code or None))
 
 
 def _econ(rows: list[Line], block: TableBlock) -> None:
     """T06: code-name-amount column groups read top to bottom, left group first; then the two footer totals."""
     head = next((line for line in rows if sum(label_key(c) in CODE_HEADERS for c in line.cells) >= 1), None)
     if head is None:
-        block.findings.append(_unplaced(block, rows[0] if rows else None, "no 科目代码 header row"))
+        leave_out(block, rows[0] if rows else None, "no 科目代码 header row")
         return
     keys = [label_key(cell) for cell in head.cells]
     starts = [i for i, key in enumerate(keys) if key in CODE_HEADERS]
@@ -302,36 +287,22 @@ def _econ(rows: list[Line], block: TableBlock) -> None:
     columns: list[list[RawRow]] = [[] for _ in groups]
     totals: list[RawRow] = []
     for line in rows[rows.index(head) + 1 :]:
-        cells = _cells(line)
+        cells = clean_cells(line)
         for index, (code_col, name_col, amount_col) in enumerate(groups):
             code, label, amount = (_cell(cells, c) for c in (code_col, name_col, amount_col))
             if code in ECON_TOTALS or label in ECON_TOTALS:
-                continue  # read by _econ_totals
+                continue  # read by footer_totals
             if code is None:
-                if (label or _is_value(amount)) and not any(cell in ECON_TOTALS for cell in cells):
-                    block.findings.append(_unplaced(block, line, f"T06 group {label!r} {amount!r} has no code"))
+                if (label or is_value(amount)) and not any(cell in ECON_TOTALS for cell in cells):
+                    leave_out(block, line, f"T06 group {label!r} {amount!r} has no code")
                 continue
             if not ECON_CODE.match(code) or not label:
-                block.findings.append(_unplaced(block, line, f"T06 token {code!r} is not a code-name group"))
+                leave_out(block, line, f"T06 token {code!r} is not a code-name group")
                 continue
-            columns[index].append(_row(line, [amount], label=label, code=code))
-        totals.extend(_econ_totals(line, cells, block))
+            columns[index].append(raw_row(line, [amount], label=label, code=code))
+        totals.extend(footer_totals(block, line, cells, [i for i, cell in enumerate(cells) if cell in ECON_TOTALS]))
     block.rows.extend(row for group in columns for row in group)
     block.rows.extend(totals)
-
-
-def _econ_totals(line: Line, cells: list[str], block: TableBlock) -> list[RawRow]:
-    """人员经费合计/公用经费合计: the one amount between the label and the next label (merged cells are blank)."""
-    found = []
-    positions = [i for i, cell in enumerate(cells) if cell in ECON_TOTALS]
-    for n, start in enumerate(positions):
-        stop = positions[n + 1] if n + 1 < len(positions) else len(cells)
-        printed = [cell for cell in cells[start + 1 : stop] if cell]
-        if len(printed) > 1 or (printed and not _is_value(printed[0])):
-            block.findings.append(_unplaced(block, line, f"{cells[start]}: cells {printed!r} are ambiguous"))
-            continue
-        found.append(_row(line, [printed[0] if printed else None], label=cells[start]))
-    return found
 
 
 def _three_public(rows: list[Line], block: TableBlock) -> None:
@@ -339,7 +310,7 @@ def _three_public(rows: list[Line], block: TableBlock) -> None:
 
     def is_data(cells: list[str]) -> bool:
         filled = [cell for cell in cells if cell]
-        return any(_is_value(cell) for cell in filled) and sum(not _is_value(cell) for cell in filled) <= 1
+        return any(is_value(cell) for cell in filled) and sum(not is_value(cell) for cell in filled) <= 1
 
     grid = _split(rows, is_data)
     width = max((len(line.cells) for line in rows), default=0)
@@ -360,15 +331,15 @@ def _three_public(rows: list[Line], block: TableBlock) -> None:
         keys = T09_COLUMNS_WITH_MEETING_TRAINING if {"meeting", "training"} & set(placed.values()) else T09_COLUMNS
         groups.append((side, placed, keys))
     for line in grid.body:
-        cells = _cells(line)
+        cells = clean_cells(line)
         if not is_data(cells):
             continue
         for side, placed, keys in groups:
             measure = side or next((s for s, pattern in MEASURES if pattern.search(cells[0])), None)
             if measure is None:
-                block.findings.append(_unplaced(block, line, f"row {cells[0]!r} is neither 预算数 nor 决算数"))
+                leave_out(block, line, f"row {cells[0]!r} is neither 预算数 nor 决算数")
                 continue
-            block.rows.append(_row(line, _values(cells, placed, keys), side=measure))
+            block.rows.append(raw_row(line, _values(cells, placed, keys), side=measure))
 
 
 def _stats(rows: list[Line], block: TableBlock) -> None:
@@ -376,14 +347,11 @@ def _stats(rows: list[Line], block: TableBlock) -> None:
     head = next((line for line in rows if "行次" in [label_key(c) for c in line.cells]), None)
     line_col = [label_key(c) for c in head.cells].index("行次") if head else 1
     for line in rows:
-        cells = _cells(line)
+        cells = clean_cells(line)
         number = _cell(cells, line_col)
         if not cells[0] or number is None or not LINE_NO.match(number):
             continue
-        values = [cell or None for cell in cells[line_col + 1 :]]
-        while len(values) > 1 and values[-1] is None:
-            values.pop()
-        block.rows.append(_row(line, values, label=cells[0], line_no=int(number)))
+        block.rows.append(raw_row(line, printed_cells(cells[line_col + 1 :], 1), label=cells[0], line_no=int(number)))
 
 
 READERS: dict[str, Callable[[list[Line], TableBlock], None]] = {
@@ -395,35 +363,12 @@ READERS: dict[str, Callable[[list[Line], TableBlock], None]] = {
 }
 
 
-def _title_and_number(section: Section) -> tuple[str, str | None]:
-    match = ORDINAL_TITLE.match(section.title)
-    title = match.group(2) if match else section.title
-    return title, section.number_label or (match.group(1) if match else None)
-
-
 def read_tables(doc: Document) -> list[TableBlock]:
     """One TableBlock per located standard table, its columns placed by its header rows."""
-    blocks = []
-    for section in find_sections(doc):
-        title_line = doc.lines[section.title_index]
-        title, number_label = _title_and_number(section)
-        block = TableBlock(
-            table_id=section.table_id,
-            status="found",
-            title=title,
-            number_label=number_label,
-            note=section.empty_note,
-            source_line=title_line.line_no,
-            source_page=title_line.page,
-        )
-        rows = [line for line in doc.slice(section.start, section.end) if line.cells]
+
+    def fill(section: Section, block: TableBlock) -> None:
+        rows = cell_rows(doc, section)
         if rows:
             READERS[section.spec.family](rows, block)
-        if section.empty_note:
-            # Stated empty: rows that print a figure (e.g. 合计 0.00) are kept as printed; blank rows are dropped.
-            block.status = "empty"
-            block.rows = [row for row in block.rows if any(cell is not None for cell in row.cells)]
-        elif not block.rows:
-            block.status = "empty"
-        blocks.append(block)
-    return blocks
+
+    return read_sections(doc, fill)

@@ -10,20 +10,30 @@ import re
 from collections.abc import Callable
 
 from converter.document import Document, Line
-from converter.locate import Section, find_sections
+from converter.layouts.common import (
+    ECON_CODE,
+    ECON_TOTALS,
+    FUNCTION_CODE,
+    LINE_NO,
+    footer_figures,
+    has_figure,
+    is_amount_cell,
+    new_block,
+    printed_cells,
+    raw_row,
+    read_collecting,
+    unplaced_at,
+)
+from converter.locate import Section
 from converter.model import Finding, RawRow, TableBlock
-from converter.normalize import NOT_APPLICABLE, clean_label, is_amount, label_key
+from converter.normalize import clean_label, label_key
 from converter.specs.tables import T04_ROWS, TableSpec
 
 NAME = "markdown"
 
 HEADING = re.compile(r"^#{1,6}\s+\S")
 TAG = re.compile(r"</?(?:b|strong|br|span|font|p)\b[^>]*>", re.I)
-FUNCTION_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-ECON_CODE = re.compile(r"^[3-9]\d{2}(?:\d{2})?$")
-LINE_NO = re.compile(r"^\d{1,3}$")
 NUMBER_LABEL = re.compile(r"公开\d+表")
-FOOTER_LABELS = ("人员经费合计", "公用经费合计")
 T04_SUB_ROW_LABELS = {
     label_key(alias) for key in ("general_budget", "government_fund", "state_capital") for alias in T04_ROWS[key]
 }
@@ -45,31 +55,14 @@ def detect(doc: Document) -> float:
 def read_tables(doc: Document, findings: list[Finding] | None = None) -> list[TableBlock]:
     """One TableBlock per located standard table; cells that cannot be placed become the block's findings
     (and are also appended to `findings` when given)."""
-    blocks = []
-    for section in find_sections(doc):
-        unplaced: list[Finding] = []
-        block = _read_section(doc, section, unplaced)
-        block.findings.extend(unplaced)
-        if findings is not None:
-            findings.extend(unplaced)
-        blocks.append(block)
-    return blocks
+    return read_collecting(doc, lambda section, found: _read_section(doc, section, found), findings)
 
 
 def _read_section(doc: Document, section: Section, findings: list[Finding]) -> TableBlock:
-    title_line = doc.lines[section.title_index]
-    block = TableBlock(
-        table_id=section.table_id,
-        status="found",
-        title=section.title,
-        number_label=_number_label(doc, section) or section.number_label,
-        source_line=title_line.line_no,
-        source_page=title_line.page,
-    )
+    block = new_block(doc, section, _number_label(doc, section) or section.number_label)
     lines = [line for line in doc.slice(section.start, section.end) if _is_row(line)]
     rows = READERS[section.spec.family](section.spec, lines, findings)
-    has_figures = any(cell is not None for row in rows for cell in row.cells)
-    if section.empty_note and not has_figures:
+    if section.empty_note and not any(has_figure(row.cells) for row in rows):
         block.status, block.note = "empty", section.empty_note
     elif rows:
         block.rows = rows
@@ -94,41 +87,15 @@ def _cells(line: Line) -> list[str]:
     return [clean_label(cell) for cell in raw]
 
 
-def _amounts(cells: list[str], width: int) -> list[str | None]:
-    """Amount cells as printed (blank → None); trailing blanks beyond the table's width are dropped."""
-    values: list[str | None] = [cell or None for cell in cells]
-    while len(values) > width and values[-1] is None:
-        values.pop()
-    return values
-
-
-def _row(line: Line, cells: list[str | None], **fields) -> RawRow:
-    return RawRow(cells=cells, source_line=line.line_no, source_page=line.page, **fields)
-
-
-def _finding(spec: TableSpec, line: Line, why_zh: str, why_en: str) -> Finding:
-    return Finding(
-        rule_id="EXTRACT",
-        status="not_checkable",
-        severity="warning",
-        tables=spec.table_id,
-        location=f"{spec.table_id} line {line.line_no}",
-        message_zh=f"无法确定单元格位置，未提取：{why_zh}",
-        message_en=f"Cell could not be placed with certainty and was left out: {why_en}",
-        source_page=line.page,
-        source_line=line.line_no,
-    )
-
-
 def _read_coded(spec: TableSpec, lines: list[Line], findings: list[Finding]) -> list[RawRow]:
     """科目代码 | 科目名称 | amounts…; the 合计 row prints 合计 in either of the first two cells."""
     rows = []
     for line in lines:
         cells = _cells(line) + ["", ""]
         if FUNCTION_CODE.match(cells[0]):
-            rows.append(_row(line, _amounts(cells[2:], len(spec.columns)), code=cells[0], label=cells[1]))
+            rows.append(raw_row(line, printed_cells(cells[2:], len(spec.columns)), code=cells[0], label=cells[1]))
         elif "合计" in (cells[0], cells[1]) and not (cells[0] and cells[1]):
-            rows.append(_row(line, _amounts(cells[2:], len(spec.columns)), label="合计"))
+            rows.append(raw_row(line, printed_cells(cells[2:], len(spec.columns)), label="合计"))
     return rows
 
 
@@ -148,20 +115,20 @@ def _read_two_block(spec: TableSpec, lines: list[Line], findings: list[Finding])
         for side, block, width, out in sides:
             if len(block) < 2 or not LINE_NO.match(block[1]):
                 continue  # a header row, or a side this line does not print
-            label, amounts = block[0], _amounts(block[2:], width)
+            label, amounts = block[0], printed_cells(block[2:], width)
             if not label and side == "expense" and spec.table_id == "T04" and any(amounts):
                 label = cells[0] if label_key(cells[0]) in T04_SUB_ROW_LABELS else ""
             if not label and any(amounts):
                 findings.append(
-                    _finding(
-                        spec,
+                    unplaced_at(
+                        spec.table_id,
                         line,
                         f"行次{block[1]}有金额但无项目名称",
                         f"line {block[1]} prints amounts without an item label",
                     )
                 )
             elif label:
-                out.append(_row(line, amounts, side=side, line_no=int(block[1]), label=label))
+                out.append(raw_row(line, amounts, side=side, line_no=int(block[1]), label=label))
     return income + expense
 
 
@@ -174,14 +141,14 @@ def _read_econ(spec: TableSpec, lines: list[Line], findings: list[Finding]) -> l
         cells = _cells(line)
         if cells.count("科目代码") >= 2:
             starts = [i for i, cell in enumerate(cells) if cell == "科目代码"]
-        elif any(label in cells for label in FOOTER_LABELS):
+        elif any(label in cells for label in ECON_TOTALS):
             footer.extend(_econ_footer(spec, line, cells, findings))
         elif starts:
             placed = _econ_groups(cells, starts)
             if placed is None:
                 findings.append(
-                    _finding(
-                        spec,
+                    unplaced_at(
+                        spec.table_id,
                         line,
                         "本行的科目代码不在表头所示的列位置",
                         "the economic codes on this line are not at the header's column positions",
@@ -189,7 +156,7 @@ def _read_econ(spec: TableSpec, lines: list[Line], findings: list[Finding]) -> l
                 )
                 continue
             for index, (code, name, amount) in placed:
-                groups.setdefault(index, []).append(_row(line, [amount], code=code, label=name))
+                groups.setdefault(index, []).append(raw_row(line, [amount], code=code, label=name))
     return [row for index in sorted(groups) for row in groups[index]] + footer
 
 
@@ -202,7 +169,7 @@ def _econ_groups(cells: list[str], starts: list[int]) -> list[tuple[int, tuple[s
         code, name, *rest = padded[start:end]
         if not (code or name or any(rest)):
             continue
-        if not ECON_CODE.match(code) or not name or len(rest) != 1 or not _is_cell_value(rest[0]):
+        if not ECON_CODE.match(code) or not name or len(rest) != 1 or not is_amount_cell(rest[0]):
             return None
         placed.append((index, (code, name, rest[0] or None)))
     return placed
@@ -210,21 +177,20 @@ def _econ_groups(cells: list[str], starts: list[int]) -> list[tuple[int, tuple[s
 
 def _econ_footer(spec: TableSpec, line: Line, cells: list[str], findings: list[Finding]) -> list[RawRow]:
     """人员经费合计 / 公用经费合计: each takes the one figure printed between it and the next label."""
-    positions = [i for i, cell in enumerate(cells) if cell in FOOTER_LABELS] + [len(cells)]
     rows = []
-    for position, end in zip(positions, positions[1:]):
-        values = [cell for cell in cells[position + 1 : end] if cell]
+    for position in [i for i, cell in enumerate(cells) if cell in ECON_TOTALS]:
+        values = footer_figures(cells, position)
         if len(values) > 1:
             findings.append(
-                _finding(
-                    spec,
+                unplaced_at(
+                    spec.table_id,
                     line,
                     f"{cells[position]}后有多个数字：{values}",
                     f"several figures follow {cells[position]}: {values}",
                 )
             )
             continue
-        rows.append(_row(line, [values[0] if values else None], label=cells[position]))
+        rows.append(raw_row(line, [values[0] if values else None], label=cells[position]))
     return rows
 
 
@@ -232,17 +198,19 @@ def _read_three_public(spec: TableSpec, lines: list[Line], findings: list[Findin
     """The one figure row: 预算数 columns, then the same columns as 决算数."""
     for line in lines:
         cells = _cells(line)
-        if cells and not _is_cell_value(cells[0]):
+        if cells and not is_amount_cell(cells[0]):
             cells = cells[1:]  # a leading row label
-        if not cells or not all(_is_cell_value(cell) for cell in cells) or _is_column_numbers(cells):
+        if not cells or not all(is_amount_cell(cell) for cell in cells) or _is_column_numbers(cells):
             continue
         if len(cells) not in (2 * len(spec.columns), 2 * (len(spec.columns) + 2)):
-            findings.append(_finding(spec, line, f"三公经费行有{len(cells)}个单元格", f"{len(cells)} cells"))
+            findings.append(
+                unplaced_at(spec.table_id, line, f"三公经费行有{len(cells)}个单元格", f"{len(cells)} cells")
+            )
             return []
         half = len(cells) // 2
         return [
-            _row(line, [cell or None for cell in cells[:half]], side="budget"),
-            _row(line, [cell or None for cell in cells[half:]], side="actual"),
+            raw_row(line, [cell or None for cell in cells[:half]], side="budget"),
+            raw_row(line, [cell or None for cell in cells[half:]], side="actual"),
         ]
     return []
 
@@ -253,12 +221,8 @@ def _read_stats(spec: TableSpec, lines: list[Line], findings: list[Finding]) -> 
     for line in lines:
         cells = _cells(line) + [""]
         if cells[0] and LINE_NO.match(cells[1]):
-            rows.append(_row(line, _amounts(cells[2:], 1), line_no=int(cells[1]), label=cells[0]))
+            rows.append(raw_row(line, printed_cells(cells[2:], 1), line_no=int(cells[1]), label=cells[0]))
     return rows
-
-
-def _is_cell_value(cell: str) -> bool:
-    return not cell or is_amount(cell) or bool(NOT_APPLICABLE.match(cell))
 
 
 def _is_column_numbers(cells: list[str]) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from converter.document import Document, Line
+from converter.layouts.common import ECON_TOTALS, FUNCTION_CODE, new_block, raw_row, unplaced_at
 from converter.locate import Section, find_sections
 from converter.model import Finding, RawRow, TableBlock
 from converter.normalize import clean_label, parse_amount
@@ -23,14 +24,11 @@ GLUED_PAGE_HEADER = re.compile(r"单位[:：]\s*万元\s*\d{4}\s*年度\s*部门
 PAGE_NUMBER = re.compile(r"^[-－—]\s*\d+\s*[-－—]$")
 AMOUNT_TOKEN = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$|^[─—\-－–―━_]{2,}$")
 INT_TOKEN = re.compile(r"^\d+$")
-FUNCTION_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 ECON_CODE = re.compile(r"^3\d{2}(?:\d{2})?$")
 NOTE = re.compile(r"^(注|说明)[:：]")
 HEADER_START = re.compile(r"^(收入\s+支出|项目|经济分类|科目编码|科目代码|科目名称|功能分类科目编码|预算数|栏次)")
 COLUMN_NUMBERS = re.compile(r"^1(?: \d+){2,}$")
 TWO_BLOCK_ROW = re.compile(r"^\d{1,2} [一二三四五六七八九十]+、\S+ \d{1,2}(?: [\d,]+\.\d{2})+$")
-T06_FOOTER = ("人员经费合计", "公用经费合计")
-PERSONNEL_CLASSES = ("301", "303")
 T09_MEASURES = ("budget", "actual")
 
 
@@ -134,20 +132,6 @@ def _chunks(body: list[list[Token]], complete) -> list[Chunk]:
     return chunks
 
 
-def _finding(table_id: str, line: Line, what: str, why_zh: str, why_en: str) -> Finding:
-    return Finding(
-        rule_id="EXTRACT",
-        status="not_checkable",
-        severity="warning",
-        tables=table_id,
-        location=f"{table_id} {what}".strip(),
-        message_zh=f"无法确定单元格位置，未提取：{why_zh}",
-        message_en=f"Cell could not be placed with certainty and was left out: {why_en}",
-        source_page=line.page,
-        source_line=line.line_no,
-    )
-
-
 # --- table families ---------------------------------------------------------------------------------------------
 
 
@@ -199,12 +183,12 @@ def _read_two_block(table_id: str, chunks: list[Chunk]) -> tuple[list[RawRow], l
             text = " ".join(t.text for t in chunk.tokens)
             if any(t.kind == "amount" for t in chunk.tokens):
                 findings.append(
-                    _finding(
+                    unplaced_at(
                         table_id,
                         start,
-                        text,
                         f"无法拆分为收入、支出两栏：{text}",
                         f"row not splittable into income and expense blocks: {text}",
+                        where=text,
                     )
                 )
             continue
@@ -215,14 +199,7 @@ def _read_two_block(table_id: str, chunks: list[Chunk]) -> tuple[list[RawRow], l
             if group.label is None and not group.amounts:
                 continue  # filler row: only the 行次 is printed
             sides[side].append(
-                RawRow(
-                    cells=list(group.amounts),
-                    source_line=start.line_no,
-                    source_page=start.page,
-                    label=group.label,
-                    line_no=int(group.key),
-                    side=side,
-                )
+                raw_row(start, list(group.amounts), label=group.label, line_no=int(group.key), side=side)
             )
     return sides["income"] + sides["expense"], findings
 
@@ -247,9 +224,11 @@ def _read_coded(table_id: str, chunks: list[Chunk]) -> tuple[list[RawRow], list[
         if not amounts or not label or not ordered or (code is None and label not in ("合计", "总计")):
             text = " ".join(t.text for t in tokens)
             if amounts:
-                findings.append(_finding(table_id, start, text, f"无法识别的行：{text}", f"unrecognised row: {text}"))
+                findings.append(
+                    unplaced_at(table_id, start, f"无法识别的行：{text}", f"unrecognised row: {text}", where=text)
+                )
             continue
-        rows.append(RawRow(cells=amounts, source_line=start.line_no, source_page=start.page, label=label, code=code))
+        rows.append(raw_row(start, amounts, label=label, code=code))
     return rows, findings
 
 
@@ -262,7 +241,7 @@ def _econ_groups(tokens: list[Token]) -> tuple[list[Group], list[Token]]:
         if token.kind != "amount" and ECON_CODE.match(token.text):
             groups.append(Group(None, token.text, [], token.line))
             names.append([])
-        elif token.kind == "text" and any(token.text.startswith(label) for label in T06_FOOTER):
+        elif token.kind == "text" and any(token.text.startswith(label) for label in ECON_TOTALS):
             groups.append(Group(None, None, [], token.line))
             names.append([token.text])
         elif token.kind == "amount" and groups:
@@ -319,12 +298,12 @@ def _read_econ(chunks: list[Chunk]) -> tuple[list[RawRow], list[Finding]]:
         chunk_groups, stray = _econ_groups(chunk.tokens)
         for token in stray:
             findings.append(
-                _finding(
+                unplaced_at(
                     "T06",
                     token.line,
-                    token.text,
                     f"无法归属的单元格 {token.text!r}",
                     f"cell {token.text!r} belongs to no code-name group",
+                    where=token.text,
                 )
             )
         groups.extend(chunk_groups)
@@ -332,35 +311,29 @@ def _read_econ(chunks: list[Chunk]) -> tuple[list[RawRow], list[Finding]]:
         what = group.key or group.label or ""
         if len(group.amounts) > 1:
             findings.append(
-                _finding(
+                unplaced_at(
                     "T06",
                     group.line,
-                    what,
                     f"一个科目有多个金额 {group.amounts}",
                     f"several amounts {group.amounts} for one item",
+                    where=what,
                 )
             )
             group.amounts = []
         elif group.detached and group.key and _econ_unverified(groups, group):
             findings.append(
-                _finding(
+                unplaced_at(
                     "T06",
                     group.line,
-                    what,
                     "换行后的金额无法经类款合计核实",
                     "amount printed below a wrapped name is not confirmed by class = sum of items",
+                    where=what,
                 )
             )
             group.amounts = []
     columns = max((sum(1 for g in groups if g.line is line and g.key) for line in {g.line for g in groups}), default=1)
     rows = [
-        RawRow(
-            cells=[group.amounts[0] if group.amounts else None],
-            source_line=group.line.line_no,
-            source_page=group.line.page,
-            label=group.label,
-            code=group.key,
-        )
+        raw_row(group.line, [group.amounts[0] if group.amounts else None], label=group.label, code=group.key)
         for group in _column_order(groups, max(columns, 1))
     ]
     return rows, findings
@@ -386,18 +359,15 @@ def _read_three_public(chunks: list[Chunk]) -> tuple[list[RawRow], list[Finding]
         if where is None:
             return [], []
         return [], [
-            _finding(
+            unplaced_at(
                 "T09",
                 where,
-                "",
                 "三公经费表金额个数不符合预算数、决算数两组",
                 "the 三公 amounts do not split into a budget and an actual group",
+                where="",
             )
         ]
-    rows = [
-        RawRow(cells=cells, source_line=line.line_no, source_page=line.page, side=measure)
-        for measure, (line, cells) in zip(T09_MEASURES, parts)
-    ]
+    rows = [raw_row(line, cells, side=measure) for measure, (line, cells) in zip(T09_MEASURES, parts)]
     return rows, []
 
 
@@ -411,17 +381,11 @@ def _read_stats(chunks: list[Chunk]) -> tuple[list[RawRow], list[Finding]]:
             if group.label is None and not group.amounts:
                 continue
             if len(group.amounts) > 1:
-                findings.append(_finding("T10", group.line, group.label or "", "一行有多个值", "several values"))
-                continue
-            rows.append(
-                RawRow(
-                    cells=group.amounts,
-                    source_line=group.line.line_no,
-                    source_page=group.line.page,
-                    label=group.label,
-                    line_no=int(group.key),
+                findings.append(
+                    unplaced_at("T10", group.line, "一行有多个值", "several values", where=group.label or "")
                 )
-            )
+                continue
+            rows.append(raw_row(group.line, group.amounts, label=group.label, line_no=int(group.key)))
     return rows, findings
 
 
@@ -430,15 +394,7 @@ def _is_all_zero(rows: list[RawRow]) -> bool:
 
 
 def _read_section(doc: Document, section: Section) -> TableBlock:
-    title_line = doc.lines[section.title_index]
-    block = TableBlock(
-        table_id=section.table_id,
-        status="found",
-        title=section.title,
-        number_label=section.number_label,
-        source_line=title_line.line_no,
-        source_page=title_line.page,
-    )
+    block = new_block(doc, section, section.number_label)
     body = _body_lines(doc, section)
     family = section.spec.family
     if family == "two_block":

@@ -12,19 +12,29 @@ import re
 from collections.abc import Callable
 
 from converter.document import Document, Line
+from converter.layouts.common import (
+    ECON_TOTALS,
+    FUNCTION_CODE,
+    ORDINAL_TITLE,
+    blank_to_none,
+    cell_rows,
+    clean_cells,
+    is_amount_cell,
+    is_value,
+    leave_out,
+    new_block,
+    raw_row,
+)
 from converter.locate import Section, find_sections
-from converter.model import Finding, RawRow, TableBlock
-from converter.normalize import NOT_APPLICABLE, clean_label, is_amount, label_key
+from converter.model import RawRow, TableBlock
+from converter.normalize import clean_label, label_key
 from converter.specs.tables import T08_SHANGHAI_COLUMNS, table_for_title
 
 NAME = "shanghai"
 
 CLASS = re.compile(r"^\d{3}$")
-CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 SUB = re.compile(r"^\d{2}$")
-ORDINAL_TITLE = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")
 TOTAL = "合计"
-ECON_TOTALS = ("人员经费合计", "公用经费合计")
 
 # Column headers (read down each column, merged cells included) that must name the amount columns in order.
 CODED_HEADERS = {
@@ -45,45 +55,15 @@ MEASURES = {"预算数": "budget", "决算数": "actual"}
 
 def detect(doc: Document) -> float:
     """High for a PDF whose ruled-table rows (cells from the reader) often start with a classification code."""
-    coded = sum(1 for line in doc.lines if line.cells and CODE.match(line.cells[0].strip()))
+    coded = sum(1 for line in doc.lines if line.cells and FUNCTION_CODE.match(line.cells[0].strip()))
     return 0.9 if doc.source_format == "pdf" and coded >= 5 else 0.05
-
-
-def _cells(line: Line) -> list[str]:
-    return [clean_label(cell) for cell in line.cells or ()]
-
-
-def _cell(text: str) -> str | None:
-    return text or None
-
-
-def _is_value(text: str) -> bool:
-    return is_amount(text) or bool(NOT_APPLICABLE.match(text))
-
-
-def _rows(doc: Document, section: Section) -> list[Line]:
-    return [line for line in doc.slice(section.start, section.end) if line.cells]
-
-
-def _unplaced(table_id: str, line: Line, what: str) -> Finding:
-    return Finding(
-        rule_id="EXTRACT",
-        status="not_checkable",
-        severity="warning",
-        tables=table_id,
-        location=f"{table_id} line {line.line_no}",
-        message_zh=f"无法确定单元格位置，未提取：{what}",
-        message_en=f"Cell could not be placed with certainty and was left out: {what}",
-        source_page=line.page,
-        source_line=line.line_no,
-    )
 
 
 def _column_headers(rows: list[Line]) -> list[str]:
     """Header text of each column: its cells read top to bottom (a merged cell's text sits in its first column)."""
     headers = [""] * max(len(row.cells or ()) for row in rows)
     for row in rows:
-        for column, cell in enumerate(_cells(row)):
+        for column, cell in enumerate(clean_cells(row)):
             headers[column] += cell
     return [label_key(text) for text in headers]
 
@@ -91,8 +71,8 @@ def _column_headers(rows: list[Line]) -> list[str]:
 def _first_data_row(rows: list[Line]) -> int:
     """Index of the first row holding an amount or a 类 code (a blank 合计 row may still carry headers)."""
     for index, row in enumerate(rows):
-        cells = _cells(row)
-        if any(_is_value(cell) or CLASS.match(cell) for cell in cells):
+        cells = clean_cells(row)
+        if any(is_value(cell) or CLASS.match(cell) for cell in cells):
             return index
     return len(rows)
 
@@ -112,8 +92,8 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
     The expense block starts at the second 项目 header cell; sub-rows under 年初财政拨款结转和结余 follow their
     parent in the income block, as the builder expects.
     """
-    rows = _rows(doc, section)
-    header = next((_cells(row) for row in rows if _cells(row).count("项目") == 2), None)
+    rows = cell_rows(doc, section)
+    header = next((clean_cells(row) for row in rows if clean_cells(row).count("项目") == 2), None)
     if header is None or header[0] != "项目":
         _unreadable(block, "no 项目 | … | 项目 header row")
         return
@@ -124,20 +104,18 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
         return
     sides: dict[str, list[RawRow]] = {"income": [], "expense": []}
     for line in rows:
-        cells = _cells(line)
+        cells = clean_cells(line)
         if "项目" in cells or cells[:1] == ["收入"]:
             continue
         for side, part in (("income", cells[:split]), ("expense", cells[split:])):
             if not part:
                 continue
-            label, amounts = part[0], [_cell(cell) for cell in part[1:]]
+            label, amounts = part[0], [blank_to_none(cell) for cell in part[1:]]
             if not label:
                 if any(amounts):
-                    block.findings.append(_unplaced(block.table_id, line, f"{side} amounts without a label"))
+                    leave_out(block, line, f"{side} amounts without a label")
                 continue
-            sides[side].append(
-                RawRow(cells=amounts, source_line=line.line_no, source_page=line.page, label=label, side=side)
-            )
+            sides[side].append(raw_row(line, amounts, label=label, side=side))
     block.rows.extend(sides["income"] + sides["expense"])
 
 
@@ -146,7 +124,11 @@ def _code(parts: list[str]) -> str | None | bool:
     filled = [part for part in parts if part]
     if not filled:
         return None
-    if parts[: len(filled)] != filled or not CODE.match(filled[0]) or not all(SUB.match(p) for p in filled[1:]):
+    if (
+        parts[: len(filled)] != filled
+        or not FUNCTION_CODE.match(filled[0])
+        or not all(SUB.match(p) for p in filled[1:])
+    ):
         return False
     code = "".join(filled)
     return code if len(code) in (3, 5, 7) else False
@@ -158,7 +140,7 @@ def _column(headers: list[str], word: str, start: int = 0) -> int | None:
 
 def _coded(doc: Document, section: Section, block: TableBlock) -> None:
     """T02/T03/T05/T07/T08: code cells (类 | 款 | 项, or one code) | 科目名称 | amounts; 合计 first or last."""
-    rows = _rows(doc, section)
+    rows = cell_rows(doc, section)
     if not rows:
         return
     first = _first_data_row(rows)
@@ -170,17 +152,17 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
     if block.table_id == "T08":
         block.columns = list(T08_SHANGHAI_COLUMNS)
     for line in rows[first:]:
-        cells = _cells(line)
-        name, amounts = cells[name_at], [_cell(cell) for cell in cells[name_at + 1 :]]
+        cells = clean_cells(line)
+        name, amounts = cells[name_at], [blank_to_none(cell) for cell in cells[name_at + 1 :]]
         if TOTAL in cells[: name_at + 1]:
-            block.rows.append(RawRow(cells=amounts, source_line=line.line_no, source_page=line.page, label=TOTAL))
+            block.rows.append(raw_row(line, amounts, label=TOTAL))
             continue
         code = _code(cells[:name_at])
         if not code or not name:
-            if code is False or any(cell and _is_value(cell) for cell in amounts):
-                block.findings.append(_unplaced(block.table_id, line, f"row {' | '.join(cells)!r} has no code"))
+            if code is False or any(is_value(cell) for cell in amounts):
+                leave_out(block, line, f"row {' | '.join(cells)!r} has no code")
             continue  # a header row repeated on a continuation page
-        block.rows.append(RawRow(cells=amounts, source_line=line.line_no, source_page=line.page, label=name, code=code))
+        block.rows.append(raw_row(line, amounts, label=name, code=code))
 
 
 def _econ_groups(headers: list[str]) -> list[tuple[int, int, int]] | None:
@@ -202,7 +184,7 @@ def _econ(doc: Document, section: Section, block: TableBlock) -> None:
 
     The 人员经费合计 / 公用经费合计 footer follows the coded rows.
     """
-    rows = _rows(doc, section)
+    rows = cell_rows(doc, section)
     first = _first_data_row(rows) if rows else 0
     groups = _econ_groups(_column_headers(rows[:first])) if first else None
     if groups is None:
@@ -211,23 +193,19 @@ def _econ(doc: Document, section: Section, block: TableBlock) -> None:
     found: list[list[RawRow]] = [[] for _ in groups]
     totals: list[RawRow] = []
     for line in rows[first:]:
-        cells = _cells(line)
+        cells = clean_cells(line)
         for group, (start, name_at, amount_at) in enumerate(groups):
             if amount_at >= len(cells) or not any(cells[start : amount_at + 1]):
                 continue
             name, amount = cells[name_at], cells[amount_at]
             if cells[start] in ECON_TOTALS:
-                totals.append(
-                    RawRow(cells=[_cell(amount)], source_line=line.line_no, source_page=line.page, label=cells[start])
-                )
+                totals.append(raw_row(line, [blank_to_none(amount)], label=cells[start]))
                 continue
             code = _code(cells[start:name_at])
-            if not code or not name or (amount and not _is_value(amount)):
-                block.findings.append(_unplaced(block.table_id, line, f"group {cells[start : amount_at + 1]!r}"))
+            if not code or not name or not is_amount_cell(amount):
+                leave_out(block, line, f"group {cells[start : amount_at + 1]!r}")
                 continue
-            found[group].append(
-                RawRow(cells=[_cell(amount)], source_line=line.line_no, source_page=line.page, label=name, code=code)
-            )
+            found[group].append(raw_row(line, [blank_to_none(amount)], label=name, code=code))
     block.rows.extend(row for group in found for row in group)
     block.rows.extend(totals)
 
@@ -237,12 +215,12 @@ def _three_public(doc: Document, section: Section, block: TableBlock) -> None:
 
     Shanghai interleaves 预算数 and 决算数 under each item; the national table prints six 预算数 then six 决算数.
     """
-    rows = _rows(doc, section)
-    at = next((index for index, row in enumerate(rows) if "预算数" in _cells(row)), None)
+    rows = cell_rows(doc, section)
+    at = next((index for index, row in enumerate(rows) if "预算数" in clean_cells(row)), None)
     if at is None:
         _unreadable(block, "no 预算数/决算数 row")
         return
-    measures = [MEASURES.get(cell) for cell in _cells(rows[at])]
+    measures = [MEASURES.get(cell) for cell in clean_cells(rows[at])]
     width = measures.count("budget")
     items = T09_ITEMS + T09_EXTRA_ITEMS if width == len(T09_ITEMS) + len(T09_EXTRA_ITEMS) else T09_ITEMS
     headers = _column_headers(rows[: at or 1])
@@ -251,13 +229,13 @@ def _three_public(doc: Document, section: Section, block: TableBlock) -> None:
         _unreadable(block, " | ".join(budget_headers))
         return
     for line in rows[at + 1 :]:
-        cells = _cells(line)
-        if len(cells) != len(measures) or not all(cell == "" or _is_value(cell) for cell in cells):
-            block.findings.append(_unplaced(block.table_id, line, f"row {' | '.join(cells)!r}"))
+        cells = clean_cells(line)
+        if len(cells) != len(measures) or not all(is_amount_cell(cell) for cell in cells):
+            leave_out(block, line, f"row {' | '.join(cells)!r}")
             continue
         for side in ("budget", "actual"):
-            values = [_cell(cell) for cell, measure in zip(cells, measures) if measure == side]
-            block.rows.append(RawRow(cells=values, source_line=line.line_no, source_page=line.page, side=side))
+            values = [blank_to_none(cell) for cell, measure in zip(cells, measures) if measure == side]
+            block.rows.append(raw_row(line, values, side=side))
 
 
 READERS: dict[str, Callable[[Document, Section, TableBlock], None]] = {
@@ -284,22 +262,13 @@ def read_tables(doc: Document) -> list[TableBlock]:
     labels = _number_labels(doc)
     blocks = []
     for section in find_sections(doc):
-        title_line = doc.lines[section.title_index]
-        block = TableBlock(
-            table_id=section.table_id,
-            status="found",
-            title=section.title,
-            number_label=section.number_label or labels.get(section.table_id),
-            note=section.empty_note,
-            source_line=title_line.line_no,
-            source_page=title_line.page,
-        )
+        block = new_block(doc, section, section.number_label or labels.get(section.table_id), note=section.empty_note)
         reader = READERS.get(section.spec.family)
         if reader is None:
             block.status, block.note = "unreadable", "此版式不含该表 / table family not read by this layout"
         else:
             reader(doc, section, block)
-        if block.status == "found" and not any(cell and _is_value(cell) for row in block.rows for cell in row.cells):
+        if block.status == "found" and not any(is_value(cell) for row in block.rows for cell in row.cells):
             block.status, block.rows = "empty", []
         blocks.append(block)
     return blocks

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from converter.document import Document, Line
+from converter.layouts.common import is_amount_cell, is_value, new_block, raw_row, read_collecting, unplaced_at
 from converter.locate import NUMBER_LABEL, Section, find_sections
 from converter.model import Finding, RawRow, TableBlock
-from converter.normalize import NOT_APPLICABLE, is_amount, label_key, parse_amount
+from converter.normalize import label_key, parse_amount
 from converter.specs.tables import TableSpec
 
 NAME = "wrapped"
@@ -69,27 +70,11 @@ def read_tables(doc: Document, findings: Findings | None = None) -> list[TableBl
     """One TableBlock per located standard table; cells that cannot be placed become the block's findings
     (and are also appended to `findings` when given)."""
     furniture = _furniture(doc)
-    blocks = []
-    for section in find_sections(doc):
-        unplaced: Findings = []
-        block = _read_section(doc, section, furniture, unplaced)
-        block.findings.extend(unplaced)
-        if findings is not None:
-            findings.extend(unplaced)
-        blocks.append(block)
-    return blocks
+    return read_collecting(doc, lambda section, found: _read_section(doc, section, furniture, found), findings)
 
 
 def _read_section(doc: Document, section: Section, furniture: set[int], findings: Findings) -> TableBlock:
-    title = doc.lines[section.title_index]
-    block = TableBlock(
-        table_id=section.table_id,
-        status="found",
-        title=section.title,
-        number_label=section.number_label,
-        source_line=title.line_no,
-        source_page=title.page,
-    )
+    block = new_block(doc, section, section.number_label)
     header = next(
         (i for i in range(section.start, section.end) if HEADERS[section.spec.family].search(doc.lines[i].text)), None
     )
@@ -145,30 +130,8 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
-def _is_cell(token: str) -> bool:
-    return token == "" or is_amount(token) or bool(NOT_APPLICABLE.match(token))
-
-
-def _is_figure(token: str) -> bool:
-    return token != "" and _is_cell(token)
-
-
-def _finding(spec: TableSpec, line: Line, where: str, why_zh: str, why_en: str) -> Finding:
-    return Finding(
-        rule_id="EXTRACT",
-        status="not_checkable",
-        severity="warning",
-        tables=spec.table_id,
-        location=f"{spec.table_id} {where}".strip(),
-        message_zh=f"无法确定单元格位置，未提取：{why_zh}",
-        message_en=f"Cell could not be placed with certainty and was left out: {why_en}",
-        source_page=line.page,
-        source_line=line.line_no,
-    )
-
-
 def _row(line: Line, cells: list[str], **fields) -> RawRow:
-    return RawRow(cells=[cell or None for cell in cells], source_line=line.line_no, source_page=line.page, **fields)
+    return raw_row(line, [cell or None for cell in cells], **fields)
 
 
 # --- T01 / T04: income block and expense block side by side --------------------------------------------------
@@ -204,14 +167,14 @@ def _read_two_block(spec: TableSpec, lines: list[Line], findings: Findings) -> l
             if not text and pending:
                 text, start = "".join(piece for piece, _ in pending), pending[0][1]
                 pending = []
-            if len(cells) != width[side] or not all(_is_cell(cell) for cell in cells):
+            if len(cells) != width[side] or not all(is_amount_cell(cell) for cell in cells):
                 findings.append(
-                    _finding(
-                        spec,
+                    unplaced_at(
+                        spec.table_id,
                         line,
-                        f"行次{line_no}",
                         f"行次{line_no}的单元格数不符",
                         f"row {line_no}: {len(cells)} cells for {width[side]} columns",
+                        where=f"行次{line_no}",
                     )
                 )
                 cells = []
@@ -219,18 +182,20 @@ def _read_two_block(spec: TableSpec, lines: list[Line], findings: Findings) -> l
                 rows[side].append(_row(start, cells, side=side, line_no=line_no, label=text))
             elif any(cells):
                 findings.append(
-                    _finding(
-                        spec,
+                    unplaced_at(
+                        spec.table_id,
                         line,
-                        f"行次{line_no}",
                         f"行次{line_no}有数无项目名",
                         f"row {line_no} has figures but no label",
+                        where=f"行次{line_no}",
                     )
                 )
         if "".join(label).strip():  # a label whose 行次 wrapped onto the next line
             pending.append(("".join(label), line))
     for _, line in pending:
-        findings.append(_finding(spec, line, "", "项目名无对应行次", "label text without a row number"))
+        findings.append(
+            unplaced_at(spec.table_id, line, "项目名无对应行次", "label text without a row number", where="")
+        )
     return rows["income"] + rows["expense"]
 
 
@@ -248,15 +213,15 @@ def _read_coded(spec: TableSpec, lines: list[Line], findings: Findings) -> list[
         if not tokens:
             continue
         i = 0
-        if FUNCTION_CODE.match(tokens[0]) or (current is None and not _is_cell(tokens[0])):
+        if FUNCTION_CODE.match(tokens[0]) or (current is None and not is_amount_cell(tokens[0])):
             if current is not None:
                 findings.append(
-                    _finding(
-                        spec,
+                    unplaced_at(
+                        spec.table_id,
                         line,
-                        current.code or current.label or "",
                         "未找到该行数字",
                         "no figures found for the row",
+                        where=current.code or current.label or "",
                     )
                 )
                 rows.append(current)
@@ -266,24 +231,24 @@ def _read_coded(spec: TableSpec, lines: list[Line], findings: Findings) -> list[
             while i < len(tokens) and tokens[i] == "" and not current.label:
                 i += 1
         if current is None:
-            findings.append(_finding(spec, line, "", "数字行无科目", "figures without a row"))
+            findings.append(unplaced_at(spec.table_id, line, "数字行无科目", "figures without a row", where=""))
             continue
-        while i < len(tokens) and not _is_cell(tokens[i]):
+        while i < len(tokens) and not is_amount_cell(tokens[i]):
             current.label += tokens[i]
             i += 1
         if i == len(tokens):
             continue
         cells = tokens[i:]
-        if len(cells) == len(spec.columns) and all(_is_cell(cell) for cell in cells):
+        if len(cells) == len(spec.columns) and all(is_amount_cell(cell) for cell in cells):
             current.cells = [cell or None for cell in cells]
         else:
             findings.append(
-                _finding(
-                    spec,
+                unplaced_at(
+                    spec.table_id,
                     line,
-                    current.code or current.label,
                     f"{len(cells)}个单元格对应{len(spec.columns)}列",
                     f"{len(cells)} cells for {len(spec.columns)} columns",
+                    where=current.code or current.label,
                 )
             )
         rows.append(current)
@@ -316,7 +281,7 @@ def _read_econ(spec: TableSpec, lines: list[Line], findings: Findings) -> list[R
     for line in lines:
         tokens = _tokens(line.text)
         waiting = groups[-1] if groups and groups[-1].cell_line is None else None
-        if any(tokens) and not any(ECON_CODE.match(t) or _is_figure(t) for t in tokens):
+        if any(tokens) and not any(ECON_CODE.match(t) or is_value(t) for t in tokens):
             if waiting is not None:  # a wrapped name
                 waiting.name += [t.strip() for t in tokens if t]
             else:
@@ -326,15 +291,19 @@ def _read_econ(spec: TableSpec, lines: list[Line], findings: Findings) -> list[R
             waiting = groups[-1] if groups and groups[-1].cell_line is None else None
             if ECON_CODE.match(token):
                 groups.append(_Group(token, line))
-            elif waiting is not None and not waiting.name and not _is_figure(token):
+            elif waiting is not None and not waiting.name and not is_value(token):
                 if token:
                     waiting.name.append(token)  # blanks between code and name are separators
-            elif waiting is not None and _is_cell(token):
+            elif waiting is not None and is_amount_cell(token):
                 waiting.cell, waiting.cell_line = token, line
             elif waiting is not None:
                 waiting.name.append(token)
-            elif _is_figure(token):
-                findings.append(_finding(spec, line, token, f"数字{token}无对应科目", f"figure {token} has no row"))
+            elif is_value(token):
+                findings.append(
+                    unplaced_at(
+                        spec.table_id, line, f"数字{token}无对应科目", f"figure {token} has no row", where=token
+                    )
+                )
             elif token:
                 groups.append(_Group(None, line, [token]))  # 人员经费合计 / 公用经费合计
     _verify_econ(spec, groups, findings)
@@ -352,9 +321,15 @@ def _verify_econ(spec: TableSpec, groups: list[_Group], findings: Findings) -> N
     for group in groups:
         where = group.code or "".join(group.name)
         if group.cell_line is None:
-            findings.append(_finding(spec, group.line, where, "未找到该科目的决算数", "no amount found for the row"))
+            findings.append(
+                unplaced_at(
+                    spec.table_id, group.line, "未找到该科目的决算数", "no amount found for the row", where=where
+                )
+            )
         if group.code and (group.code not in ECON_ROWS or group.code in seen):
-            findings.append(_finding(spec, group.line, where, "科目代码未知或重复", "unknown or repeated code"))
+            findings.append(
+                unplaced_at(spec.table_id, group.line, "科目代码未知或重复", "unknown or repeated code", where=where)
+            )
         seen.add(group.code or "")
     by_code = {g.code: g for g in groups if g.code}
     footers = {"".join(g.name): g for g in groups if not g.code}
@@ -374,12 +349,12 @@ def _verify_econ(spec: TableSpec, groups: list[_Group], findings: Findings) -> N
         for group in [whole, *parts]:
             if group.amount is not None and group.cell_line is not group.line:
                 findings.append(
-                    _finding(
-                        spec,
+                    unplaced_at(
+                        spec.table_id,
                         group.cell_line,
-                        group.code or "".join(group.name),
                         f"换行的数字{group.cell}未通过合计校验",
                         f"wrapped figure {group.cell} does not add up with its total",
+                        where=group.code or "".join(group.name),
                     )
                 )
                 group.cell_line = None
@@ -389,13 +364,15 @@ def _verify_econ(spec: TableSpec, groups: list[_Group], findings: Findings) -> N
 
 
 def _read_three_public(spec: TableSpec, lines: list[Line], findings: Findings) -> list[RawRow]:
-    data = [line for line in lines if any(_is_figure(t) for t in _tokens(line.text))]
+    data = [line for line in lines if any(is_value(t) for t in _tokens(line.text))]
     if not data:
         return []
     tokens = _tokens(data[0].text)
-    if len(data) > 1 or len(tokens) != 2 * len(spec.columns) or not all(_is_cell(t) for t in tokens):
+    if len(data) > 1 or len(tokens) != 2 * len(spec.columns) or not all(is_amount_cell(t) for t in tokens):
         findings.append(
-            _finding(spec, data[0], "", "三公经费行无法按列对齐", "three-public row does not fit 12 columns")
+            unplaced_at(
+                spec.table_id, data[0], "三公经费行无法按列对齐", "three-public row does not fit 12 columns", where=""
+            )
         )
         return []
     half = len(spec.columns)
@@ -409,7 +386,7 @@ def _read_stats(spec: TableSpec, lines: list[Line], findings: Findings) -> list[
     rows = []
     for line in lines:
         tokens = _tokens(line.text)
-        if len(tokens) >= 3 and ROW_NO.match(tokens[-2]) and _is_cell(tokens[-1]):
+        if len(tokens) >= 3 and ROW_NO.match(tokens[-2]) and is_amount_cell(tokens[-1]):
             label = "".join(tokens[:-2]).strip()
             rows.append(_row(line, [tokens[-1]], line_no=int(tokens[-2]), label=label))
     return rows

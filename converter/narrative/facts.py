@@ -12,7 +12,15 @@ income_year_total/expense_year_total = T01 本年收入合计/本年支出合计
 T04 总计; general_budget_expense = T05 合计; general_budget_basic_expense, personnel_expense, public_expense =
 T06 (基本支出 / 人员经费合计 / 公用经费合计); basic_expense/project_expense = T03 合计 基本支出/项目支出;
 three_public_budget/three_public_actual = T09 合计 预算数/决算数; procurement_*, operating_costs, vehicles_*,
-equipment_over_1m = T10.
+equipment_over_1m = T10; general_budget_expense_share = T05 合计 / T01 本年支出合计 (占本年支出合计的 x%).
+
+Budget lines (`read_budget_lines`): every "（年初|全年）预算 B 万元，支出决算|执行数 A 万元[，完成预算的 P%]" of the
+prose (a 类/款/项, a 三公 item, a project; the first of each sentence) gives item_budget = B, item_expense = A and
+item_completion_rate = P, and the wording that compares them ("决算数大于/小于预算数", "决算数与预算数一致"), in the
+same sentence or a later one of the same paragraph, gives item_comparison: the sign it states for A − B ("1", "-1"
+or "0"). The facts of one line follow each other; a line starts at its item_budget.
+
+Statements without a figure (value None): no_procurement (无政府采购…), no_state_assets (无国有资产占用…).
 """
 
 from __future__ import annotations
@@ -47,7 +55,7 @@ class Fact:
     """A figure read from one sentence."""
 
     metric: str
-    value: str
+    value: str | None
     unit: str | None
     phrase: str
     sentence: Sentence
@@ -146,6 +154,7 @@ METRICS: tuple[Metric, ...] = (
         GENERAL_START + rf"{AMOUNT}[，,]支出决算(?:数)?(?:为)?NUM{WAN}",
         section=GENERAL_SECTION,
     ),
+    _metric("general_budget_expense_share", rf"占本年支出合计的NUM{PCT}", section=GENERAL_SECTION),
     _metric("general_budget_initial_budget", GENERAL_START + rf"NUM{WAN}", section=GENERAL_SECTION),
     _metric("general_budget_completion_rate", GENERAL_START + rf".*?完成年初预算的NUM{PCT}", section=GENERAL_SECTION),
     _metric(
@@ -187,6 +196,8 @@ METRICS: tuple[Metric, ...] = (
         rf"(?P<dir>增加|减少)NUM{WAN}",
         rf"机关运行经费较上年度?决算数?(?P<dir>增加|减少)NUM{WAN}",
     ),
+    _metric("no_procurement", r"(?P<label>无政府采购(?:事项|行为|支出|业务|情况)?)"),
+    _metric("no_state_assets", r"(?P<label>无国有资产占用(?:及购置)?)"),
     _metric("procurement_total", rf"(?P<label>政府采购支出(?:总额|合计))(?:为)?NUM{WAN}"),
     _metric("procurement_goods", rf"(?P<label>政府采购货物支出)(?:为)?NUM{WAN}"),
     _metric("procurement_works", rf"(?P<label>政府采购工程支出)(?:为)?NUM{WAN}"),
@@ -237,7 +248,8 @@ def signed(value: str, direction: str | None) -> str:
 
 
 def read_facts(sentences: list[Sentence]) -> list[Fact]:
-    """Every registry metric found in the sentences: one fact per (metric, sentence), first match."""
+    """Every registry metric found in the sentences (one fact per (metric, sentence), first match), then the
+    budget lines."""
     facts: list[Fact] = []
     for sentence in sentences:
         for metric in METRICS:
@@ -248,7 +260,7 @@ def read_facts(sentences: list[Sentence]) -> list[Fact]:
             fact = _first_match(metric, sentence)
             if fact:
                 facts.append(fact)
-    return facts
+    return facts + read_budget_lines(sentences)
 
 
 def _first_match(metric: Metric, sentence: Sentence) -> Fact | None:
@@ -257,6 +269,57 @@ def _first_match(metric: Metric, sentence: Sentence) -> Fact | None:
             if not _in_context(metric, sentence, match.start()):
                 continue
             groups = match.groupdict()
-            value = signed(parse_amount(groups["num"]), groups.get("dir"))
+            value = signed(parse_amount(groups["num"]), groups.get("dir")) if groups.get("num") else None
             return Fact(metric.key, value, groups.get("unit"), groups.get("label") or match.group(0), sentence)
     return None
+
+
+STATEMENT_KEYS = ("item_comparison", "no_procurement", "no_state_assets")  # their value is not a printed figure
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+ASIDE = r"(?:[（(][^）)]*[)）])?"  # "年初预算30万元（此外…3万元）"
+BUDGET_LINE = re.compile(
+    rf"(?:年初|全年)?预算(?:数)?(?:为)?(?P<budget>{NUMBER})万元{ASIDE}[，,]"
+    rf"(?:支出决算|执行)(?:数)?(?:为|共)?(?P<expense>{NUMBER})万元{ASIDE}"
+    rf"(?:[，,]完成(?:年初|全年)?预算(?:数)?的?(?P<rate>{NUMBER})(?P<unit>%)?)?"
+)
+COMPARISON = re.compile(
+    r"决算(?:支出)?(?:数)?(?:(?P<word>大于|小于|高于|低于|超过|等于|相同于|持平于)(?:年初|全年)?预算"
+    r"|与(?:年初|全年)?预算(?:安排)?(?:数)?(?P<same>一致|相同|持平|相等))"
+)
+COMPARISON_SIGN = {"大于": "1", "高于": "1", "超过": "1", "小于": "-1", "低于": "-1"}
+
+
+def _comparison(text: str) -> tuple[str, str] | None:
+    """(sign of 决算 − 预算 as worded, the wording) of the first comparison in text."""
+    match = COMPARISON.search(text)
+    if match is None:
+        return None
+    word = match.group("word") or match.group("same")
+    return COMPARISON_SIGN.get(word, "0"), match.group(0)
+
+
+def read_budget_lines(sentences: list[Sentence]) -> list[Fact]:
+    """item_budget / item_expense / item_completion_rate of each budget line (the first of a sentence), and the
+    item_comparison wording that follows it before the next line, within its paragraph."""
+    facts: list[Fact] = []
+    open_paragraph = None  # the paragraph of the last line while its wording is still to come
+    for sentence in sentences:
+        lines = list(BUDGET_LINE.finditer(sentence.key))
+        if lines:
+            line = lines[0]
+            facts.append(Fact("item_budget", parse_amount(line["budget"]), "万元", line.group(0), sentence))
+            facts.append(Fact("item_expense", parse_amount(line["expense"]), "万元", line.group(0), sentence))
+            if line["rate"]:
+                rate = parse_amount(line["rate"])
+                facts.append(Fact("item_completion_rate", rate, line["unit"], line.group(0), sentence))
+            end = lines[1].start() if len(lines) > 1 else len(sentence.key)
+            found = _comparison(sentence.key[line.end() : end])
+            open_paragraph = None if found or len(lines) > 1 else sentence.paragraph
+        elif open_paragraph is sentence.paragraph:
+            found = _comparison(sentence.key)
+            open_paragraph = None if found else open_paragraph
+        else:
+            found, open_paragraph = None, None
+        if found:
+            facts.append(Fact("item_comparison", found[0], None, found[1], sentence))
+    return facts

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from converter.model import Extraction, Finding, RawRow, Record, TableBlock
+from converter.model import Extraction, Finding, RawRow, Record, TableBlock, unplaced
 from converter.normalize import clean_label, code_level, parent_code, parse_amount
 from converter.specs.tables import (
     T08_SHANGHAI_COLUMNS,
     T09_COLUMNS_WITH_MEETING_TRAINING,
     T10_LINE_KEYS,
+    T10_UNITS,
     TABLES,
     TableSpec,
     function_category_key,
@@ -38,21 +39,16 @@ def _amounts(extraction: Extraction, block: TableBlock, row: RawRow, columns: tu
 
 
 def _unplaced(block: TableBlock, row: RawRow, why: str) -> Finding:
-    return Finding(
-        rule_id="EXTRACT",
-        status="not_checkable",
-        severity="warning",
-        tables=block.table_id,
-        location=f"{block.table_id} {row.code or row.label or ''}".strip(),
-        message_zh=f"无法确定单元格位置，未提取：{why}",
-        message_en=f"Cell could not be placed with certainty and was left out: {why}",
-        source_page=row.source_page,
-        source_line=row.source_line,
-    )
+    return unplaced(block.table_id, row.code or row.label or "", why, page=row.source_page, line_no=row.source_line)
 
 
-def _provenance(row: RawRow) -> Record:
-    return {"source_page": row.source_page, "source_line": row.source_line}
+def _with_cells(
+    extraction: Extraction, block: TableBlock, row: RawRow, record: Record, columns: tuple[str, ...]
+) -> Record:
+    """The record completed with the row's cells on `columns` and its source page and line."""
+    record.update(_amounts(extraction, block, row, columns))
+    record.update(source_page=row.source_page, source_line=row.source_line)
+    return record
 
 
 def _two_block(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[Record]:
@@ -69,10 +65,9 @@ def _two_block(extraction: Extraction, block: TableBlock, spec: TableSpec) -> li
             parent_key[row.side] = key if key in {"carryover_begin", "carryover_end"} else None
         columns = spec.columns if row.side == "expense" else spec.income_columns
         record = {"side": row.side, "line_no": row.line_no, "item": label, "item_key": key}
-        record.update(_amounts(extraction, block, row, columns))
+        record = _with_cells(extraction, block, row, record, columns)
         if spec.table_id == "T04":
             record = {"general_budget": None, "government_fund": None, "state_capital": None, **record}
-        record.update(_provenance(row))
         records.append(record)
     return records
 
@@ -91,9 +86,7 @@ def _coded(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[R
         }
         if spec.table_id == "T08":
             record.update({c: None for c in T08_SHANGHAI_COLUMNS})
-        record.update(_amounts(extraction, block, row, columns))
-        record.update(_provenance(row))
-        records.append(record)
+        records.append(_with_cells(extraction, block, row, record, columns))
     return records
 
 
@@ -109,11 +102,14 @@ def _econ(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[Re
             class_code = None
             category = "personnel" if "人员经费" in label else "public"
             level = "total"
-        record = {"econ_code": row.code, "econ_name": label, "level": level,
-                  "class_code": class_code, "category": category}
-        record.update(_amounts(extraction, block, row, ("amount",)))
-        record.update(_provenance(row))
-        records.append(record)
+        record = {
+            "econ_code": row.code,
+            "econ_name": label,
+            "level": level,
+            "class_code": class_code,
+            "category": category,
+        }
+        records.append(_with_cells(extraction, block, row, record, ("amount",)))
     return records
 
 
@@ -123,15 +119,11 @@ def _three_public(extraction: Extraction, block: TableBlock, spec: TableSpec) ->
         columns = T09_COLUMNS_WITH_MEETING_TRAINING if len(row.cells) == 8 else spec.columns
         record: Record = {"measure": row.side}
         record.update({c: None for c in T09_COLUMNS_WITH_MEETING_TRAINING})
-        record.update(_amounts(extraction, block, row, columns))
-        record.update(_provenance(row))
-        records.append(record)
+        records.append(_with_cells(extraction, block, row, record, columns))
     return records
 
 
 def _stats(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[Record]:
-    from converter.specs.tables import T10_UNITS
-
     records = []
     for row in block.rows:
         label = clean_label(row.label or "")
@@ -141,11 +133,8 @@ def _stats(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[R
             extraction.findings.append(_unplaced(block, row, f"unknown T10 item {label!r}"))
             continue
         unit = next(u for prefix, u in T10_UNITS.items() if key.startswith(prefix))
-        record = {"item_key": key, "item": label, "line_no": row.line_no}
-        record.update(_amounts(extraction, block, row, ("value",)))
-        record.update({"unit": unit, "origin": "table"})
-        record.update(_provenance(row))
-        records.append(record)
+        record = {"item_key": key, "item": label, "line_no": row.line_no, "unit": unit, "origin": "table"}
+        records.append(_with_cells(extraction, block, row, record, ("value",)))
     return records
 
 
