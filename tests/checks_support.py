@@ -4,6 +4,9 @@ by hand from the report text (lines given), used as a whole report that holds.""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+
+from table_support import T02_COLUMNS, T03_COLUMNS, T05_COLUMNS, T09_COLUMNS
 
 from converter.checks import run_checks
 
@@ -60,20 +63,6 @@ def coded_row(code: str | None, columns: tuple[str, ...], *values, line: int | N
     return record
 
 
-T02_COLUMNS = (
-    "total",
-    "fiscal_appropriation",
-    "higher_level_subsidy",
-    "business_income",
-    "operating_income",
-    "affiliated_remittance",
-    "other_income",
-)
-T03_COLUMNS = ("total", "basic", "project", "remittance_to_higher", "operating", "subsidy_to_affiliated")
-T05_COLUMNS = ("total", "basic", "project")
-T07_COLUMNS = ("carryover_begin", "income", "expense_total", "basic", "project", "carryover_end")
-
-
 def econ_row(code: str | None, amount: str | None, category: str | None = None, line: int | None = None) -> dict:
     if code is None:
         return {
@@ -99,17 +88,9 @@ def econ_row(code: str | None, amount: str | None, category: str | None = None, 
 
 
 def t09_row(measure: str, *values: str | None, line: int | None = None) -> dict:
-    columns = (
-        "total",
-        "overseas_travel",
-        "vehicle_total",
-        "vehicle_purchase",
-        "vehicle_operation",
-        "official_reception",
-    )
     return {
         "measure": measure,
-        **dict(zip(columns, values)),
+        **dict(zip(T09_COLUMNS, values)),
         "meeting": None,
         "training": None,
         "source_page": None,
@@ -465,3 +446,19 @@ def changed(resources: dict[str, list[dict]], resource: str, match: dict, **valu
     for row in hits:
         row.update(values)
     return result
+
+
+Edit = Callable[[dict[str, list[dict]], str], dict[str, list[dict]]]
+
+
+def field_edit(resource: str, match: dict, field: str) -> Edit:
+    """An edit that sets `field` of the `resource` records matching `match` to a value."""
+    return lambda resources, value: changed(resources, resource, match, **{field: value})
+
+
+def holds_rounds_breaks(rule_id: str, location: str, edit: Edit, rounding: str, mismatch: str) -> tuple:
+    """One rule at one location on seed 002: its status as printed, its status with the rounding edit, and the
+    findings there with the mismatch edit."""
+    base = seed002()
+    broken = [f for f in run(edit(base, mismatch), rule_id) if f.location == location]
+    return statuses(base, rule_id).get(location), statuses(edit(base, rounding), rule_id).get(location), broken

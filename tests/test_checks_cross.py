@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import pytest
 from checks_support import (
-    T03_COLUMNS,
     changed,
     coded_row,
+    field_edit,
     fixed_row,
+    holds_rounds_breaks,
     run,
     seed002,
     statuses,
     table_status,
 )
+from table_support import T03_COLUMNS
 
 CASES = [
     # rule, resource, match, field, rounding value, mismatch value, location
@@ -44,10 +46,10 @@ CASES = [
 
 @pytest.mark.parametrize("rule_id,resource,match,field,rounding,mismatch,location", CASES)
 def test_cross_rule_holds_rounds_and_breaks(rule_id, resource, match, field, rounding, mismatch, location):
-    base = seed002()
-    assert statuses(base, rule_id)[location] == "ok"
-    assert statuses(changed(base, resource, match, **{field: rounding}), rule_id)[location] == "rounding"
-    broken = [f for f in run(changed(base, resource, match, **{field: mismatch}), rule_id) if f.location == location]
+    edit = field_edit(resource, match, field)
+    held, rounded, broken = holds_rounds_breaks(rule_id, location, edit, rounding, mismatch)
+    assert held == "ok"
+    assert rounded == "rounding"
     assert [f.status for f in broken] == ["mismatch"]
     assert broken[0].expected is not None and broken[0].actual is not None
 

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from checks_support import T07_COLUMNS, changed, coded_row, run, seed002, stat, statuses, table_status
+from checks_support import (
+    changed,
+    coded_row,
+    field_edit,
+    holds_rounds_breaks,
+    run,
+    seed002,
+    stat,
+    statuses,
+    table_status,
+)
+from table_support import T07_COLUMNS
 
 MATCH_T01_TOTAL_INCOME = {"side": "income", "item_key": "total_income"}
 
@@ -110,10 +121,10 @@ CASES = [
 
 @pytest.mark.parametrize("rule_id,resource,match,field,rounding,mismatch,location", CASES)
 def test_rule_holds_rounds_and_breaks(rule_id, resource, match, field, rounding, mismatch, location):
-    base = seed002()
-    assert statuses(base, rule_id).get(location, "ok") == "ok"
-    assert statuses(changed(base, resource, match, **{field: rounding}), rule_id)[location] == "rounding"
-    broken = [f for f in run(changed(base, resource, match, **{field: mismatch}), rule_id) if f.location == location]
+    edit = field_edit(resource, match, field)
+    held, rounded, broken = holds_rounds_breaks(rule_id, location, edit, rounding, mismatch)
+    assert held in (None, "ok")
+    assert rounded == "rounding"
     assert [f.status for f in broken] == ["mismatch"]
     assert broken[0].severity == "error"
     assert broken[0].expected is not None and broken[0].actual is not None

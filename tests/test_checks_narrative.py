@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import pytest
 from checks_support import (
-    T03_COLUMNS,
+    Edit,
     changed,
     coded_row,
     evaluation,
     fact,
+    holds_rounds_breaks,
     run,
     seed002,
     stat,
     statuses,
     table_status,
 )
+from table_support import T03_COLUMNS
 
 CASES = [
     # rule, metric_key (first fact with it), rounding value, mismatch value, location
@@ -28,18 +30,22 @@ CASES = [
 ]
 
 
-def _with_first_fact(resources: dict, key: str, value: str) -> dict:
-    result = changed(resources, "narrative_facts", {"metric_key": key})
-    next(row for row in result["narrative_facts"] if row["metric_key"] == key)["value"] = value
-    return result
+def _first_fact_edit(key: str) -> Edit:
+    """An edit that sets the value of the first fact with `key`."""
+
+    def edit(resources: dict, value: str) -> dict:
+        result = changed(resources, "narrative_facts", {"metric_key": key})
+        next(row for row in result["narrative_facts"] if row["metric_key"] == key)["value"] = value
+        return result
+
+    return edit
 
 
 @pytest.mark.parametrize("rule_id,key,rounding,mismatch,location", CASES)
 def test_narrative_rule_holds_rounds_and_breaks(rule_id, key, rounding, mismatch, location):
-    base = seed002()
-    assert statuses(base, rule_id)[location] == "ok"
-    assert statuses(_with_first_fact(base, key, rounding), rule_id)[location] == "rounding"
-    broken = [f for f in run(_with_first_fact(base, key, mismatch), rule_id) if f.location == location]
+    held, rounded, broken = holds_rounds_breaks(rule_id, location, _first_fact_edit(key), rounding, mismatch)
+    assert held == "ok"
+    assert rounded == "rounding"
     assert [(f.status, f.severity) for f in broken] == [("mismatch", "warning")]
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from table_support import built, extract_findings
+
 from converter.document import Document, Line
 from converter.layouts import cells, detect_layout
 from converter.model import Extraction
-from converter.tables import build_table
 
 
 def _doc(*rows: str | list[str], source_format: str = "html") -> Document:
@@ -19,13 +20,8 @@ def _doc(*rows: str | list[str], source_format: str = "html") -> Document:
 
 
 def _records(doc: Document, table_id: str) -> tuple[list[dict], Extraction]:
-    extraction = Extraction(report={})
     (block,) = [block for block in cells.read_tables(doc) if block.table_id == table_id]
-    return build_table(extraction, block), extraction
-
-
-def _extract_findings(extraction: Extraction) -> list:
-    return [finding for finding in extraction.findings if finding.rule_id == "EXTRACT"]
+    return built(block)
 
 
 def test_columns_printed_in_another_order_are_placed_by_their_headers():
@@ -41,7 +37,7 @@ def test_columns_printed_in_another_order_are_placed_by_their_headers():
         (None, "合计", "279.24", "248.22", "31.02", 4),
         ("2101501", "行政运行", "279.24", "248.22", "31.02", 5),
     ]
-    assert not _extract_findings(extraction)
+    assert not extract_findings(extraction)
 
 
 def test_columns_a_report_leaves_out_are_null_not_shifted():
@@ -54,7 +50,7 @@ def test_columns_a_report_leaves_out_are_null_not_shifted():
     (record,), extraction = _records(doc, "T03")
     assert (record["total"], record["basic"], record["project"]) == ("26.21", "26.21", None)
     assert record["remittance_to_higher"] is None and record["subsidy_to_affiliated"] is None
-    assert not _extract_findings(extraction)
+    assert not extract_findings(extraction)
 
 
 def test_a_column_whose_header_matches_nothing_is_reported_not_guessed():
@@ -66,7 +62,7 @@ def test_a_column_whose_header_matches_nothing_is_reported_not_guessed():
     (record,), extraction = _records(doc, "T05")
     assert (record["total"], record["basic"], record["project"]) == ("279.24", "248.22", "31.02")
     assert "9.99" not in record.values()
-    (finding,) = _extract_findings(extraction)
+    (finding,) = extract_findings(extraction)
     assert "备用列" in finding.message_en and finding.tables == "T05"
 
 
@@ -84,7 +80,7 @@ def test_split_class_item_codes_are_joined_and_shanghai_state_capital_columns_re
         (None, "total", None, "0.00", "12.00", "12.00", "12.00", "0.00"),
         ("2230101", "项", "22301", "0.00", "12.00", "12.00", "12.00", "0.00"),
     ]
-    assert not _extract_findings(extraction)
+    assert not extract_findings(extraction)
 
 
 def test_three_public_with_meeting_and_training_columns_by_measure_groups():
@@ -102,7 +98,7 @@ def test_three_public_with_meeting_and_training_columns_by_measure_groups():
         ("budget", "10.00", "0.00", "6.00", "6.00", "2.00", "1.00"),
         ("actual", "9.50", None, "5.50", "5.50", "2.00", "1.00"),
     ]
-    assert not _extract_findings(extraction)
+    assert not extract_findings(extraction)
 
 
 def test_three_public_measures_printed_as_row_labels():
@@ -135,7 +131,7 @@ def test_two_block_table_without_line_numbers_uses_the_item_columns():
         ("expense", None, "func_208", "97.58"),
         ("expense", None, "total_expense", "97.58"),
     ]
-    assert not _extract_findings(extraction)
+    assert not extract_findings(extraction)
 
 
 def test_basic_expense_footer_total_spanning_merged_columns_takes_the_one_amount():
@@ -154,7 +150,7 @@ def test_basic_expense_footer_total_spanning_merged_columns_takes_the_one_amount
         (None, "人员经费合计", "10.00", 5),
         (None, "公用经费合计", "5.00", 5),
     ]
-    assert not _extract_findings(extraction)
+    assert not extract_findings(extraction)
 
 
 def test_detected_only_for_cell_formats_with_table_rows():

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import seed
 from fixtures import seed001_tables as expected
+from table_support import T01_FIELDS, T04_INCOME_FIELDS, project, without
 
 from converter.convert import convert_file
 from converter.model import Extraction
@@ -159,34 +160,24 @@ def converted(request, tmp_path_factory) -> tuple[str, Path, Extraction]:
     return request.param, path, convert_file(path)
 
 
-def without_provenance(records: list[dict]) -> list[dict]:
-    return [{k: v for k, v in record.items() if k not in PROVENANCE} for record in records]
-
-
-def project(records: list[dict], fields: tuple[str, ...]) -> list[tuple]:
-    return [tuple(record[field] for field in fields) for record in records]
-
-
 def test_every_table_resource_equals_the_text_seed(converted, text_extraction):
     name, _, extraction = converted
     assert extraction.report["layout"] == "cells", name
     for resource in TABLE_RESOURCES + ["report_tables"]:
         got, want = extraction.rows(resource), text_extraction.rows(resource)
-        assert without_provenance(got) == without_provenance(want), (name, resource)
+        assert without(got, *PROVENANCE) == without(want, *PROVENANCE), (name, resource)
 
 
 def test_hand_checked_rows_of_seed_001(converted):
     _, _, extraction = converted
     t01 = extraction.rows("income_expense_summary")
-    assert project(t01, ("side", "line_no", "item", "item_key", "amount")) == expected.T01
+    assert project(t01, T01_FIELDS) == expected.T01
     t02 = extraction.rows("income_by_function")
     assert project(t02, ("code", "name", "total", "fiscal_appropriation", "other_income")) == [
         (code, name, total, fiscal, other) for code, name, _, _, total, fiscal, *_, other in expected.T02
     ]
     t04 = extraction.rows("fiscal_summary")
-    assert project([r for r in t04 if r["side"] == "income"], ("side", "line_no", "item", "item_key", "total")) == (
-        expected.T04_INCOME
-    )
+    assert project([r for r in t04 if r["side"] == "income"], T04_INCOME_FIELDS) == expected.T04_INCOME
     t06 = extraction.rows("basic_expense_detail")
     groups = expected.T06_PERSONNEL + expected.T06_PUBLIC_MIDDLE + expected.T06_PUBLIC_RIGHT + expected.T06_TOTALS
     assert project(t06, ("econ_code", "econ_name", "amount")) == [group[:3] for group in groups]
@@ -201,7 +192,7 @@ def test_narrative_and_findings_equal_the_text_seed(converted, text_extraction):
     name, _, extraction = converted
     for resource in ("narrative", "narrative_facts", "performance_evaluations", "three_public_quantities"):
         got, want = extraction.rows(resource), text_extraction.rows(resource)
-        assert without_provenance(got) == without_provenance(want), (name, resource)
+        assert without(got, *PROVENANCE) == without(want, *PROVENANCE), (name, resource)
     summary = sorted((f.rule_id, f.status, f.expected, f.actual) for f in extraction.findings)
     assert summary == sorted((f.rule_id, f.status, f.expected, f.actual) for f in text_extraction.findings)
 

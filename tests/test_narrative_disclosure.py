@@ -8,11 +8,8 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
-from conftest import SEED_FILES, seed
-
-from converter.model import Extraction
-from converter.narrative import extract_narrative
-from converter.readers import read_document
+from conftest import SEED_FILES
+from narrative_support import narrated
 
 VEHICLE_TYPES = (
     "vehicles_ministerial",
@@ -28,9 +25,7 @@ VEHICLE_TYPES = (
 
 @cache
 def stats(number: str) -> dict[str, dict]:
-    extraction = Extraction(report={})
-    extract_narrative(read_document(seed(number)), extraction)
-    rows = extraction.rows("disclosure_stats")
+    rows = narrated(number).rows("disclosure_stats")
     assert len({row["item_key"] for row in rows}) == len(rows)  # one row per item
     return {row["item_key"]: row for row in rows}
 

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
-from conftest import SEED_FILES, seed
+from conftest import SEED_FILES
+from narrative_support import narrate, narrated
 
-from converter.document import Document, Line
-from converter.model import Extraction
-from converter.narrative import extract_narrative
 from converter.narrative.facts import STATEMENT_KEYS
-from converter.readers import read_document
 
 
-@cache
 def facts(number: str) -> list[dict]:
-    extraction = Extraction(report={})
-    extract_narrative(read_document(seed(number)), extraction)
-    return extraction.rows("narrative_facts")
+    return narrated(number).rows("narrative_facts")
 
 
 def first(number: str, metric: str) -> dict:
@@ -225,9 +217,7 @@ def test_a_decrease_worded_as_下降_is_negative_and_a_zero_change_stays_unsigne
         "2023年度收入总计10.00万元，支出总计10.00万元。与上年相比，收入总计减少0.00万元，下降0.00%。",
         "与上年相比，收入总计减少1,000.50万元，下降9.1%。",
     ]
-    doc = Document([Line(text, n) for n, text in enumerate(lines, 1)], "x.txt", "", "txt")
-    extraction = Extraction(report={})
-    extract_narrative(doc, extraction)
+    extraction = narrate(*lines)
     changes = [
         (r["metric_key"], r["value"])
         for r in extraction.rows("narrative_facts")

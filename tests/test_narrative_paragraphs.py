@@ -6,22 +6,17 @@ Expected headings and texts are read by hand from the seed text (line numbers gi
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 from conftest import SEED_FILES, seed
+from narrative_support import narrated
 
-from converter.model import Extraction
-from converter.narrative import extract_narrative
 from converter.narrative.paragraphs import build_paragraphs
 from converter.readers import read_document
 
 
-@cache
 def narrative(number: str) -> list[dict]:
-    extraction = Extraction(report={})
-    extract_narrative(read_document(seed(number)), extraction)
-    return extraction.rows("narrative")
+    return narrated(number).rows("narrative")
 
 
 def paragraph_at(number: str, line: int) -> dict:

@@ -6,12 +6,7 @@ Seed expectations are read by hand from the 三公 sections (lines given).
 from __future__ import annotations
 
 import pytest
-from conftest import seed
-
-from converter.document import Document, Line
-from converter.model import Extraction
-from converter.narrative import extract_narrative
-from converter.readers import read_document
+from narrative_support import narrate, narrated
 
 ZEROS = dict.fromkeys(
     (
@@ -56,35 +51,23 @@ EXPECTED = {
 }
 
 
-def extract(doc: Document) -> Extraction:
-    extraction = Extraction(report={})
-    extract_narrative(doc, extraction)
-    return extraction
-
-
-def text_doc(*lines: str) -> Document:
-    return Document([Line(text, n) for n, text in enumerate(lines, 1)], "x.txt", "", "txt")
-
-
 @pytest.mark.parametrize("number", sorted(EXPECTED))
 def test_seed_three_public_quantities_record(number):
-    extraction = extract(read_document(seed(number)))
+    extraction = narrated(number)
     assert extraction.rows("three_public_quantities") == [EXPECTED[number]]
     assert not [f for f in extraction.findings if f.rule_id == "NARRATIVE_QUANTITY"]
 
 
 def test_no_three_public_section_gives_no_record():
-    extraction = extract(text_doc("一、收入支出决算总体情况说明", "2023年度收入总计1.00万元。"))
+    extraction = narrate("一、收入支出决算总体情况说明", "2023年度收入总计1.00万元。")
     assert extraction.rows("three_public_quantities") == []
 
 
 def test_foreign_affairs_figures_win_over_differing_abroad_figures_with_a_finding():
-    extraction = extract(
-        text_doc(
-            "九、财政拨款“三公”经费支出决算情况说明",
-            "4、公务接待费支出1.5万元。国内接待费1.00万元，共接待3批次，20人次，其中外事接待费0.5万元，共接待1批次，"
-            "5人次；国（境）外接待费0万元，共接待国（境）外2批次，6人次。",
-        )
+    extraction = narrate(
+        "九、财政拨款“三公”经费支出决算情况说明",
+        "4、公务接待费支出1.5万元。国内接待费1.00万元，共接待3批次，20人次，其中外事接待费0.5万元，共接待1批次，"
+        "5人次；国（境）外接待费0万元，共接待国（境）外2批次，6人次。",
     )
     record = extraction.rows("three_public_quantities")[0]
     assert (record["domestic_reception_batches"], record["domestic_reception_persons"]) == (3, 20)
@@ -94,11 +77,9 @@ def test_foreign_affairs_figures_win_over_differing_abroad_figures_with_a_findin
 
 
 def test_abroad_figures_fill_foreign_reception_when_no_foreign_affairs_figure_is_stated():
-    extraction = extract(
-        text_doc(
-            "九、财政拨款“三公”经费支出决算情况说明",
-            "外宾接待支出 0.00万元。2023年共接待国（境）外来访团组4个、来访外宾12人次（不包括陪同人员）。",
-        )
+    extraction = narrate(
+        "九、财政拨款“三公”经费支出决算情况说明",
+        "外宾接待支出 0.00万元。2023年共接待国（境）外来访团组4个、来访外宾12人次（不包括陪同人员）。",
     )
     record = extraction.rows("three_public_quantities")[0]
     assert (record["foreign_reception_batches"], record["foreign_reception_persons"]) == (4, 12)
@@ -106,11 +87,9 @@ def test_abroad_figures_fill_foreign_reception_when_no_foreign_affairs_figure_is
 
 
 def test_garbled_repeats_that_disagree_are_left_null_with_a_finding():
-    extraction = extract(
-        text_doc(
-            "九、财政拨款“三公”经费支出决算情况说明",
-            "2023 年度本部门因公出国(境)共计 1 个 2 团 1 组,3 人;公务用车购置 0 辆,公务用车保有量为 4 辆。",
-        )
+    extraction = narrate(
+        "九、财政拨款“三公”经费支出决算情况说明",
+        "2023 年度本部门因公出国(境)共计 1 个 2 团 1 组,3 人;公务用车购置 0 辆,公务用车保有量为 4 辆。",
     )
     record = extraction.rows("three_public_quantities")[0]
     assert (record["overseas_groups"], record["overseas_persons"]) == (None, 3)
@@ -120,12 +99,10 @@ def test_garbled_repeats_that_disagree_are_left_null_with_a_finding():
 
 
 def test_quantities_outside_the_three_public_section_are_not_read():
-    extraction = extract(
-        text_doc(
-            "九、财政拨款“三公”经费支出决算情况说明",
-            "本年度无财政拨款公务用车购置费支出。",
-            "十二、国有资产占用情况说明",
-            "截至2023年末，本单位公务用车保有量为3辆。",
-        )
+    extraction = narrate(
+        "九、财政拨款“三公”经费支出决算情况说明",
+        "本年度无财政拨款公务用车购置费支出。",
+        "十二、国有资产占用情况说明",
+        "截至2023年末，本单位公务用车保有量为3辆。",
     )
     assert extraction.rows("three_public_quantities")[0]["vehicles_held"] is None

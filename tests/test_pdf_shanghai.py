@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED_FILES
 from fixtures import putuo_2024_tables as expected
+from table_support import T05_COLUMNS, project
 
 from converter.document import Document, Line
 from converter.layouts import available_layouts, detect_layout, shanghai
@@ -23,10 +24,6 @@ def putuo():
     from converter.convert import convert_file
 
     return convert_file(PUTUO)
-
-
-def _coded(rows, columns):
-    return [tuple(row[key] for key in ("code", "name", *columns)) for row in rows]
 
 
 @needs_pdf
@@ -56,14 +53,14 @@ def test_t01_income_then_expense_rows_are_exact(putuo):
 @needs_pdf
 def test_t03_rows_with_the_total_first_are_exact(putuo):
     rows = putuo.rows("expense_by_function")
-    assert _coded(rows, ("total", "basic", "project")) == expected.T03
+    assert project(rows, ("code", "name", *T05_COLUMNS)) == expected.T03
     assert all(r[k] is None for r in rows for k in ("remittance_to_higher", "operating", "subsidy_to_affiliated"))
 
 
 @needs_pdf
 def test_t05_rows_with_the_total_at_the_bottom_are_exact(putuo):
     rows = putuo.rows("general_budget_expense")
-    assert _coded(rows, ("total", "basic", "project")) == expected.T05
+    assert project(rows, ("code", "name", *T05_COLUMNS)) == expected.T05
     assert rows[-1]["level"] == "total" and rows[2]["level"] == "项" and rows[2]["parent_code"] == "20106"
 
 

@@ -102,18 +102,33 @@ def test_seed000_p1_prints_100_although_its_indicator_scores_sum_to_80():
     assert evaluation("000", "p1")["total_score"] == "100"
 
 
-def test_seed000_p2_header_money_and_total():
+@pytest.mark.parametrize(
+    ("evaluation_id", "name", "department", "budget", "score", "line"),
+    [
+        ("p2", "2023年中央医疗服务与保障能力提升补助资金", "902-社保股", "300000", "96", 1271),
+        (
+            "p3",
+            "2022年中央财政医疗服务与保障能力提升补助资金(医疗保障服务能力提升部分)",
+            "060-朔州市朔城区医疗保障局",
+            "79",
+            "100",
+            1388,
+        ),
+    ],
+    ids=["p2", "p3"],
+)
+def test_seed000_project_header_money_and_total(evaluation_id, name, department, budget, score, line):
     has(
         {
-            "name": "2023年中央医疗服务与保障能力提升补助资金",
-            "competent_department": "902-社保股",
+            "name": name,
+            "competent_department": department,
             "implementing_unit": "朔州市朔城区医疗保障局",
             "amount_unit": "元",
-            "budget_full_year": "300000",
-            "total_score": "96",
-            "source_line": 1271,
+            "budget_full_year": budget,
+            "total_score": score,
+            "source_line": line,
         },
-        evaluation("000", "p2"),
+        evaluation("000", evaluation_id),
     )
 
 
@@ -131,21 +146,6 @@ def test_seed000_p2_indicators():
         (SAT, SERVED, "参保人员对医保服务的满意度", "≥90%", "≥90%", "10", "10"),
     ]
     assert score_sum("000", "p2") == Decimal(evaluation("000", "p2")["total_score"]) == Decimal("96")
-
-
-def test_seed000_p3_header_money_and_total():
-    has(
-        {
-            "name": "2022年中央财政医疗服务与保障能力提升补助资金(医疗保障服务能力提升部分)",
-            "competent_department": "060-朔州市朔城区医疗保障局",
-            "implementing_unit": "朔州市朔城区医疗保障局",
-            "amount_unit": "元",
-            "budget_full_year": "79",
-            "total_score": "100",
-            "source_line": 1388,
-        },
-        evaluation("000", "p3"),
-    )
 
 
 def test_seed000_p3_indicators():
@@ -279,7 +279,8 @@ def test_seed002_indicator_scores_plus_execution_score_make_the_printed_total():
 # ---------------------------------------------------------------- seed 003: Shanxi 2024 自评分析报告 (元)
 
 
-def _seed003_header(name: str, line: int) -> dict:
+def _seed003_header(name: str, line: int, budget: str, executed: str, rate: str, rate_score: str, total: str) -> dict:
+    """A seed 003 sheet's header; the initial and full-year budgets are printed equal in all three."""
     return {
         "kind": "project",
         "name": name,
@@ -288,20 +289,18 @@ def _seed003_header(name: str, line: int) -> dict:
         "grade": "优",
         "implementing_unit": "056001-吕梁市离石区医疗保障局",
         "competent_department": "056-吕梁市离石区医疗保障局",
+        "budget_initial": budget,
+        "budget_full_year": budget,
+        "executed": executed,
+        "execution_rate": rate,
+        "execution_score": rate_score,
+        "total_score": total,
     }
 
 
 def test_seed003_p1_money_from_the_total_row_and_result_sentence():
     has(
-        {
-            **_seed003_header("业务工资经费", 544),
-            "budget_initial": "180000",
-            "budget_full_year": "180000",
-            "executed": "179859",
-            "execution_rate": "99.92",
-            "execution_score": "9.99",
-            "total_score": "99.89",
-        },
+        _seed003_header("业务工资经费", 544, "180000", "179859", "99.92", "9.99", "99.89"),
         evaluation("003", "p1"),
     )
 
@@ -334,15 +333,7 @@ def test_seed003_p1_indicators_take_targets_from_the_adjusted_column_where_print
 
 def test_seed003_p2():
     has(
-        {
-            **_seed003_header("购买医保便民服务", 656),
-            "budget_initial": "386000",
-            "budget_full_year": "386000",
-            "executed": "385948",
-            "execution_rate": "99.99",
-            "execution_score": "10",
-            "total_score": "99.9",
-        },
+        _seed003_header("购买医保便民服务", 656, "386000", "385948", "99.99", "10", "99.9"),
         evaluation("003", "p2"),
     )
     assert grid("003", "p2") == [
@@ -358,15 +349,7 @@ def test_seed003_p2():
 
 def test_seed003_p3():
     has(
-        {
-            **_seed003_header("购买第三方机构检查", 766),
-            "budget_initial": "350000",
-            "budget_full_year": "350000",
-            "executed": "310500",
-            "execution_rate": "88.71",
-            "execution_score": "8.87",
-            "total_score": "95.87",
-        },
+        _seed003_header("购买第三方机构检查", 766, "350000", "310500", "88.71", "8.87", "95.87"),
         evaluation("003", "p3"),
     )
     assert grid("003", "p3") == [

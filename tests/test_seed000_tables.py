@@ -5,23 +5,26 @@ from __future__ import annotations
 import pytest
 from conftest import SEED_FILES, seed
 from fixtures import seed000_tables as expected
-
-from converter.document import Document, Line
-from converter.layouts import detect_layout, wrapped
-from converter.model import Extraction, Finding, TableBlock
-from converter.readers import read_document
-from converter.tables import build_table
-
-T03_COLUMNS = ("total", "basic", "project", "remittance_to_higher", "operating", "subsidy_to_affiliated")
-T02_COLUMNS = (
-    "total",
-    "fiscal_appropriation",
-    "higher_level_subsidy",
-    "business_income",
-    "operating_income",
-    "affiliated_remittance",
-    "other_income",
+from table_support import (
+    CODED_FIELDS,
+    T01_FIELDS,
+    T02_COLUMNS,
+    T03_COLUMNS,
+    T04_EXPENSE_FIELDS,
+    T05_COLUMNS,
+    T09_COLUMNS,
+    built,
+    econ_record,
+    located,
+    project,
+    text_document,
+    without,
 )
+
+from converter.document import Document
+from converter.layouts import detect_layout, wrapped
+from converter.model import Finding, TableBlock
+from converter.readers import read_document
 
 
 @pytest.fixture(scope="module")
@@ -33,18 +36,17 @@ def read() -> tuple[dict[str, TableBlock], list[Finding]]:
 
 def records(read, table_id: str) -> list[dict]:
     """Built records of one table, without source_page; fails when building produced a finding."""
-    extraction = Extraction(report={})
-    rows = build_table(extraction, read[0][table_id])
+    rows, extraction = built(read[0][table_id])
     assert extraction.findings == []
-    return [{k: v for k, v in row.items() if k != "source_page"} for row in rows]
+    return without(rows, "source_page")
 
 
 def without_lines(rows: list[dict]) -> list[dict]:
-    return [{k: v for k, v in row.items() if k != "source_line"} for row in rows]
+    return without(rows, "source_line")
 
 
 def coded(rows: list[tuple], columns: tuple[str, ...]) -> list[dict]:
-    return [dict(zip(("code", "name", "level", "parent_code", *columns), row)) for row in rows]
+    return [dict(zip(CODED_FIELDS + columns, row)) for row in rows]
 
 
 def test_detect_ranks_wrapped_layout_first_only_for_seed_000():
@@ -59,14 +61,12 @@ def test_every_table_is_located_with_title_number_and_line(read):
     assert findings == []
     assert list(blocks) == list(expected.TITLES)
     for table_id, (title, number_label, line_no) in expected.TITLES.items():
-        block = blocks[table_id]
-        assert (block.title, block.number_label, block.source_line) == (title, number_label, line_no), table_id
+        assert located(blocks[table_id]) == (title, number_label, line_no), table_id
 
 
 def test_t01_income_expense_summary(read):
     rows = records(read, "T01")
-    fields = ("side", "line_no", "item", "item_key", "amount")
-    assert without_lines(rows) == [dict(zip(fields, row)) for row in expected.T01]
+    assert without_lines(rows) == [dict(zip(T01_FIELDS, row)) for row in expected.T01]
     lines = {(row["side"], row["line_no"]): row["source_line"] for row in rows}
     assert lines[("income", 1)] == 150  # the wrapped label starts the row
     assert lines[("expense", 45)] == 186
@@ -87,40 +87,22 @@ def test_t03_expense_by_function(read):
 
 def test_t04_fiscal_summary(read):
     rows = records(read, "T04")
-    fields = ("side", "line_no", "item", "item_key", "total", "general_budget", "government_fund", "state_capital")
-    assert without_lines(rows) == [dict(zip(fields, row)) for row in expected.T04]
+    assert without_lines(rows) == [dict(zip(T04_EXPENSE_FIELDS, row)) for row in expected.T04]
     lines = {(row["side"], row["line_no"]): row["source_line"] for row in rows}
     assert (lines[("income", 29)], lines[("expense", 41)], lines[("expense", 64)]) == (489, 403, 504)
 
 
 def test_t05_general_budget_expense(read):
     rows = records(read, "T05")
-    assert without_lines(rows) == coded(expected.T05, ("total", "basic", "project"))
+    assert without_lines(rows) == coded(expected.T05, T05_COLUMNS)
 
 
 def test_t06_basic_expense_detail(read):
     rows = records(read, "T06")
     want = [
-        {
-            "econ_code": code,
-            "econ_name": name,
-            "level": "类" if len(code) == 3 else "款",
-            "class_code": code[:3],
-            "category": "personnel" if code[:3] in ("301", "303") else "public",
-            "amount": amount,
-        }
+        econ_record(code, name, "personnel" if code[:3] in ("301", "303") else "public", amount)
         for code, (name, amount) in sorted(expected.T06.items())
-    ] + [
-        {
-            "econ_code": None,
-            "econ_name": name,
-            "level": "total",
-            "class_code": None,
-            "category": category,
-            "amount": amount,
-        }
-        for name, category, amount in expected.T06_FOOTER
-    ]
+    ] + [econ_record(None, name, category, amount) for name, category, amount in expected.T06_FOOTER]
     assert without_lines(rows) == want
     lines = {row["econ_code"] or row["econ_name"]: row["source_line"] for row in rows}
     assert (lines["30108"], lines["30212"], lines["31304"], lines["人员经费合计"]) == (577, 591, 614, 652)
@@ -150,11 +132,6 @@ def test_t10_disclosure_stats(read):
 # --- behaviour on small synthetic texts in the same layout ---------------------------------------------------------
 
 
-def document(text: str) -> Document:
-    lines = [Line(text=line, line_no=number) for number, line in enumerate(text.split("\n"), start=1)]
-    return Document(lines=lines, source_file="x.txt", source_sha256="0", source_format="txt")
-
-
 T06_LINES = [
     "一般公共预算财政拨款基本支出决算明细表",
     "公开06表",
@@ -173,9 +150,13 @@ T06_LINES = [
 ]
 
 
+def t06_document(wrapped_amount: str) -> Document:
+    return text_document(*(line.format(wrapped=wrapped_amount) for line in T06_LINES))
+
+
 def test_t06_wrapped_figure_that_adds_up_is_placed():
     findings: list[Finding] = []
-    (block,) = wrapped.read_tables(document("\n".join(T06_LINES).format(wrapped="6.00")), findings)
+    (block,) = wrapped.read_tables(t06_document("6.00"), findings)
     amounts = {row.code: row.cells for row in block.rows}
     assert amounts["30108"] == ["6.00"] and amounts["30202"] == [None]
     assert findings == []
@@ -183,7 +164,7 @@ def test_t06_wrapped_figure_that_adds_up_is_placed():
 
 def test_t06_wrapped_figure_that_breaks_the_class_sum_is_left_out_with_a_finding():
     findings: list[Finding] = []
-    (block,) = wrapped.read_tables(document("\n".join(T06_LINES).format(wrapped="9.00")), findings)
+    (block,) = wrapped.read_tables(t06_document("9.00"), findings)
     amounts = {row.code: row.cells for row in block.rows}
     assert amounts["30108"] == [] and amounts["30101"] == ["4.00"]
     assert [(f.rule_id, f.status, f.location, f.source_line) for f in findings] == [
@@ -202,7 +183,7 @@ def test_coded_row_whose_cells_do_not_fit_the_columns_is_left_out_with_a_finding
         "注：本表反映部门本年度一般公共预算财政拨款支出情况。",
     ]
     findings: list[Finding] = []
-    (block,) = wrapped.read_tables(document("\n".join(lines)), findings)
+    (block,) = wrapped.read_tables(text_document(*lines), findings)
     assert [(row.label, row.cells) for row in block.rows] == [("合计", []), ("卫生健康支出", ["5.00", "5.00", None])]
     assert [(f.rule_id, f.source_line) for f in findings] == [("EXTRACT", 5)]
 
@@ -217,18 +198,9 @@ def test_t09_with_printed_figures_gives_budget_and_actual_rows():
         "5.00  3.00  3.00 2.00 4.00  2.50  2.50 1.50",
         "注：本表反映部门本年度“三公”经费支出预决算情况。",
     ]
-    (block,) = wrapped.read_tables(document("\n".join(lines)))
-    rows = build_table(Extraction(report={}), block)
-    columns = (
-        "measure",
-        "total",
-        "overseas_travel",
-        "vehicle_total",
-        "vehicle_purchase",
-        "vehicle_operation",
-        "official_reception",
-    )
-    assert [tuple(row[c] for c in columns) for row in rows] == [
+    (block,) = wrapped.read_tables(text_document(*lines))
+    rows, _ = built(block)
+    assert project(rows, ("measure", *T09_COLUMNS)) == [
         ("budget", "5.00", None, "3.00", None, "3.00", "2.00"),
         ("actual", "4.00", None, "2.50", None, "2.50", "1.50"),
     ]

@@ -5,26 +5,26 @@ from __future__ import annotations
 import pytest
 from conftest import SEED_FILES, seed
 from fixtures import seed001_tables as expected
-
-from converter.document import Document, Line
-from converter.layouts import available_layouts, detect_layout, tabbed
-from converter.model import Extraction, TableBlock
-from converter.readers import read_document
-from converter.tables import build_table
-
-T01_FIELDS = ("side", "line_no", "item", "item_key", "amount")
-T04_INCOME_FIELDS = ("side", "line_no", "item", "item_key", "total")
-T04_EXPENSE_FIELDS = (
-    "side",
-    "line_no",
-    "item",
-    "item_key",
-    "total",
-    "general_budget",
-    "government_fund",
-    "state_capital",
+from table_support import (
+    CODED_FIELDS,
+    T01_FIELDS,
+    T02_COLUMNS,
+    T03_COLUMNS,
+    T04_EXPENSE_FIELDS,
+    T04_INCOME_FIELDS,
+    T05_COLUMNS,
+    T08_COLUMNS,
+    T09_COLUMNS,
+    built,
+    extract_findings,
+    located,
+    project,
+    text_document,
 )
-CODED_FIELDS = ("code", "name", "level", "parent_code")
+
+from converter.layouts import available_layouts, detect_layout, tabbed
+from converter.model import TableBlock
+from converter.readers import read_document
 
 
 @pytest.fixture(scope="module")
@@ -34,36 +34,13 @@ def blocks() -> dict[str, TableBlock]:
     return {block.table_id: block for block in found}
 
 
-def built(block: TableBlock) -> tuple[list[dict], Extraction]:
-    extraction = Extraction(report={})
-    return build_table(extraction, block), extraction
-
-
-def project(records: list[dict], fields: tuple[str, ...]) -> list[tuple]:
-    return [tuple(record[field] for field in fields) for record in records]
-
-
-def extract_findings(extraction: Extraction) -> list:
-    return [finding for finding in extraction.findings if finding.rule_id == "EXTRACT"]
-
-
 def test_all_nine_tables_located_with_title_number_and_title_line(blocks):
     assert sorted(blocks) == [f"T0{n}" for n in range(1, 10)]
-    assert (blocks["T01"].title, blocks["T01"].number_label, blocks["T01"].source_line) == (
-        "收入支出决算总表",
-        "一",
-        91,
-    )
-    assert (blocks["T06"].title, blocks["T06"].number_label, blocks["T06"].source_line) == (
-        "一般公共预算财政拨款基本支出决算明细表",
-        "六",
-        229,
-    )
-    assert (blocks["T09"].title, blocks["T09"].number_label, blocks["T09"].source_line) == (
-        "财政拨款“三公”经费支出决算表",
-        "九",
-        283,
-    )
+    assert {table_id: located(blocks[table_id]) for table_id in ("T01", "T06", "T09")} == {
+        "T01": ("收入支出决算总表", "一", 91),
+        "T06": ("一般公共预算财政拨款基本支出决算明细表", "六", 229),
+        "T09": ("财政拨款“三公”经费支出决算表", "九", 283),
+    }
 
 
 def test_t01_every_row_with_filler_rows_skipped(blocks):
@@ -77,15 +54,7 @@ def test_t01_every_row_with_filler_rows_skipped(blocks):
 
 def test_t02_every_code_row_in_printed_order_without_synthesised_parents(blocks):
     records, extraction = built(blocks["T02"])
-    fields = CODED_FIELDS + (
-        "total",
-        "fiscal_appropriation",
-        "higher_level_subsidy",
-        "business_income",
-        "operating_income",
-        "affiliated_remittance",
-        "other_income",
-    )
+    fields = CODED_FIELDS + T02_COLUMNS
     assert project(records, fields) == expected.T02
     assert [r["source_line"] for r in records] == list(range(137, 148))
     assert not extract_findings(extraction)
@@ -93,7 +62,7 @@ def test_t02_every_code_row_in_printed_order_without_synthesised_parents(blocks)
 
 def test_t03_blank_cells_are_null_and_truncated_name_kept(blocks):
     records, extraction = built(blocks["T03"])
-    fields = CODED_FIELDS + ("total", "basic", "project", "remittance_to_higher", "operating", "subsidy_to_affiliated")
+    fields = CODED_FIELDS + T03_COLUMNS
     assert project(records, fields) == expected.T03
     assert records[0]["source_line"] == 156 and records[-1]["source_line"] == 166
     assert not extract_findings(extraction)
@@ -112,7 +81,7 @@ def test_t04_every_row_with_carryover_sub_rows_keyed_under_their_parent(blocks):
 
 def test_t05_every_code_row(blocks):
     records, extraction = built(blocks["T05"])
-    assert project(records, CODED_FIELDS + ("total", "basic", "project")) == expected.T05
+    assert project(records, CODED_FIELDS + T05_COLUMNS) == expected.T05
     assert records[0]["source_line"] == 215
     assert not extract_findings(extraction)
 
@@ -146,7 +115,7 @@ def test_t08_stated_empty_but_printed_zero_is_kept(blocks):
     block = blocks["T08"]
     records, extraction = built(block)
     assert (block.status, block.note) == ("empty", expected.EMPTY_NOTE)
-    assert project(records, CODED_FIELDS + ("total", "basic", "project", "carryover_begin", "income")) == [
+    assert project(records, CODED_FIELDS + T08_COLUMNS + ("carryover_begin", "income")) == [
         (None, "合计", "total", None, None, "0.00", None, None, None)
     ]
     assert records[0]["source_line"] == 279
@@ -155,27 +124,14 @@ def test_t08_stated_empty_but_printed_zero_is_kept(blocks):
 
 def test_t09_budget_and_actual_rows(blocks):
     records, extraction = built(blocks["T09"])
-    fields = (
-        "measure",
-        "total",
-        "overseas_travel",
-        "vehicle_total",
-        "vehicle_purchase",
-        "vehicle_operation",
-        "official_reception",
-    )
+    fields = ("measure", *T09_COLUMNS)
     assert project(records, fields) == expected.T09
     assert all(r["meeting"] is None and r["training"] is None and r["source_line"] == 289 for r in records)
     assert not extract_findings(extraction)
 
 
-def _doc(*texts: str) -> Document:
-    lines = [Line(text=text, line_no=number) for number, text in enumerate(texts, start=1)]
-    return Document(lines=lines, source_file="t.txt", source_sha256="0" * 64, source_format="txt")
-
-
 def test_t06_group_without_a_name_is_left_out_with_a_finding():
-    doc = _doc(
+    doc = text_document(
         "六、一般公共预算财政拨款基本支出决算明细表",
         "",
         "科目代码\t科目名称\t决算数\t科目代码\t科目名称\t决算数",
@@ -206,7 +162,7 @@ def test_detect_ranks_seed_001_as_tabbed_and_other_seeds_below_half():
 
 
 def test_coded_name_wrapped_onto_the_next_line_is_rejoined():
-    doc = _doc(
+    doc = text_document(
         "五、一般公共预算财政拨款支出决算表",
         "科目代码\t科目名称\t小计\t基本支出\t项目支出",
         "合计\t\t198.24\t\t198.24",

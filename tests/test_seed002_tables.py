@@ -5,18 +5,25 @@ from __future__ import annotations
 import pytest
 from conftest import SEED_FILES, seed
 from fixtures import seed002_tables as expected
+from table_support import (
+    CODED_FIELDS,
+    T01_FIELDS,
+    T04_EXPENSE_FIELDS,
+    T04_INCOME_FIELDS,
+    T05_COLUMNS,
+    T09_COLUMNS,
+    built,
+    extract_findings,
+    located,
+    project,
+    text_document,
+)
 
-from converter.document import Document, Line
+from converter.document import Document
 from converter.layouts import available_layouts, detect_layout, paginated
-from converter.model import Extraction, TableBlock
+from converter.model import TableBlock
 from converter.readers import read_document
 from converter.specs.tables import CODED_COLUMNS
-from converter.tables import build_table
-
-T01_FIELDS = ("side", "line_no", "item", "item_key", "amount")
-T04_INCOME_FIELDS = ("side", "line_no", "item", "item_key", "total")
-T04_EXPENSE_FIELDS = T04_INCOME_FIELDS + ("general_budget", "government_fund", "state_capital")
-CODED_FIELDS = ("code", "name", "level", "parent_code")
 
 
 @pytest.fixture(scope="module")
@@ -24,19 +31,6 @@ def blocks() -> dict[str, TableBlock]:
     found = paginated.read_tables(read_document(seed("002")))
     assert len(found) == len({block.table_id for block in found}), "a table split over pages became two tables"
     return {block.table_id: block for block in found}
-
-
-def built(block: TableBlock) -> tuple[list[dict], Extraction]:
-    extraction = Extraction(report={})
-    return build_table(extraction, block), extraction
-
-
-def project(records: list[dict], fields: tuple[str, ...]) -> list[tuple]:
-    return [tuple(record[field] for field in fields) for record in records]
-
-
-def extract_findings(extraction: Extraction) -> list:
-    return [finding for finding in extraction.findings if finding.rule_id == "EXTRACT"]
 
 
 def coded_expected(amounts: list[tuple], columns: tuple[str, ...], zero_columns: tuple[str, ...]) -> list[dict]:
@@ -51,21 +45,11 @@ def coded_expected(amounts: list[tuple], columns: tuple[str, ...], zero_columns:
 
 def test_nine_tables_located_with_title_number_and_title_line(blocks):
     assert sorted(blocks) == [f"T0{n}" for n in range(1, 10)]
-    assert (blocks["T01"].title, blocks["T01"].number_label, blocks["T01"].source_line) == (
-        "收入支出决算总表",
-        "公开01表",
-        59,
-    )
-    assert (blocks["T04"].title, blocks["T04"].number_label, blocks["T04"].source_line) == (
-        "财政拨款收入支出决算总表",
-        "公开04表",
-        251,
-    )
-    assert (blocks["T09"].title, blocks["T09"].number_label, blocks["T09"].source_line) == (
-        "财政拨款“三公”经费支出决算表",
-        "公开09表",
-        558,
-    )
+    assert {table_id: located(blocks[table_id]) for table_id in ("T01", "T04", "T09")} == {
+        "T01": ("收入支出决算总表", "公开01表", 59),
+        "T04": ("财政拨款收入支出决算总表", "公开04表", 251),
+        "T09": ("财政拨款“三公”经费支出决算表", "公开09表", 558),
+    }
 
 
 def test_t01_every_row_across_the_page_break(blocks):
@@ -78,23 +62,21 @@ def test_t01_every_row_across_the_page_break(blocks):
     assert not extract_findings(extraction)
 
 
-def test_t02_every_row(blocks):
-    records, extraction = built(blocks["T02"])
-    columns = ("total", "fiscal_appropriation")
-    want = coded_expected(expected.T02_AMOUNTS, columns, expected.T02_ZERO_COLUMNS)
-    fields = CODED_FIELDS + columns + expected.T02_ZERO_COLUMNS
+@pytest.mark.parametrize(
+    ("table_id", "columns", "amounts", "zero_columns", "lines"),
+    [
+        ("T02", ("total", "fiscal_appropriation"), expected.T02_AMOUNTS, expected.T02_ZERO_COLUMNS, {0: 150, -1: 190}),
+        ("T03", ("total", "basic", "project"), expected.T03_AMOUNTS, expected.T03_ZERO_COLUMNS, {4: 214}),
+        ("T05", T05_COLUMNS, expected.T05_AMOUNTS, (), {0: 379}),
+    ],
+    ids=["T02", "T03", "T05"],
+)
+def test_coded_table_every_row(blocks, table_id, columns, amounts, zero_columns, lines):
+    records, extraction = built(blocks[table_id])
+    want = coded_expected(amounts, columns, zero_columns)
+    fields = CODED_FIELDS + columns + zero_columns
     assert project(records, fields) == [tuple(row[f] for f in fields) for row in want]
-    assert [records[0]["source_line"], records[-1]["source_line"]] == [150, 190]
-    assert not extract_findings(extraction)
-
-
-def test_t03_every_row(blocks):
-    records, extraction = built(blocks["T03"])
-    columns = ("total", "basic", "project")
-    want = coded_expected(expected.T03_AMOUNTS, columns, expected.T03_ZERO_COLUMNS)
-    fields = CODED_FIELDS + columns + expected.T03_ZERO_COLUMNS
-    assert project(records, fields) == [tuple(row[f] for f in fields) for row in want]
-    assert records[4]["source_line"] == 214
+    assert {index: records[index]["source_line"] for index in lines} == lines
     assert not extract_findings(extraction)
 
 
@@ -109,16 +91,6 @@ def test_t04_every_row_with_wrapped_labels_and_carryover_sub_rows(blocks):
     assert lines[("income", 3)] == 276  # "三、国有资本经营预算财政拨\n\n款\n3 0.00 …" starts on line 276
     assert lines[("expense", 54)] == 333  # "22\n二十二、灾害防治及应急管理支\n\n出\n54 …" after the page break
     assert lines[("income", 31)] == 359
-    assert not extract_findings(extraction)
-
-
-def test_t05_every_row(blocks):
-    records, extraction = built(blocks["T05"])
-    columns = ("total", "basic", "project")
-    want = coded_expected(expected.T05_AMOUNTS, columns, ())
-    fields = CODED_FIELDS + columns
-    assert project(records, fields) == [tuple(row[f] for f in fields) for row in want]
-    assert records[0]["source_line"] == 379
     assert not extract_findings(extraction)
 
 
@@ -149,15 +121,7 @@ def test_t07_t08_stated_empty_with_the_printed_statement(blocks, table_id):
 
 def test_t09_budget_and_actual_split_from_one_printed_line(blocks):
     records, extraction = built(blocks["T09"])
-    fields = (
-        "measure",
-        "total",
-        "overseas_travel",
-        "vehicle_total",
-        "vehicle_purchase",
-        "vehicle_operation",
-        "official_reception",
-    )
+    fields = ("measure", *T09_COLUMNS)
     assert project(records, fields) == expected.T09
     assert [(r["meeting"], r["training"], r["source_line"]) for r in records] == [(None, None, 575)] * 2
     assert not extract_findings(extraction)
@@ -177,8 +141,7 @@ def _t06_document(class_amount: str) -> Document:
         "1.00",
         f"人员经费合计 0.00 公用经费合计 {class_amount}",
     ]
-    lines = [Line(text=text, line_no=number) for number, text in enumerate(texts, start=1)]
-    return Document(lines=lines, source_file="t06.txt", source_sha256="0" * 64, source_format="txt")
+    return text_document(*texts)
 
 
 def test_t06_amount_below_a_wrapped_name_is_kept_when_the_class_sum_confirms_it():

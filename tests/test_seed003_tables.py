@@ -5,12 +5,23 @@ from __future__ import annotations
 import pytest
 from conftest import seed
 from fixtures import seed003_tables as expected
+from table_support import (
+    CODED_FIELDS,
+    T02_COLUMNS,
+    T03_COLUMNS,
+    T04_COLUMNS,
+    T05_COLUMNS,
+    built,
+    econ_record,
+    project,
+    text_document,
+    without,
+)
 
-from converter.document import Document, Line
+from converter.document import Document
 from converter.layouts import detect_layout, markdown
-from converter.model import Extraction, Finding
+from converter.model import Finding
 from converter.readers import read_document
-from converter.tables import build_table
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +38,8 @@ def blocks(doc) -> dict:
 
 
 def _records(block) -> tuple[list[dict], list[Finding]]:
-    extraction = Extraction(report={})
-    records = build_table(extraction, block)
-    return [{k: v for k, v in record.items() if k != "source_page"} for record in records], extraction.findings
+    records, extraction = built(block)
+    return without(records, "source_page"), extraction.findings
 
 
 def _two_block(side, line_no, item, key, amounts: dict, line) -> dict:
@@ -37,15 +47,7 @@ def _two_block(side, line_no, item, key, amounts: dict, line) -> dict:
 
 
 def _coded(row, columns, line) -> dict:
-    code, name, level, parent, *amounts = row
-    return {
-        "code": code,
-        "name": name,
-        "level": level,
-        "parent_code": parent,
-        **dict(zip(columns, amounts)),
-        "source_line": line,
-    }
+    return {**dict(zip(CODED_FIELDS + columns, row)), "source_line": line}
 
 
 def test_t01_income_expense_summary_every_row(blocks):
@@ -82,16 +84,7 @@ def test_t01_skips_filler_rows_that_print_only_a_line_number(blocks):
 def test_t02_income_by_function_every_row(blocks):
     block = blocks["T02"]
     assert (block.status, block.number_label) == ("found", "公开02表")  # printed broken as "公开02  \n表"
-    columns = (
-        "total",
-        "fiscal_appropriation",
-        "higher_level_subsidy",
-        "business_income",
-        "operating_income",
-        "affiliated_remittance",
-        "other_income",
-    )
-    want = [_coded(row[:6] + (None,) * 5, columns, row[6]) for row in expected.T02]
+    want = [_coded(row[:6] + (None,) * 5, T02_COLUMNS, row[6]) for row in expected.T02]
     records, findings = _records(block)
     assert records == want
     assert findings == []
@@ -101,9 +94,9 @@ def test_t02_income_by_function_every_row(blocks):
 def test_t03_expense_by_function_every_row(blocks):
     block = blocks["T03"]
     assert (block.status, block.number_label, block.source_line) == ("found", "公开03表", 151)
-    columns = ("total", "basic", "project", "remittance_to_higher", "operating", "subsidy_to_affiliated")
     want = [
-        _coded(row + (None,) * 3, columns, expected.T03_FIRST_LINE + i) for i, row in enumerate(expected.EXPENSE_ROWS)
+        _coded(row + (None,) * 3, T03_COLUMNS, expected.T03_FIRST_LINE + i)
+        for i, row in enumerate(expected.EXPENSE_ROWS)
     ]
     records, findings = _records(block)
     assert records == want
@@ -114,7 +107,6 @@ def test_t04_fiscal_summary_every_row(blocks):
     block = blocks["T04"]
     assert (block.status, block.number_label, block.source_line) == ("found", "公开04表", 183)
     nothing = {"general_budget": None, "government_fund": None, "state_capital": None}
-    columns = ("total", "general_budget", "government_fund", "state_capital")
     want = [
         _two_block("income", n, item, key, {**nothing, "total": amount}, line)
         for n, item, key, amount, line in expected.T04_INCOME
@@ -122,9 +114,9 @@ def test_t04_fiscal_summary_every_row(blocks):
     for offset, ((item, code), line) in enumerate(zip(expected.CATEGORIES, expected.T04_CATEGORY_LINES)):
         line_no = 33 + offset
         amounts = expected.T04_CATEGORY_AMOUNTS.get(line_no, (None,) * 4)
-        want.append(_two_block("expense", line_no, item, f"func_{code}", dict(zip(columns, amounts)), line))
+        want.append(_two_block("expense", line_no, item, f"func_{code}", dict(zip(T04_COLUMNS, amounts)), line))
     want += [
-        _two_block("expense", n, item, key, dict(zip(columns, amounts)), line)
+        _two_block("expense", n, item, key, dict(zip(T04_COLUMNS, amounts)), line)
         for n, item, key, amounts, line in expected.T04_EXPENSE_TAIL
     ]
     records, findings = _records(block)
@@ -139,10 +131,7 @@ def test_t04_garbled_column_number_row_is_not_read(blocks):
 def test_t05_general_budget_expense_every_row(blocks):
     block = blocks["T05"]
     assert (block.status, block.number_label, block.source_line) == ("found", "公开05表", 230)
-    want = [
-        _coded(row, ("total", "basic", "project"), expected.T05_FIRST_LINE + i)
-        for i, row in enumerate(expected.EXPENSE_ROWS)
-    ]
+    want = [_coded(row, T05_COLUMNS, expected.T05_FIRST_LINE + i) for i, row in enumerate(expected.EXPENSE_ROWS)]
     records, findings = _records(block)
     assert records == want
     assert findings == []
@@ -151,37 +140,20 @@ def test_t05_general_budget_expense_every_row(blocks):
 def test_t06_basic_expense_detail_every_group_and_totals(blocks):
     block = blocks["T06"]
     assert (block.status, block.number_label, block.source_line) == ("found", "公开06表", 262)
-    want = []
-    for rows, category in (
+    groups = (
         (expected.T06_PERSONNEL, "personnel"),
         (expected.T06_PUBLIC_1, "public"),
         (expected.T06_PUBLIC_2, "public"),
         (expected.T06_PUBLIC_3, "public"),
-    ):
-        for code, name, amount, line in rows:
-            want.append(
-                {
-                    "econ_code": code,
-                    "econ_name": name,
-                    "level": "类" if len(code) == 3 else "款",
-                    "class_code": code[:3],
-                    "category": category,
-                    "amount": amount,
-                    "source_line": line,
-                }
-            )
-    for name, category, amount, line in expected.T06_TOTALS:
-        want.append(
-            {
-                "econ_code": None,
-                "econ_name": name,
-                "level": "total",
-                "class_code": None,
-                "category": category,
-                "amount": amount,
-                "source_line": line,
-            }
-        )
+    )
+    want = [
+        {**econ_record(code, name, category, amount), "source_line": line}
+        for rows, category in groups
+        for code, name, amount, line in rows
+    ] + [
+        {**econ_record(None, name, category, amount), "source_line": line}
+        for name, category, amount, line in expected.T06_TOTALS
+    ]
     records, findings = _records(block)
     assert records == want
     assert findings == []
@@ -232,13 +204,8 @@ def test_image_only_seed_004_yields_no_found_table():
     assert [block for block in blocks if block.status == "found"] == []
 
 
-def _synthetic(*texts: str) -> Document:
-    lines = [Line(text=text, line_no=i) for i, text in enumerate(texts, 1)]
-    return Document(lines=lines, source_file="x.txt", source_sha256="0" * 64, source_format="txt")
-
-
 def test_t06_line_whose_codes_are_off_the_header_columns_is_left_out_with_a_finding():
-    doc = _synthetic(
+    doc = text_document(
         "## 一般公共预算财政拨款基本支出决算明细表",
         "公开06表",
         "金额单位：万元",
@@ -253,7 +220,7 @@ def test_t06_line_whose_codes_are_off_the_header_columns_is_left_out_with_a_find
 
 
 def test_t09_figure_row_splits_into_budget_and_actual():
-    doc = _synthetic(
+    doc = text_document(
         "## 财政拨款“三公”经费支出决算表",
         "公开09表",
         "金额单位：万元",
@@ -263,15 +230,9 @@ def test_t09_figure_row_splits_into_budget_and_actual():
     )
     (block,) = markdown.read_tables(doc)
     records, findings = _records(block)
-    assert [
-        (
-            r["measure"],
-            r["total"],
-            r["overseas_travel"],
-            r["vehicle_total"],
-            r["vehicle_operation"],
-            r["official_reception"],
-        )
-        for r in records
-    ] == [("budget", "3.00", None, "2.00", "2.00", "1.00"), ("actual", "2.50", None, "1.80", "1.80", "0.70")]
+    fields = ("measure", "total", "overseas_travel", "vehicle_total", "vehicle_operation", "official_reception")
+    assert project(records, fields) == [
+        ("budget", "3.00", None, "2.00", "2.00", "1.00"),
+        ("actual", "2.50", None, "1.80", "1.80", "0.70"),
+    ]
     assert findings == []

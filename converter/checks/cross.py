@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from converter.checks.core import ZERO, Rule, at_most, dec, equal, rule, sum_of
+from converter.checks.core import ZERO, Rule, at_most, dec, equal, not_checkable, rule, sum_of
 from converter.checks.data import Data
 from converter.checks.structure import collapse
 from converter.model import Finding, Record
@@ -29,6 +29,14 @@ def fixed(data: Data, table_id: str, key: str, side: str, column: str) -> Figure
     return (dec(row.get(column)) if row else None), row, False
 
 
+def summed(rows: list[Record | None], column: str) -> Figure | None:
+    """The sum of a column over the printed rows, sourced at the first; None when none is printed."""
+    printed = [row for row in rows if row]
+    if not printed:
+        return None
+    return sum_of([row.get(column) for row in printed])[0], printed[0], False
+
+
 def compare(
     r: Rule, location: str, zh: str, en: str, actual: Figure, expected: Figure, tables: str, at_most_: bool = False
 ) -> Iterator[Finding]:
@@ -47,6 +55,20 @@ def compare(
         yield at_most(r, location, zh, en, bound=e_value, printed=a_value, source=source, tables=tables)
     else:
         yield equal(r, location, zh, en, expected=e_value, printed=a_value, n_terms=1, source=source, tables=tables)
+
+
+def total_vs_t01(data: Data, r: Rule, table_id: str, side: str) -> Iterator[Finding]:
+    """A coded table's 合计 against the T01 本年收入合计 (side income) or 本年支出合计 (side expense)."""
+    word = {"income": "收入", "expense": "支出"}[side]
+    yield from compare(
+        r,
+        f"{table_id} 合计 total",
+        f"公开{table_id[1:]}表合计 vs 公开01表本年{word}合计",
+        f"{table_id} total vs T01 {side}",
+        coded(data, table_id, None, "total"),
+        fixed(data, "T01", f"total_{side}", side, "amount"),
+        f"T01,{table_id}",
+    )
 
 
 def t01_category(data: Data, code: str) -> Figure:
@@ -77,26 +99,16 @@ def classes(data: Data, *sources: tuple[str, str | None]) -> list[str]:
     needs=("T01", "T02"),
 )
 def x1(data: Data, r: Rule) -> Iterator[Finding]:
-    yield from compare(
-        r,
-        "T02 合计 total",
-        "公开02表合计 vs 公开01表本年收入合计",
-        "T02 total vs T01 income",
-        coded(data, "T02", None, "total"),
-        fixed(data, "T01", "total_income", "income", "amount"),
-        "T01,T02",
-    )
+    yield from total_vs_t01(data, r, "T02", "income")
     keys = ("general_budget_appropriation", "government_fund_appropriation", "state_capital_appropriation")
-    rows = [data.item("T01", key, "income") for key in keys]
-    if any(rows):
-        value = sum_of([row.get("amount") for row in rows if row])[0]
+    if rows_1_to_3 := summed([data.item("T01", key, "income") for key in keys], "amount"):
         yield from compare(
             r,
             "T02 合计 fiscal_appropriation",
             "公开02表财政拨款收入 vs 公开01表第1–3行",
             "T02 fiscal appropriation vs T01 rows 1–3",
             coded(data, "T02", None, "fiscal_appropriation"),
-            (value, next(row for row in rows if row), False),
+            rows_1_to_3,
             "T01,T02",
         )
     if not data.missing("T04"):
@@ -120,15 +132,7 @@ def x1(data: Data, r: Rule) -> Iterator[Finding]:
     needs=("T01", "T03"),
 )
 def x2(data: Data, r: Rule) -> Iterator[Finding]:
-    yield from compare(
-        r,
-        "T03 合计 total",
-        "公开03表合计 vs 公开01表本年支出合计",
-        "T03 total vs T01 expense",
-        coded(data, "T03", None, "total"),
-        fixed(data, "T01", "total_expense", "expense", "amount"),
-        "T01,T03",
-    )
+    yield from total_vs_t01(data, r, "T03", "expense")
     for code in classes(data, ("T03", None), ("T01", "expense")):
         yield from compare(
             r,
@@ -311,16 +315,15 @@ def t06_total(data: Data, category: str) -> Record | None:
     needs=("T05", "T06"),
 )
 def x8(data: Data, r: Rule) -> Iterator[Finding]:
-    totals = [t06_total(data, "personnel"), t06_total(data, "public")]
-    if not any(totals):
+    totals = summed([t06_total(data, "personnel"), t06_total(data, "public")], "amount")
+    if totals is None:
         return
-    value = sum_of([row.get("amount") for row in totals if row])[0]
     yield from compare(
         r,
         "T06 personnel+public",
         "公开06表人员经费+公用经费 vs 公开05表基本支出",
         "T06 personnel + public vs T05 basic",
-        (value, next(row for row in totals if row), False),
+        totals,
         coded(data, "T05", None, "basic"),
         "T05,T06",
     )
@@ -416,14 +419,11 @@ def x11(data: Data, r: Rule) -> Iterator[Finding]:
     if not held:
         return
     if not totals:
-        yield Finding(
-            rule_id=r.id,
-            status="not_checkable",
-            severity="info",
-            tables=r.tables,
-            location="vehicles_total",
-            message_zh="未载车辆数合计，无法核对公务用车保有量",
-            message_en="No vehicle total stated; vehicles held not checkable",
+        yield not_checkable(
+            r,
+            "vehicles_total",
+            "未载车辆数合计，无法核对公务用车保有量",
+            "No vehicle total stated; vehicles held not checkable",
         )
         return
     for total in totals:

@@ -23,8 +23,19 @@ def indicators(data: Data, evaluation_id: str) -> list[Record]:
     ]
 
 
+def with_indicators(data: Data) -> Iterator[tuple[Record, list[Record]]]:
+    for evaluation in evaluations(data):
+        yield evaluation, indicators(data, evaluation["evaluation_id"])
+
+
 def _where(evaluation: Record) -> str:
     return f"{evaluation.get('evaluation_id')} {evaluation.get('name') or ''}".strip()
+
+
+def _labels(evaluation: Record, field: str, zh: str, en: str) -> tuple[str, str, str]:
+    """Location and messages of one figure of an evaluation, each led by the evaluation."""
+    where = _where(evaluation)
+    return f"{where} {field}", f"{where} {zh}", f"{where} {en}"
 
 
 @rule(
@@ -36,8 +47,7 @@ def _where(evaluation: Record) -> str:
     tolerance="|Δ| ≤ max(0.05, 0.005 × n + 0.01) 分",
 )
 def p1(data: Data, r: Rule) -> Iterator[Finding]:
-    for evaluation in evaluations(data):
-        rows = indicators(data, evaluation["evaluation_id"])
+    for evaluation, rows in with_indicators(data):
         if evaluation.get("total_score") is None:
             continue
         if not rows:
@@ -53,9 +63,7 @@ def p1(data: Data, r: Rule) -> Iterator[Finding]:
         expected, count = sum_of([evaluation.get("execution_score")] + [row.get("score") for row in rows])
         yield equal(
             r,
-            f"{_where(evaluation)} total_score",
-            f"{_where(evaluation)} 总分",
-            f"{_where(evaluation)} total score",
+            *_labels(evaluation, "total_score", "总分", "total score"),
             expected=expected,
             printed=evaluation["total_score"],
             n_terms=count,
@@ -72,8 +80,7 @@ def p1(data: Data, r: Rule) -> Iterator[Finding]:
     tolerance="exact",
 )
 def p2(data: Data, r: Rule) -> Iterator[Finding]:
-    for evaluation in evaluations(data):
-        rows = indicators(data, evaluation["evaluation_id"])
+    for evaluation, rows in with_indicators(data):
         weights = [row.get("weight") for row in rows]
         if not rows or any(weight is None for weight in weights):
             continue
@@ -82,9 +89,7 @@ def p2(data: Data, r: Rule) -> Iterator[Finding]:
         total, _ = sum_of(weights)
         yield equal(
             r,
-            f"{_where(evaluation)} weights",
-            f"{_where(evaluation)} 指标分值合计",
-            f"{_where(evaluation)} indicator weights",
+            *_labels(evaluation, "weights", "指标分值合计", "indicator weights"),
             expected=expected,
             printed=total,
             n_terms=1,
@@ -106,9 +111,7 @@ def p3(data: Data, r: Rule) -> Iterator[Finding]:
         budget = evaluation.get("budget_full_year")
         result = ratio(
             r,
-            f"{_where(evaluation)} execution_rate",
-            f"{_where(evaluation)} 执行率",
-            f"{_where(evaluation)} execution rate",
+            *_labels(evaluation, "execution_rate", "执行率", "execution rate"),
             printed=evaluation.get("execution_rate"),
             numerator=evaluation.get("executed"),
             denominator=budget,
@@ -140,9 +143,7 @@ def p4(data: Data, r: Rule) -> Iterator[Finding]:
         shown = round_to(expected, score)
         yield equal(
             r,
-            f"{_where(evaluation)} execution_score",
-            f"{_where(evaluation)} 执行率得分",
-            f"{_where(evaluation)} execution score",
+            *_labels(evaluation, "execution_score", "执行率得分", "execution score"),
             expected=shown if shown == dec(score) else expected,
             printed=score,
             n_terms=1,
