@@ -47,9 +47,23 @@ def main(version: Annotated[bool, typer.Option("--version", help="Show the versi
         raise typer.Exit()
 
 
+REPORT_SUFFIXES = {".txt", ".pdf", ".html", ".htm", ".shtml", ".xlsx", ".docx"}
+
+
+def expand_inputs(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for the report files below it (sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES))
+        else:
+            files.append(path)
+    return files
+
+
 @app.command()
 def convert(
-    inputs: Annotated[list[Path], typer.Argument(help="Report files (txt, pdf, …).")],
+    inputs: Annotated[list[Path], typer.Argument(help="Report files (txt, pdf, html, xlsx, docx) or folders of them.")],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the packages.")] = Path("datapackage"),
     force: Annotated[bool, typer.Option(help="Replace an existing package even when the new one holds fewer rows.")]
     = False,
@@ -59,6 +73,7 @@ def convert(
     from converter.package import InvalidRecords, WorsePackage, write_package
     from converter.readers import UnreadableInput
 
+    inputs = expand_inputs(inputs)
     failures: list[str] = []
     written: list[tuple[Path, int, int]] = []
     with progress() as bar:

@@ -105,3 +105,14 @@ def test_check_of_something_that_is_not_a_package_is_a_one_line_error(tmp_path):
     result = juesuan("check", tmp_path / "nothing")
     assert result.returncode == 2
     assert len(_one_line_error(result)) == 1
+
+
+def test_convert_accepts_a_folder_of_reports(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for number in ("001", "004"):
+        (folder / seed(number).name).write_bytes(seed(number).read_bytes())
+    (folder / "notes.md").write_text("not a report", encoding="utf-8")
+    result = juesuan("convert", folder, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "2 converted, 0 failed" in result.stdout
