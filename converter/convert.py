@@ -84,6 +84,11 @@ def extract(doc: Document) -> Extraction:
     if not _looks_like_report(doc):
         raise NotAReport(f"{doc.source_file}: not a final-accounts report (no 决算 tables or narrative found)")
     extraction = Extraction(report=report_metadata(doc))
+    if not extraction.report["department"]:
+        raise NotAReport(
+            f"{doc.source_file}: no department or unit name found (部门名称/单位名称 or a report title);"
+            " is the file complete?"
+        )
     blocks = _table_blocks(doc, extraction)
     _record_tables(extraction, blocks)
     for module, function in (("converter.narrative", "extract_narrative"),

@@ -5,8 +5,11 @@ Builders never invent a figure: a cell that is not an amount becomes a finding a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from functools import cache
 
+from converter import registry
 from converter.model import Extraction, Finding, RawRow, Record, TableBlock, unplaced
 from converter.normalize import clean_label, code_level, parent_code, parse_amount
 from converter.specs.tables import (
@@ -72,12 +75,28 @@ def _two_block(extraction: Extraction, block: TableBlock, spec: TableSpec) -> li
     return records
 
 
+@cache
+def _code_pattern(resource: str, field: str) -> re.Pattern[str]:
+    """The code pattern the resource's schema demands (the schema is the source of truth)."""
+    return re.compile(registry.schema(resource)["properties"][field]["pattern"])
+
+
+def _foreign_code(extraction: Extraction, block: TableBlock, spec: TableSpec, row: RawRow, field: str) -> bool:
+    """True (and a finding) when a row's code cannot belong to this table, e.g. a stray line of another table."""
+    if row.code is None or _code_pattern(spec.resource, field).match(row.code):
+        return False
+    extraction.findings.append(_unplaced(block, row, f"code {row.code!r} does not belong in {block.table_id}"))
+    return True
+
+
 def _coded(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[Record]:
     columns = spec.columns
     if spec.table_id == "T08" and block.columns and tuple(block.columns) == T08_SHANGHAI_COLUMNS:
         columns = T08_SHANGHAI_COLUMNS
     records = []
     for row in block.rows:
+        if _foreign_code(extraction, block, spec, row, "code"):
+            continue
         record: Record = {
             "code": row.code,
             "name": clean_label(row.label or ""),
@@ -93,6 +112,8 @@ def _coded(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[R
 def _econ(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[Record]:
     records = []
     for row in block.rows:
+        if _foreign_code(extraction, block, spec, row, "econ_code"):
+            continue
         label = clean_label(row.label or "")
         if row.code:
             class_code = row.code[:3]
