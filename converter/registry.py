@@ -7,7 +7,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+_REPOSITORY_SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"  # a checkout (editable install)
+_INSTALLED_SCHEMAS = Path(__file__).resolve().parent / "_data" / "schemas"  # a wheel (copied there by setup.py)
+SCHEMA_DIR = _REPOSITORY_SCHEMAS if _REPOSITORY_SCHEMAS.is_dir() else _INSTALLED_SCHEMAS
 SCHEMA_VERSION = "v1"
 # Resource order in every package: the report first, findings last.
 RESOURCE_ORDER = (

@@ -340,3 +340,10 @@ def test_every_finding_links_to_a_rule_that_says_what_it_means(ds, site):
     rule = rows(ds, "/juesuan/rules.json?rule_id=A5&_shape=array")[0]
     assert "总计" in rule["description_zh"] and rule["severity"] == "error"
     assert 'href="/juesuan/rules"' in get(ds, "/juesuan/findings").text
+
+
+def test_a_database_with_another_file_name_gets_all_its_references_renamed():
+    renamed = site_metadata.for_database(site_metadata.load(), "site")
+    text = json.dumps(renamed, ensure_ascii=False)
+    assert '"db": "juesuan"' not in text and 'href=\\"/juesuan/' not in text
+    assert "site" in renamed["databases"] and "juesuan" not in renamed["databases"]

@@ -105,12 +105,12 @@ def for_database(metadata: dict[str, Any], db_name: str) -> dict[str, Any]:
     if db_name == DB_NAME:
         return metadata
     text = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False)
-    renamed = yaml.safe_load(text)
+    renamed = yaml.safe_load(text.replace(f'href="/{DB_NAME}/', f'href="/{db_name}/'))
     renamed["databases"] = {db_name if k == DB_NAME else k: v for k, v in renamed["databases"].items()}
     for dashboard in (renamed.get("plugins", {}).get("datasette-dashboards") or {}).values():
-        for chart in dashboard.get("charts", {}).values():
-            if chart.get("db") == DB_NAME:
-                chart["db"] = db_name
+        for part in (*dashboard.get("charts", {}).values(), *dashboard.get("filters", {}).values()):
+            if part.get("db") == DB_NAME:
+                part["db"] = db_name
     return renamed
 
 
