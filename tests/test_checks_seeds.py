@@ -122,3 +122,20 @@ def test_tables_printed_as_images_are_not_checkable(seed_findings):
     assert table_findings and {f.status for f in table_findings} == {"not_checkable"}
     # the narrative's own vehicle list still adds up: 共有车辆 1 辆 … 其他用车 1 辆 (lines 197–203)
     assert [f.status for f in seed_findings["004"] if f.location == "narrative vehicles_total"] == ["ok"]
+
+
+def test_seed002_every_named_item_line_matches_t05(seed_findings):
+    # 五、(三) items 1–11 (lines 651–741), each "…（类）…（款）…（项）。年初预算为…，支出决算为 A 万元":
+    # A = the T05 项 total
+    n17 = [f for f in seed_findings["002"] if f.rule_id == "N17"]
+    assert [f.source_line for f in n17] == [651, 659, 668, 678, 688, 696, 706, 716, 725, 733, 741]
+    assert {f.status for f in n17} == {"ok"}
+
+
+def test_seed002_three_public_items_hold_against_t09(seed_findings):
+    # line 796 "公务用车购置及运行维护费支出决算3.21万元，完成预算的71.33%，占73.79%":
+    # T09 (line 575) 3.21 / 4.50, 3.21 / 4.35
+    n16 = {(f.location, f.status) for f in seed_findings["002"] if f.rule_id == "N16"}
+    assert ("narrative three_public_vehicle_total_share", "ok") in n16
+    assert ("narrative three_public_vehicle_total_completion_rate", "ok") in n16
+    assert {f.status for f in seed_findings["002"] if f.rule_id == "N15"} == {"ok"}

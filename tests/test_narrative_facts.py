@@ -287,3 +287,53 @@ def test_seed004_share_of_the_year_total_and_statements_of_absence():
         (r["metric_key"], r["value"], r["source_line"]) for r in facts("004") if r["metric_key"].startswith("no_")
     ]
     assert statements == [("no_procurement", None, 189), ("no_state_assets", None, 193)]
+
+
+def item_facts(number: str) -> set[tuple[str, str, int]]:
+    return {
+        (r["metric_key"].removeprefix("three_public_"), r["value"], r["source_line"])
+        for r in facts(number)
+        if r["metric_key"].startswith("three_public_") and r["metric_key"].count("_") > 3
+    }
+
+
+def test_seed002_三公_items_with_rate_share_and_budget_lines():
+    # line 794 "因公出国（境）费支出决算0.00万元；"
+    # 796 "公务用车购置及运行维护费支出决算3.21万元，完成预算的71.33%，占73.79%；"
+    # 805 "公务用车购置及运行费 预算数为4.50万元，支出决算数为3.21万元"; 813 "公务用车购置支出 0.00万元";
+    # 815 "公务用车运行维护支出 3.21万元"; 829 "外宾接待支出 0.00万元"; 833 "其他国内公务接待支出 1.14万元"
+    found = item_facts("002")
+    assert {
+        ("overseas_travel_actual", "0.00", 794),
+        ("vehicle_total_actual", "3.21", 796),
+        ("vehicle_total_completion_rate", "71.33", 796),
+        ("vehicle_total_share", "73.79", 796),
+        ("official_reception_share", "26.21", 798),
+        ("vehicle_total_budget", "4.50", 805),
+        ("vehicle_purchase_actual", "0.00", 813),
+        ("vehicle_operation_actual", "3.21", 815),
+        ("official_reception_budget", "2.00", 821),
+        ("reception_foreign_affairs_actual", "0.00", 829),
+        ("reception_domestic_actual", "1.14", 833),
+    } <= found
+    assert not any(key.startswith("vehicle_purchase") and value == "3.21" for key, value, _ in found)
+
+
+def test_seed001_三公_item_year_on_year_change_and_a_rate_printed_without_figure():
+    # line 361 "公务接待费…较上年决算数减少 1.06 万元,下降 49.94%"; line 353 "较上年决算数减少 0.0 万元,下降%"
+    found = item_facts("001")
+    assert ("official_reception_prior_year_change", "-1.06", 361) in found
+    assert ("official_reception_prior_year_change_rate", "-49.94", 361) in found
+    assert ("overseas_travel_prior_year_change", "0.0", 353) in found
+    assert not any(key == "overseas_travel_prior_year_change_rate" for key, _, _ in found)
+    # line 349, the total: "较上年决算数减少 1.06 万元,下降 49.94%"
+    assert values("001", "three_public_prior_year_change_rate") == ["-49.94"]
+
+
+def test_seed004_三公_item_named_in_its_own_sentence():
+    # line 167 "财政拨款安排公务用车运行维护费用预算 3.49万元，支出决算 3.49 万元，完成预算的 100%"
+    assert item_facts("004") == {
+        ("vehicle_operation_budget", "3.49", 167),
+        ("vehicle_operation_actual", "3.49", 167),
+        ("vehicle_operation_completion_rate", "100", 167),
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from converter.checks import cross, intra, narrative, performance, structure, wording  # noqa: F401  (registers)
+from converter.checks import cross, intra, narrative, performance, structure, three_public, wording  # noqa: F401
 from converter.checks.core import RULES, Rule
 from converter.checks.data import Data
 from converter.model import Finding, Record

@@ -14,12 +14,14 @@ from decimal import Decimal
 
 from converter.checks.core import ZERO, Rule, amount_tolerance, dec, finding, fmt, ratio, rule
 from converter.checks.data import Data
+from converter.checks.three_public import T09_ITEMS
 from converter.model import Finding, Record
 from converter.normalize import to_halfwidth
 
 SIGN_ZH = {1: "大于", -1: "小于", 0: "等于"}
 SIGN_EN = {1: "above", -1: "below", 0: "equal to"}
 COVERED_RATES = ("general_budget_completion_rate", "three_public_completion_rate")  # checked by N5 / N7
+ITEM_RATES = tuple(f"three_public_{item}_completion_rate" for item in T09_ITEMS)  # checked by N16
 
 
 @dataclass
@@ -102,7 +104,7 @@ def n11(data: Data, r: Rule) -> Iterator[Finding]:
     severity="warning",
 )
 def n12(data: Data, r: Rule) -> Iterator[Finding]:
-    covered = {(f.get("source_line"), f.get("sentence")) for f in data.fact(*COVERED_RATES)}
+    covered = {(f.get("source_line"), f.get("sentence")) for f in data.fact(*COVERED_RATES, *ITEM_RATES)}
     for line in budget_lines(data):
         if line.expense is None or line.rate is None:
             continue

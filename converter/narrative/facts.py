@@ -20,6 +20,13 @@ item_completion_rate = P, and the wording that compares them ("决算数大于/�
 same sentence or a later one of the same paragraph, gives item_comparison: the sign it states for A − B ("1", "-1"
 or "0"). The facts of one line follow each other; a line starts at its item_budget.
 
+三公 items (`read_three_public_items`, under a 三公 heading): each clause that opens with an item name followed by
+its amount ("公务接待费支出决算1.14万元", "公务用车运行维护费用预算3.49万元，支出决算3.49万元") gives
+three_public_<item>_budget / _actual, and, up to the next such clause, _completion_rate (完成预算的 P%), _share
+(占 P%), _prior_year_change (较上年增加/减少 C 万元) and _prior_year_change_rate (增长/下降 R%). Items: overseas_travel,
+vehicle_total (购置及运行维护费), vehicle_purchase, vehicle_operation, official_reception = the T09 columns;
+reception_domestic (国内), reception_foreign_affairs (外事/外宾), reception_overseas (国（境）外) have no T09 column.
+
 Statements without a figure (value None): no_procurement (无政府采购…), no_state_assets (无国有资产占用…).
 """
 
@@ -188,6 +195,11 @@ METRICS: tuple[Metric, ...] = (
         rf"较上年度?决算数?(?P<dir>增加|减少)NUM{WAN}",
         section=THREE_PUBLIC + ".*总体",
     ),
+    _metric(
+        "three_public_prior_year_change_rate",
+        rf"较上年度?决算数?(?:增加|减少){AMOUNT}[，,](?P<dir>增长|下降)NUM{PCT}",
+        section=THREE_PUBLIC + ".*总体",
+    ),
     # 机关运行经费, 政府采购, 国有资产 (T10 counterparts).
     _metric("operating_costs", rf"(?P<label>机关运行经费(?:支出)?)(?:为|共计)?NUM{WAN}"),
     _metric(
@@ -260,7 +272,7 @@ def read_facts(sentences: list[Sentence]) -> list[Fact]:
             fact = _first_match(metric, sentence)
             if fact:
                 facts.append(fact)
-    return facts + read_budget_lines(sentences)
+    return facts + read_budget_lines(sentences) + read_three_public_items(sentences)
 
 
 def _first_match(metric: Metric, sentence: Sentence) -> Fact | None:
@@ -322,4 +334,60 @@ def read_budget_lines(sentences: list[Sentence]) -> list[Fact]:
             found, open_paragraph = None, None
         if found:
             facts.append(Fact("item_comparison", found[0], None, found[1], sentence))
+    return facts
+
+
+THREE_PUBLIC_ITEMS = (  # order matters: 购置及运行 before 购置
+    ("vehicle_total", r"公务用车购置及运行(?:维护)?"),
+    ("vehicle_purchase", r"公务用车购置"),
+    ("vehicle_operation", r"公务用车运行(?:维护)?"),
+    ("overseas_travel", r"因公出国[（(]境[)）]"),
+    ("reception_domestic", r"(?:其他)?国内(?:公务)?接待"),
+    ("reception_foreign_affairs", r"外事接待|外宾接待"),
+    ("reception_overseas", r"国[（(]境[)）]外(?:公务)?接待"),
+    ("official_reception", r"公务接待"),
+)
+ITEM_NAME = re.compile("|".join(f"(?P<{item}>{pattern})" for item, pattern in THREE_PUBLIC_ITEMS))
+ITEM_NOUN = r"(?:费用|费)?(?:支出)?"
+ITEM_BUDGET = re.compile(
+    rf"{ITEM_NOUN}(?:全年|年初)?预算(?:数)?(?:为)?(?P<budget>{NUMBER})万元"
+    rf"(?:[，,](?:支出)?决算(?:数)?(?:为)?(?P<actual>{NUMBER})万元)?"
+)
+ITEM_ACTUAL = re.compile(rf"{ITEM_NOUN}(?:决算(?:数)?)?(?:为)?(?P<actual>{NUMBER})万元")
+ITEM_FIGURES = (
+    ("completion_rate", re.compile(rf"完成(?:全年|年初)?预算(?:数)?的?(?P<num>{NUMBER})%")),
+    ("share", re.compile(rf"占(?:[^，,。；;%\d]*?的|比)?(?P<num>{NUMBER})%")),
+    ("prior_year_change", re.compile(rf"(?:较|比)上年度?(?:决算数?)?(?P<dir>增加|减少)(?P<num>{NUMBER})万元")),
+    ("prior_year_change_rate", re.compile(rf"(?:增加|减少){NUMBER}万元[，,](?P<dir>增长|下降)(?P<num>{NUMBER})%")),
+)
+
+
+def _item_clauses(key: str) -> list[tuple[str, int, re.Match[str], int]]:
+    """(item, start of its name, amount match, end of clause) of every item name directly followed by its amount."""
+    found = []
+    for name in ITEM_NAME.finditer(key):
+        amount = ITEM_BUDGET.match(key, name.end()) or ITEM_ACTUAL.match(key, name.end())
+        if amount:
+            found.append((name.lastgroup or "", name.start(), amount))
+    ends = [start for _, start, _ in found[1:]] + [len(key)]
+    return [(item, start, amount, end) for (item, start, amount), end in zip(found, ends, strict=False)]
+
+
+def read_three_public_items(sentences: list[Sentence]) -> list[Fact]:
+    """The per-item 三公 figures of the sentences under a 三公 heading (see the module docstring)."""
+    facts: list[Fact] = []
+    for sentence in sentences:
+        if not any(THREE_PUBLIC in heading for heading in sentence.headings):
+            continue
+        for item, start, amount, end in _item_clauses(sentence.key):
+            prefix, phrase = f"three_public_{item}_", sentence.key[start : amount.end()]
+            for measure in ("budget", "actual"):
+                if amount.groupdict().get(measure):
+                    facts.append(Fact(prefix + measure, parse_amount(amount[measure]), "万元", phrase, sentence))
+            rest = sentence.key[amount.end() : end]
+            for measure, pattern in ITEM_FIGURES:
+                if match := pattern.search(rest):
+                    value = signed(parse_amount(match["num"]), match.groupdict().get("dir"))
+                    unit = "%" if match.group(0).endswith("%") else "万元"
+                    facts.append(Fact(prefix + measure, value, unit, match.group(0), sentence))
     return facts
