@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 some input failed (not converted, invalid package, mism
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +17,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from converter import __version__
+from converter.checks.command import check as check_command
+from converter.site import commands as site
 
 app = typer.Typer(
     name="juesuan",
@@ -139,27 +142,20 @@ def validate(
     raise typer.Exit(EXIT_OK if valid else EXIT_FAILED)
 
 
-def _register_optional(module: str, name: str, help_text: str) -> None:
-    """Commands that live with their library (checks, site) are registered when that library is present."""
-    import functools
-    import importlib
-
-    try:
-        function = getattr(importlib.import_module(module), name)
-    except (ModuleNotFoundError, AttributeError):
-        return
+def _exit_with_code(function):
+    """A library command function returning an exit code, as a typer command (typer ignores return values)."""
 
     @functools.wraps(function)
     def command(*args, **kwargs):
         raise typer.Exit(function(*args, **kwargs) or EXIT_OK)
 
-    app.command(name=name, help=help_text)(command)
+    return command
 
 
-_register_optional("converter.checks.command", "check", "Recompute the accounting-identity checks of packages.")
-_register_optional("converter.site.commands", "build", "Load packages into one SQLite database for Datasette.")
-_register_optional("converter.site.commands", "serve", "Serve the database locally with Datasette.")
-_register_optional("converter.site.commands", "publish", "Publish the site with `datasette publish`.")
+app.command(name="check", help="Recompute the accounting-identity checks of packages.")(_exit_with_code(check_command))
+app.command(name="build", help="Load packages into one SQLite database for Datasette.")(_exit_with_code(site.build))
+app.command(name="serve", help="Serve the database locally with Datasette.")(_exit_with_code(site.serve))
+app.command(name="publish", help="Publish the site with `datasette publish`.")(_exit_with_code(site.publish))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from converter.checks import run_checks
 from converter.document import Document
 from converter.layouts import detect_layout
 from converter.locate import find_sections
 from converter.metadata import report_metadata
 from converter.model import Extraction, Finding, TableBlock
+from converter.narrative import extract_narrative
+from converter.performance import extract_performance
 from converter.readers import UnreadableInput, read_document
 from converter.specs.tables import TABLES
 from converter.tables import build_table
@@ -69,16 +72,6 @@ def _record_tables(extraction: Extraction, blocks: list[TableBlock]) -> None:
     extraction.report["tables_unreadable"] = ",".join(statuses["unreadable"]) or None
 
 
-def _optional_stage(module: str, function: str):
-    """A pipeline stage that lives in its own package (narrative, performance, checks)."""
-    import importlib
-
-    try:
-        return getattr(importlib.import_module(module), function)
-    except (ModuleNotFoundError, AttributeError):
-        return None
-
-
 def extract(doc: Document) -> Extraction:
     """Every entity of a decoded document."""
     if not _looks_like_report(doc):
@@ -91,16 +84,11 @@ def extract(doc: Document) -> Extraction:
         )
     blocks = _table_blocks(doc, extraction)
     _record_tables(extraction, blocks)
-    for module, function in (("converter.narrative", "extract_narrative"),
-                             ("converter.performance", "extract_performance")):
-        stage = _optional_stage(module, function)
-        if stage is not None:
-            stage(doc, extraction)
-    run_checks = _optional_stage("converter.checks", "run_checks")
-    if run_checks is not None:
-        resources = {"reports": [extraction.report], **extraction.resources,
-                     "findings": [finding.as_record() for finding in extraction.findings]}
-        extraction.findings.extend(run_checks(resources))
+    extract_narrative(doc, extraction)
+    extract_performance(doc, extraction)
+    resources = {"reports": [extraction.report], **extraction.resources,
+                 "findings": [finding.as_record() for finding in extraction.findings]}
+    extraction.findings.extend(run_checks(resources))
     return extraction
 
 

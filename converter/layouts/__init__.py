@@ -26,14 +26,7 @@ LAYOUT_MODULES = (
 
 
 def available_layouts() -> list[ModuleType]:
-    modules = []
-    for name in LAYOUT_MODULES:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return modules
+    return [importlib.import_module(name) for name in LAYOUT_MODULES]
 
 
 def detect_layout(doc: Document) -> ModuleType | None:
