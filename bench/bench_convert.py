@@ -14,7 +14,7 @@ from pathlib import Path
 from converter.convert import convert_file
 from converter.package import write_package
 
-DEFAULT_SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
 
 
 def main() -> None:

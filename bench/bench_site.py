@@ -29,7 +29,7 @@ from converter import registry
 from converter.package import DATAPACKAGE
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "examples" / "seeds"
 ENDPOINTS = {
     "table page (reports, 4 facets)": "/juesuan/reports",
     "table page (expense_by_function)": "/juesuan/expense_by_function",

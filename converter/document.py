@@ -6,6 +6,18 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Word:
+    """One printed token with its box on the page (PDF words, OCR boxes, `-layout` text columns)."""
+
+    text: str
+    x0: float  # left edge, in the page's units (PDF points, image pixels, or character columns for text)
+    x1: float  # right edge
+    top: float = 0.0
+    bottom: float = 0.0
+    confidence: float | None = None  # OCR confidence 0..1; None when the text layer printed it
+
+
+@dataclass(frozen=True)
 class Line:
     """One line of the source text with its provenance."""
 
@@ -13,6 +25,7 @@ class Line:
     line_no: int  # 1-based line number in the decoded source text
     page: int | None = None  # 1-based page, when the format (or page furniture) tells it
     cells: tuple[str, ...] | None = None  # cells, when the format gives them (xlsx, html, pdf tables)
+    words: tuple[Word, ...] | None = None  # tokens with x-positions, when the format gives them (pdf words, OCR)
 
 
 @dataclass

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SEEDS = EXAMPLES / "seeds"
+SAMPLES = EXAMPLES / "samples"
 SEED_FILES = {path.name[:3]: path for path in sorted(SEEDS.glob("*.txt"))}
 
 

@@ -13,7 +13,7 @@ from converter.document import Document, Line
 from converter.layouts import available_layouts, detect_layout, shanghai
 from converter.readers import read_document
 
-PUTUO = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "shanghai-putuo-czj-2024.pdf"
+PUTUO = Path(__file__).resolve().parent.parent / "examples" / "samples" / "shanghai-putuo-czj-2024.pdf"
 needs_pdf = pytest.mark.skipif(not PUTUO.exists(), reason="sample PDF not present")
 
 

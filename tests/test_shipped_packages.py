@@ -1,4 +1,4 @@
-"""datapackage/ in the repository is exactly what `juesuan convert ../shared/seeds/*.txt` produces."""
+"""datapackage/ in the repository is exactly what `juesuan convert examples/seeds/*.txt` produces."""
 
 from __future__ import annotations
 
@@ -19,5 +19,5 @@ def test_the_shipped_packages_equal_a_fresh_conversion_of_the_seeds(seed_package
     assert len(shipped) == len(SEED_FILES) == 5
     for folder in seed_packages.values():
         assert _files(SHIPPED / folder.name) == _files(folder), (
-            f"datapackage/{folder.name} is stale: run `juesuan convert ../shared/seeds/*.txt --out datapackage`"
+            f"datapackage/{folder.name} is stale: run `juesuan convert examples/seeds/*.txt --out datapackage`"
         )
