@@ -35,7 +35,7 @@ class Document:
     lines: list[Line]
     source_file: str
     source_sha256: str
-    source_format: str  # txt | pdf | xlsx | html | docx
+    source_format: str  # txt | pdf | xlsx | xls | html | docx
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived views (located sections …)

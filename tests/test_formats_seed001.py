@@ -1,4 +1,4 @@
-"""Seed 001 rewritten as HTML (UTF-8 and GBK), XLSX (sheet per table, or one sheet) and DOCX gives the same records.
+"""Seed 001 rewritten as HTML (UTF-8, GBK), XLSX (sheet per table, one sheet), XLS and DOCX gives the same records.
 
 The inputs are built here from the seed's own lines: prose lines become paragraphs, each run of tab-separated lines a
 table. Blank cells that follow a text cell are merged into it (colspan, merged Excel/Word cells), amounts go into
@@ -120,6 +120,34 @@ def write_xlsx(path: Path, one_sheet: bool = False) -> Path:
     return path
 
 
+def write_xls(path: Path) -> Path:
+    """The workbook of `write_xlsx` as a legacy BIFF8 .xls (xlwt, the writer behind pandas' former .xls output)."""
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet, row_index = workbook.add_sheet("封面"), 0
+    styles = {fmt: xlwt.easyxf(num_format_str=fmt) for fmt in ("0.00", "#,##0.00", "General")}
+    items = seed_items()
+    for index, (kind, value) in enumerate(items):
+        if kind == "prose" and index + 1 < len(items) and items[index + 1][0] == "table":
+            sheet, row_index = workbook.add_sheet(f"表{index}"), 0
+        if kind == "prose":
+            sheet.write(row_index, 0, value)
+            row_index += 1
+            continue
+        for row in value:
+            for start, span in merged_runs(row):
+                cell, number_format = _excel_value(row[start])
+                style = styles[number_format or "General"]
+                if span > 1:
+                    sheet.write_merge(row_index, row_index, start, start + span - 1, cell, style)
+                elif cell is not None:
+                    sheet.write(row_index, start, cell, style)
+            row_index += 1
+    workbook.save(str(path))
+    return path
+
+
 def write_docx(path: Path) -> Path:
     import docx
 
@@ -146,6 +174,7 @@ WRITERS = {
     "xlsx": lambda tmp: write_xlsx(tmp / "report.xlsx"),
     "xlsx-one-sheet": lambda tmp: write_xlsx(tmp / "report-one-sheet.xlsx", one_sheet=True),
     "docx": lambda tmp: write_docx(tmp / "report.docx"),
+    "xls": lambda tmp: write_xls(tmp / "report.xls"),
 }
 
 
@@ -217,7 +246,7 @@ def test_every_record_points_at_the_row_that_prints_it(converted):
         assert line.cells is not None, (name, record)
         assert (record.get("code") or record.get("item") or "合计") in line.cells, (name, record)
     pages = {record["source_page"] for record in extraction.rows("basic_expense_detail")}
-    assert pages == ({7} if name == "xlsx" else {1} if name == "xlsx-one-sheet" else {None})
+    assert pages == ({7} if name in ("xlsx", "xls") else {1} if name == "xlsx-one-sheet" else {None})
 
 
 def test_gbk_page_is_decoded_from_its_meta_charset(tmp_path):

@@ -13,14 +13,24 @@ class UnreadableInput(Exception):
 
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+XLS_SUFFIXES = {".xls", ".et"}
+DOC_SUFFIXES = {".doc", ".wps"}
+WORKBOOK_STREAM, WORD_STREAM = "Workbook".encode("utf-16-le"), "WordDocument".encode("utf-16-le")  # OLE2 entries
+
+
+def _legacy_format(path: Path, data: bytes) -> str:
+    """'xls' for a legacy Excel/WPS workbook (an OLE2 file with a Workbook stream); legacy Word is refused clearly."""
+    if WORKBOOK_STREAM in data or path.suffix.lower() in XLS_SUFFIXES:
+        return "xls"
+    if WORD_STREAM in data or path.suffix.lower() in DOC_SUFFIXES:
+        raise UnreadableInput(f"{path}: legacy Word binary file (.doc/.wps) cannot be read; save it as .docx")
+    raise UnreadableInput(f"{path}: legacy Office binary file that is neither a workbook nor a document")
 
 
 def _office_format(path: Path, data: bytes) -> str | None:
-    """'docx' or 'xlsx' for an Office Open XML package; legacy and other archives are refused clearly."""
+    """'docx', 'xlsx' or 'xls' for an Office file; legacy Word and other archives are refused clearly."""
     if data.startswith(OLE2):
-        raise UnreadableInput(
-            f"{path}: legacy Word/Excel binary file (.doc/.xls/.et/.wps); open it and save it as .docx or .xlsx"
-        )
+        return _legacy_format(path, data)
     if not data.startswith(b"PK\x03\x04"):
         return None
     import io
@@ -61,6 +71,10 @@ def read_document(path: str | Path) -> Document:
         from converter.readers.xlsx import read_xlsx
 
         return read_xlsx(path, data)
+    if office == "xls":
+        from converter.readers.xls import read_xls
+
+        return read_xls(path, data)
     from converter.readers.html import looks_like_html
 
     if suffix in HTML_SUFFIXES or looks_like_html(data):
