@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from pathlib import PurePath
 
+from pypinyin import lazy_pinyin
+
 from converter import __version__
 from converter.document import Document
 from converter.model import Record
@@ -21,16 +23,25 @@ DEPARTMENT_PATTERNS = (
     re.compile(rf"^({_ORG})\s*(?:部门|单位)决算"),
 )
 PART_PREFIX = re.compile(r"^第[一二三四五六七八九十]+部分\s*")  # "第二部分上海市普陀区财政局2024年度部门决算表"
+_CJK = re.compile(r"[\u3400-\u9fff]")
 YEAR_PATTERNS = (
     re.compile(r"(20\d{2})\s*年度?\s*(?:部门|单位)决算"),
     re.compile(r"(20\d{2})\s*年度"),
 )
 
 
-def report_id_for(source_file: str, sha256: str) -> str:
-    """Deterministic lowercase-ASCII id: the file name's ASCII words plus 8 hex digits of the content hash."""
-    stem = PurePath(source_file).stem.lower()
-    slug = "-".join(re.findall(r"[a-z0-9]+", stem))[:40].strip("-") or "report"
+def report_id_for(source_file: str, sha256: str, department: str | None = None, year: int | None = None) -> str:
+    """Deterministic lowercase-ASCII id, unique per source file: a readable slug plus 8 hex digits of the content hash.
+
+    An ASCII file name gives the slug of its words (`000_B4694FA5.txt` → `000-b4694fa5-…`); a Chinese one the
+    pinyin of department and year (`部门决算.pdf` by 上海市普陀区财政局 2024 → `shanghaishiputuoqucaizhengju-2024-…`),
+    or of the file name when no department is known.
+    """
+    stem = PurePath(source_file).stem
+    if _CJK.search(stem):
+        stem = f"{department} {year or ''}" if department else stem
+        stem = "".join(lazy_pinyin(stem, errors="default"))
+    slug = "-".join(re.findall(r"[a-z0-9]+", stem.lower()))[:48].strip("-") or "report"
     return f"{slug}-{sha256[:8]}"
 
 
@@ -93,7 +104,7 @@ def report_metadata(doc: Document) -> Record:
     level = find_level(text)
     title = f"{department or ''}{year or ''}年度{level or ''}决算公开" if department else None
     return {
-        "report_id": report_id_for(doc.source_file, doc.source_sha256),
+        "report_id": report_id_for(doc.source_file, doc.source_sha256, department, year),
         "title": title,
         "department": department or "",
         "year": year,
