@@ -122,4 +122,5 @@ def report_metadata(doc: Document) -> Record:
         "tables_found": None,
         "tables_empty": None,
         "tables_absent": None,
+        "source_script": doc.script,
     }

@@ -48,7 +48,13 @@ def _office_format(path: Path, data: bytes) -> str | None:
 
 
 def read_document(path: str | Path) -> Document:
-    """Read any supported report file into a Document (format chosen by content and suffix)."""
+    """Read any supported report file into a Document (format chosen by content and suffix), in Simplified Chinese."""
+    from converter.readers.script import to_simplified
+
+    return to_simplified(_read(Path(path)))
+
+
+def _read(path: Path) -> Document:
     path = Path(path)
     if not path.exists():
         raise UnreadableInput(f"{path}: no such file")
