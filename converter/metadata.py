@@ -12,7 +12,7 @@ from converter import __version__
 from converter.document import Document
 from converter.model import Record
 from converter.normalize import clean_label, strip_markup
-from converter.specs.places import CITIES, COUNTIES, PROVINCES
+from converter.places import find_place
 
 _ORG = r"[\u4e00-\u9fff（）()XＸ]{2,40}(?:局|中心|院|委员会|办公室|厅|所|站|队|会|部|社|馆|处|委|办|署|室|园|校)"
 DEPARTMENT_PATTERNS = (
@@ -74,32 +74,12 @@ def find_level(text: str) -> str | None:
     return None
 
 
-def find_place(department: str | None, text: str) -> tuple[str | None, str | None, str | None]:
-    """(province, city, county) from the department name, then from the text."""
-    name = department or ""
-    province = next((p for p in PROVINCES if name.startswith(p)), None)
-    city = next((c for c in CITIES if c in name), None)
-    county = next((c for c in COUNTIES if c in name), None)
-    if county is None:
-        rest = name.removeprefix(city or "")
-        match = re.match(r"^(?:[\u4e00-\u9fff]{2,4}[省市])?([\u4e00-\u9fff]{1,4}[县区旗])", rest)
-        if match and not name.startswith(match.group(1) + "医"):
-            county = match.group(1)
-    if county in COUNTIES:
-        province, city = province or COUNTIES[county][0], city or COUNTIES[county][1]
-    if city and not province:
-        province = CITIES.get(city)
-    if province is None:
-        province = next((p for p in PROVINCES if p in text[:5000]), None)
-    return province, city, county
-
-
 def report_metadata(doc: Document) -> Record:
     """The `reports` record of a document (report_id included)."""
     lines = _lines(doc)
     text = "\n".join(lines)
     department = find_department(lines)
-    province, city, county = find_place(department, text)
+    place = find_place(department, text)
     year = find_year(lines)
     level = find_level(text)
     title = f"{department or ''}{year or ''}年度{level or ''}决算公开" if department else None
@@ -109,9 +89,9 @@ def report_metadata(doc: Document) -> Record:
         "department": department or "",
         "year": year,
         "level": level,
-        "province": province,
-        "city": city,
-        "county": county,
+        "province": place.province,
+        "city": place.city,
+        "county": place.county,
         "amount_unit": "万元",
         "currency": "CNY",
         "source_file": doc.source_file,
@@ -123,4 +103,5 @@ def report_metadata(doc: Document) -> Record:
         "tables_empty": None,
         "tables_absent": None,
         "source_script": doc.script,
+        "division_code": place.division_code,
     }
