@@ -2,6 +2,10 @@
 
 Table status comes from `report_tables` (found / empty / absent); without it, a table with records is found and one
 without is absent. An empty table (本表无数据) reads as zeros in cross-table rules.
+
+Rules compare in 万元: a table whose header states another unit (`report_tables.amount_unit`, e.g. 元) reads here
+with its amounts converted exactly to 万元, so tables in 元 are compared with tables and narrative in 万元 like with
+like, and the amount tolerances (in 万元) keep their meaning. T10 mixes amounts and counts and is read as printed.
 """
 
 from __future__ import annotations
@@ -9,8 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from converter import registry
 from converter.model import Record
+from converter.units import to_wan
 
+UNSCALED = {"T10"}  # counts next to amounts
 TABLE_RESOURCES = {
     "T01": "income_expense_summary",
     "T02": "income_by_function",
@@ -38,6 +45,8 @@ class Data:
     def __init__(self, resources: dict[str, list[Record]]):
         self.resources = resources
         self._status = {row.get("table_id"): row.get("status") for row in resources.get("report_tables", [])}
+        self.units = {row.get("table_id"): row.get("amount_unit") for row in resources.get("report_tables", [])}
+        self._in_wan: dict[str, list[Record]] = {}
 
     def rows(self, resource: str) -> list[Record]:
         rows = self.resources.get(resource) or []
@@ -45,8 +54,26 @@ class Data:
             return [row for row in rows if row.get("origin", "table") == "table"]
         return rows
 
+    def _rows_in_wan(self, table_id: str) -> list[Record]:
+        """The table's rows with every amount in 万元 (the printed rows when its unit is 万元 or unstated)."""
+        resource = TABLE_RESOURCES[table_id]
+        unit = self.units.get(table_id)
+        if unit in (None, "万元") or table_id in UNSCALED:
+            return self.rows(resource)
+        if table_id not in self._in_wan:
+            fields = set(registry.decimal_fields(resource))
+
+            def in_wan(name: str, value: object) -> object:
+                if name not in fields or value in (None, ""):
+                    return value
+                return format(to_wan(Decimal(str(value)), unit), "f")
+
+            self._in_wan[table_id] = [{name: in_wan(name, value) for name, value in row.items()}
+                                      for row in self.rows(resource)]
+        return self._in_wan[table_id]
+
     def table(self, table_id: str) -> list[Record]:
-        return self.rows(TABLE_RESOURCES[table_id])
+        return self._rows_in_wan(table_id)
 
     def status(self, table_id: str) -> str:
         """found | empty | absent | unreadable."""

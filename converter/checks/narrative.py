@@ -16,6 +16,7 @@ from converter.checks.cross import Figure, coded, fixed, t06_total
 from converter.checks.data import Data
 from converter.checks.performance import GRADES, evaluations
 from converter.model import Finding, Record
+from converter.units import UNITS, to_wan
 
 Getter = Callable[[Data], tuple[str, Figure]]  # → (label, figure)
 
@@ -55,12 +56,18 @@ def t10(*keys: str) -> Getter:
     return get
 
 
+def fact_in_wan(fact: Record, field: str = "value") -> Decimal | None:
+    """A narrative amount in 万元 (a figure stated in 元 is converted exactly; other units are taken as printed)."""
+    value = dec(fact.get(field))
+    return to_wan(value, fact["unit"]) if value is not None and fact.get("unit") in UNITS else value
+
+
 def stated(key: str) -> Getter:
-    """A figure the narrative itself states (its first fact with that key)."""
+    """A figure the narrative itself states (its first fact with that key), in 万元."""
 
     def get(data: Data) -> tuple[str, Figure]:
         fact = next((f for f in data.fact(key) if f.get("value") is not None), None)
-        return f"narrative {key}", ((dec(fact["value"]) if fact else None), fact, False)
+        return f"narrative {key}", ((fact_in_wan(fact) if fact else None), fact, False)
 
     return get
 
@@ -178,14 +185,15 @@ def _amount_rule(data: Data, r: Rule) -> Iterator[Finding]:
                 tables=tables,
             )
             continue
-        limit = max(Decimal("0.05"), half_unit(fact["value"]))
+        unit = fact.get("unit") if fact.get("unit") in UNITS else None
+        limit = max(Decimal("0.05"), to_wan(half_unit(fact["value"]), unit))
         yield equal(
             r,
             where,
             f"情况说明 {key} vs {label}",
             f"narrative {key} vs {label}",
             expected=value or ZERO,
-            printed=fact["value"],
+            printed=fact_in_wan(fact),
             n_terms=1,
             source=fact,
             tables=tables,
