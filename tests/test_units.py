@@ -117,3 +117,20 @@ def test_a_tables_unit_is_read_from_the_lines_around_its_title():
     text, _ = scaled_text("003", seed("003"))
     assert "金额单位：元" in text and "金额单位：万元" in text  # T10 keeps its own header
     assert read_document(seed("003")).text.count("金额单位：万元") > text.count("金额单位：万元")
+
+
+def test_a_narrative_figure_stated_in_yuan_is_compared_with_the_tables_in_wan(tmp_path):
+    text = seed("001").read_text(encoding="utf-8")
+    sentence = "2023 年度收入合计 2502.70 万元,其中:财政拨款收入 2502.70 万元,占 100.00%。"
+    assert sentence in text
+    path = tmp_path / "income-in-yuan.txt"
+    in_yuan = "2023 年度收入合计 25,027,000.00 元,其中:财政拨款收入 25027000 元,占 100.00%。"
+    path.write_text(text.replace(sentence, in_yuan), encoding="utf-8")
+    extraction = convert_file(path)
+    facts = {(f["metric_key"], f["value"], f["unit"]) for f in extraction.rows("narrative_facts")}
+    assert {("income_year_total", "25027000.00", "元"), ("fiscal_appropriation_income", "25027000", "元")} <= facts
+    found = {(f.rule_id, f.location): (f.status, f.expected, f.actual) for f in extraction.findings}
+    assert found[("N1", "narrative income_year_total vs T01 income total_income")] == ("ok", "2502.70", "2502.70")
+    assert found[("N2", "narrative fiscal_appropriation_income vs T02 合计 fiscal_appropriation")] == (
+        "ok", "2502.70", "2502.70")
+    assert not [f for f in extraction.findings if f.status == "mismatch" and f.rule_id in ("N1", "N2")]

@@ -11,12 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
-from converter.checks.core import ZERO, Rule, dec, equal, finding, half_unit, ratio, rule, sum_of
+from converter.checks.core import (
+    ZERO,
+    Rule,
+    dec,
+    equal,
+    fact_in_wan,
+    fact_tolerance,
+    finding,
+    half_unit,
+    ratio,
+    rule,
+    sum_of,
+)
 from converter.checks.cross import Figure, coded, fixed, t06_total
 from converter.checks.data import Data
 from converter.checks.performance import GRADES, evaluations
 from converter.model import Finding, Record
-from converter.units import UNITS, to_wan
 
 Getter = Callable[[Data], tuple[str, Figure]]  # → (label, figure)
 
@@ -54,12 +65,6 @@ def t10(*keys: str) -> Getter:
         return f"T10 {'+'.join(keys)}", (value, rows[0] if rows else None, False)
 
     return get
-
-
-def fact_in_wan(fact: Record, field: str = "value") -> Decimal | None:
-    """A narrative amount in 万元 (a figure stated in 元 is converted exactly; other units are taken as printed)."""
-    value = dec(fact.get(field))
-    return to_wan(value, fact["unit"]) if value is not None and fact.get("unit") in UNITS else value
 
 
 def stated(key: str) -> Getter:
@@ -185,8 +190,7 @@ def _amount_rule(data: Data, r: Rule) -> Iterator[Finding]:
                 tables=tables,
             )
             continue
-        unit = fact.get("unit") if fact.get("unit") in UNITS else None
-        limit = max(Decimal("0.05"), to_wan(half_unit(fact["value"]), unit))
+        limit = fact_tolerance(fact)
         yield equal(
             r,
             where,
