@@ -50,7 +50,7 @@ def main(version: Annotated[bool, typer.Option("--version", help="Show the versi
         raise typer.Exit()
 
 
-REPORT_SUFFIXES = {".txt", ".pdf", ".html", ".htm", ".shtml", ".xlsx", ".xls", ".et", ".docx"}
+REPORT_SUFFIXES = {".txt", ".pdf", ".html", ".htm", ".shtml", ".xlsx", ".xls", ".et", ".ods", ".docx"}
 
 
 def expand_inputs(paths: list[Path]) -> list[Path]:

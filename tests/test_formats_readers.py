@@ -201,3 +201,43 @@ def test_html_is_recognised_without_its_suffix_but_markdown_with_tags_stays_text
     path.write_text("<!DOCTYPE html>\n<html><body><p>决算</p></body></html>", encoding="utf-8")
     assert read_document(path).source_format == "html"
     assert read_document(seed("003")).source_format == "txt"
+
+
+def test_ods_cells_read_as_displayed_without_comments_or_sheet_padding(tmp_path):
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+        ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        '<table:table table:name="公开01表">'
+        "<table:table-row><table:table-cell><text:p>单位：万元</text:p></table:table-cell></table:table-row>"
+        '<table:table-row><table:table-cell table:number-columns-spanned="2"><text:p>项<text:s text:c="2"/>目'
+        "</text:p></table:table-cell><table:covered-table-cell/><table:table-cell><text:p>金额</text:p>"
+        '</table:table-cell><table:table-cell table:number-columns-repeated="16381"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="3"><table:table-cell table:number-columns-repeated="4"/>'
+        "</table:table-row>"
+        '<table:table-row><table:table-cell office:value-type="float" office:value="2101501"><text:p>2101501</text:p>'
+        "</table:table-cell><table:table-cell><text:p><text:span>行政</text:span>运行</text:p></table:table-cell>"
+        '<table:table-cell office:value-type="float" office:value="2502.7"><office:annotation><text:p>批注</text:p>'
+        "</office:annotation><text:p>2,502.70</text:p></table:table-cell></table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048570"><table:table-cell/></table:table-row>'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    path = tmp_path / "决算表.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+    doc = read_document(path)
+    assert doc.source_format == "ods"
+    assert [(line.cells, line.page) for line in doc.lines] == [
+        (None, 1),
+        (("项 目", "", "金额"), 1),
+        (("2101501", "行政运行", "2,502.70"), 1),
+    ]
+    assert doc.lines[0].text == "单位：万元"
+    damaged = tmp_path / "damaged.ods"
+    with zipfile.ZipFile(damaged, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content")
+    with pytest.raises(UnreadableInput, match="damaged.ods: damaged OpenDocument spreadsheet"):
+        read_document(damaged)

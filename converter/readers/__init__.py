@@ -14,6 +14,7 @@ class UnreadableInput(Exception):
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 XLS_SUFFIXES = {".xls", ".et"}
+MIMETYPE_ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 DOC_SUFFIXES = {".doc", ".wps"}
 WORKBOOK_STREAM, WORD_STREAM = "Workbook".encode("utf-16-le"), "WordDocument".encode("utf-16-le")  # OLE2 entries
 
@@ -28,7 +29,7 @@ def _legacy_format(path: Path, data: bytes) -> str:
 
 
 def _office_format(path: Path, data: bytes) -> str | None:
-    """'docx', 'xlsx' or 'xls' for an Office file; legacy Word and other archives are refused clearly."""
+    """'docx', 'xlsx', 'ods' or 'xls' for an Office file; legacy Word and other archives are refused clearly."""
     if data.startswith(OLE2):
         return _legacy_format(path, data)
     if not data.startswith(b"PK\x03\x04"):
@@ -37,14 +38,18 @@ def _office_format(path: Path, data: bytes) -> str | None:
     import zipfile
 
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except zipfile.BadZipFile:
-        raise UnreadableInput(f"{path}: damaged ZIP archive (not a readable .docx/.xlsx)") from None
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        mimetype = archive.read("mimetype").strip() if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnreadableInput(f"{path}: damaged ZIP archive (not a readable .docx/.xlsx/.ods)") from None
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
-    raise UnreadableInput(f"{path}: a ZIP archive that is neither a .docx nor an .xlsx report")
+    if "content.xml" in names and mimetype == MIMETYPE_ODS:
+        return "ods"
+    raise UnreadableInput(f"{path}: a ZIP archive that is neither a .docx, an .xlsx nor an .ods report")
 
 
 def read_document(path: str | Path) -> Document:
@@ -77,6 +82,10 @@ def _read(path: Path) -> Document:
         from converter.readers.xlsx import read_xlsx
 
         return read_xlsx(path, data)
+    if office == "ods":
+        from converter.readers.ods import read_ods
+
+        return read_ods(path, data)
     if office == "xls":
         from converter.readers.xls import read_xls
 
