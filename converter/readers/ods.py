@@ -44,15 +44,19 @@ def _display(cell) -> str:
 
 
 def _row(row) -> list[str]:
+    """The displayed texts of a row; blanks are added only before a filled cell (trailing padding is dropped)."""
     cells: list[str] = []
+    blanks = 0
     for cell in row:
         if cell.tag not in (_t("table-cell"), _t("covered-table-cell")):
             continue
         text = "" if cell.tag == _t("covered-table-cell") else _display(cell)
         repeat = int(cell.get(_t("number-columns-repeated"), "1"))
-        cells.extend([text] * (repeat if not text or repeat <= MAX_REPEAT else 1))
-    while cells and not cells[-1]:
-        cells.pop()
+        if not text:
+            blanks += repeat
+            continue
+        cells.extend([""] * blanks + [text] * (repeat if repeat <= MAX_REPEAT else 1))
+        blanks = 0
     return cells
 
 
