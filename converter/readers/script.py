@@ -1,4 +1,4 @@
-"""Traditional Chinese reports (mirrors in 繁體) read as Simplified: OpenCC's t2s conversion of every line and cell.
+"""Traditional Chinese reports (mirrors in 繁體) read as Simplified: OpenCC's conversion of every line and cell.
 
 A document counts as Traditional when OpenCC changes at least 2% of its Han characters (a Simplified report changes
 none; a Traditional one about a fifth). Conversion is character-for-character, so line numbers, cell positions and
@@ -19,10 +19,17 @@ TRADITIONAL_SHARE = 0.02
 
 
 @functools.cache
-def _t2s():
+def _converters():
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC("hk2s"), opencc.OpenCC("tw2s")
+
+
+def simplified(text: str) -> str:
+    """Text in Simplified characters: OpenCC's Hong Kong then Taiwan conversions (each includes the standard t2s),
+    so 衞生 (HK), 附著物 (TW) and 爲 (OpenCC standard) all read as 卫生, 附着物, 为."""
+    hong_kong, taiwan = _converters()
+    return taiwan.convert(hong_kong.convert(text))
 
 
 def traditional_share(text: str) -> float:
@@ -30,7 +37,7 @@ def traditional_share(text: str) -> float:
     han = len(_HAN.findall(text))
     if not han:
         return 0.0
-    changed = sum(1 for before, after in zip(text, _t2s().convert(text)) if before != after)
+    changed = sum(1 for before, after in zip(text, simplified(text)) if before != after)
     return changed / han
 
 
@@ -44,9 +51,8 @@ def to_simplified(doc: Document) -> Document:
     """The document in Simplified characters when it is printed in Traditional ones; otherwise unchanged."""
     if traditional_share(doc.text) < TRADITIONAL_SHARE:
         return doc
-    convert = _t2s().convert
-    doc.lines = [_line(line, convert) for line in doc.lines]
+    doc.lines = [_line(line, simplified) for line in doc.lines]
     doc.script = "zh-Hant"
-    doc.warnings.append("printed in Traditional Chinese: read after OpenCC t2s conversion to Simplified")
+    doc.warnings.append("printed in Traditional Chinese: read after OpenCC conversion to Simplified")
     doc.cache.clear()
     return doc
