@@ -5,7 +5,8 @@ without is absent. An empty table (本表无数据) reads as zeros in cross-tabl
 
 Rules compare in 万元: a table whose header states another unit (`report_tables.amount_unit`, e.g. 元) reads here
 with its amounts converted exactly to 万元, so tables in 元 are compared with tables and narrative in 万元 like with
-like, and the amount tolerances (in 万元) keep their meaning. T10 mixes amounts and counts and is read as printed.
+like, and the amount tolerances (in 万元) keep their meaning. T10 mixes amounts and counts: each of its rows is
+converted by its own `unit`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from decimal import Decimal
 
 from converter import registry
 from converter.model import Record
-from converter.units import to_wan
+from converter.units import UNITS, to_wan
 
-UNSCALED = {"T10"}  # counts next to amounts
+PER_ROW_UNIT = {"T10"}  # counts next to amounts: each row states its unit
 TABLE_RESOURCES = {
     "T01": "income_expense_summary",
     "T02": "income_by_function",
@@ -30,6 +31,14 @@ TABLE_RESOURCES = {
     "T09": "three_public",
     "T10": "disclosure_stats",
 }
+
+
+def _in_wan(row: Record, unit: str | None, fields: set[str]) -> Record:
+    """The row with its amount fields converted from a money unit to 万元 (other rows as they are)."""
+    if unit not in UNITS or unit == "万元":
+        return row
+    return {name: format(to_wan(Decimal(str(value)), unit), "f") if name in fields and value not in (None, "")
+            else value for name, value in row.items()}
 
 
 @dataclass
@@ -56,21 +65,23 @@ class Data:
 
     def _rows_in_wan(self, table_id: str) -> list[Record]:
         """The table's rows with every amount in 万元 (the printed rows when its unit is 万元 or unstated)."""
-        resource = TABLE_RESOURCES[table_id]
-        unit = self.units.get(table_id)
-        if unit in (None, "万元") or table_id in UNSCALED:
+        if table_id in PER_ROW_UNIT:
+            return [row for row in self.stats_in_wan() if row.get("origin", "table") == "table"]
+        resource, unit = TABLE_RESOURCES[table_id], self.units.get(table_id)
+        if unit in (None, "万元"):
             return self.rows(resource)
         if table_id not in self._in_wan:
             fields = set(registry.decimal_fields(resource))
-
-            def in_wan(name: str, value: object) -> object:
-                if name not in fields or value in (None, ""):
-                    return value
-                return format(to_wan(Decimal(str(value)), unit), "f")
-
-            self._in_wan[table_id] = [{name: in_wan(name, value) for name, value in row.items()}
-                                      for row in self.rows(resource)]
+            self._in_wan[table_id] = [_in_wan(row, unit, fields) for row in self.rows(resource)]
         return self._in_wan[table_id]
+
+    def stats_in_wan(self) -> list[Record]:
+        """Every disclosure_stats row (table and narrative), amounts in 万元 by each row's own unit."""
+        if "stats" not in self._in_wan:
+            fields = set(registry.decimal_fields("disclosure_stats"))
+            self._in_wan["stats"] = [_in_wan(row, row.get("unit"), fields)
+                                     for row in self.resources.get("disclosure_stats") or []]
+        return self._in_wan["stats"]
 
     def table(self, table_id: str) -> list[Record]:
         return self._rows_in_wan(table_id)
