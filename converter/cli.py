@@ -66,7 +66,7 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
 
 @app.command()
 def convert(
-    inputs: Annotated[list[Path], typer.Argument(help="Report files (txt, pdf, html, xls(x), docx) or folders.")],
+    inputs: Annotated[list[Path], typer.Argument(help="Report files (txt, pdf, html, xls(x), ods, docx) or folders.")],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the packages.")] = Path("datapackage"),
     force: Annotated[bool, typer.Option(help="Replace an existing package even when the new one holds fewer rows.")]
     = False,
