@@ -322,3 +322,11 @@ def test_a_folder_of_reports_includes_legacy_and_opendocument_workbooks(tmp_path
     et, ods, xls = (convert_file(path).report["report_id"] for path in found)
     assert et == xls != ods  # one id per source content: the same workbook saved twice is one report
     assert xls.startswith("gaotaixianyiliaobaozhangju-2023-") and ods.startswith("gaotaixianyiliaobaozhangju-2023-")
+
+
+def test_an_html_table_saved_with_an_xls_suffix_is_read_as_html(tmp_path):
+    path = write_html(tmp_path / "决算报表.xls")  # what many sites' "export to Excel" buttons serve
+    extraction, text_extraction = convert_file(path), convert_file(seed("001"))
+    assert extraction.report["source_format"] == "html"
+    for resource in TABLE_RESOURCES:
+        assert without(extraction.rows(resource), *PROVENANCE) == without(text_extraction.rows(resource), *PROVENANCE)
