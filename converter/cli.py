@@ -50,7 +50,7 @@ def main(version: Annotated[bool, typer.Option("--version", help="Show the versi
         raise typer.Exit()
 
 
-REPORT_SUFFIXES = {".txt", ".pdf", ".html", ".htm", ".shtml", ".xlsx", ".docx"}
+REPORT_SUFFIXES = {".txt", ".pdf", ".html", ".htm", ".shtml", ".xlsx", ".xls", ".et", ".ods", ".docx"}
 
 
 def expand_inputs(paths: list[Path]) -> list[Path]:
@@ -66,7 +66,7 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
 
 @app.command()
 def convert(
-    inputs: Annotated[list[Path], typer.Argument(help="Report files (txt, pdf, html, xlsx, docx) or folders of them.")],
+    inputs: Annotated[list[Path], typer.Argument(help="Report files (txt, pdf, html, xls(x), ods, docx) or folders.")],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the packages.")] = Path("datapackage"),
     force: Annotated[bool, typer.Option(help="Replace an existing package even when the new one holds fewer rows.")]
     = False,

@@ -15,6 +15,7 @@ from converter.performance import extract_performance
 from converter.readers import UnreadableInput, read_document
 from converter.specs.tables import TABLES
 from converter.tables import build_table
+from converter.units import assign_units, report_unit
 
 REPORT_WORDS = ("决算", "财政拨款", "三公", "万元", "预算", "基本支出", "项目支出")
 ALWAYS_EXPECTED = tuple(f"T0{n}" for n in range(1, 10))  # T10 is regional (Shanxi)
@@ -46,7 +47,9 @@ def _table_blocks(doc: Document, extraction: Extraction) -> list[TableBlock]:
             for s in sections
         ]
     extraction.report["layout"] = layout.NAME
-    return layout.read_tables(doc)
+    blocks = layout.read_tables(doc)
+    assign_units(doc, blocks)
+    return blocks
 
 
 def _record_tables(extraction: Extraction, blocks: list[TableBlock]) -> None:
@@ -63,13 +66,14 @@ def _record_tables(extraction: Extraction, blocks: list[TableBlock]) -> None:
         extraction.add("report_tables", {
             "table_id": table_id, "title": block.title, "number_label": block.number_label,
             "status": block.status, "row_count": len(records), "note": block.note,
-            "source_page": block.source_page, "source_line": block.source_line,
+            "source_page": block.source_page, "source_line": block.source_line, "amount_unit": block.unit,
         })
     statuses = {status: [r["table_id"] for r in extraction.rows("report_tables") if r["status"] == status]
                 for status in ("found", "empty", "absent", "unreadable")}
     for status in ("found", "empty", "absent"):
         extraction.report[f"tables_{status}"] = ",".join(statuses[status]) or None
     extraction.report["tables_unreadable"] = ",".join(statuses["unreadable"]) or None
+    extraction.report["amount_unit"] = report_unit(block.unit for block in blocks if block.status == "found")
 
 
 def extract(doc: Document) -> Extraction:

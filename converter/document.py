@@ -35,8 +35,9 @@ class Document:
     lines: list[Line]
     source_file: str
     source_sha256: str
-    source_format: str  # txt | pdf | xlsx | html | docx
+    source_format: str  # txt | pdf | xlsx | xls | ods | html | docx
     encoding: str | None = None
+    script: str = "zh-Hans"  # zh-Hant when the printed text was Traditional Chinese (lines hold it as Simplified)
     warnings: list[str] = field(default_factory=list)
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived views (located sections …)
 

@@ -6,11 +6,13 @@ import re
 from collections import Counter
 from pathlib import PurePath
 
+from pypinyin import lazy_pinyin
+
 from converter import __version__
 from converter.document import Document
 from converter.model import Record
 from converter.normalize import clean_label, strip_markup
-from converter.specs.places import CITIES, COUNTIES, PROVINCES
+from converter.places import find_place
 
 _ORG = r"[\u4e00-\u9fff（）()XＸ]{2,40}(?:局|中心|院|委员会|办公室|厅|所|站|队|会|部|社|馆|处|委|办|署|室|园|校)"
 DEPARTMENT_PATTERNS = (
@@ -21,16 +23,25 @@ DEPARTMENT_PATTERNS = (
     re.compile(rf"^({_ORG})\s*(?:部门|单位)决算"),
 )
 PART_PREFIX = re.compile(r"^第[一二三四五六七八九十]+部分\s*")  # "第二部分上海市普陀区财政局2024年度部门决算表"
+_CJK = re.compile(r"[\u3400-\u9fff]")
 YEAR_PATTERNS = (
     re.compile(r"(20\d{2})\s*年度?\s*(?:部门|单位)决算"),
     re.compile(r"(20\d{2})\s*年度"),
 )
 
 
-def report_id_for(source_file: str, sha256: str) -> str:
-    """Deterministic lowercase-ASCII id: the file name's ASCII words plus 8 hex digits of the content hash."""
-    stem = PurePath(source_file).stem.lower()
-    slug = "-".join(re.findall(r"[a-z0-9]+", stem))[:40].strip("-") or "report"
+def report_id_for(source_file: str, sha256: str, department: str | None = None, year: int | None = None) -> str:
+    """Deterministic lowercase-ASCII id, unique per source file: a readable slug plus 8 hex digits of the content hash.
+
+    An ASCII file name gives the slug of its words (`000_B4694FA5.txt` → `000-b4694fa5-…`); a Chinese one the
+    pinyin of department and year (`部门决算.pdf` by 上海市普陀区财政局 2024 → `shanghaishiputuoqucaizhengju-2024-…`),
+    or of the file name when no department is known.
+    """
+    stem = PurePath(source_file).stem
+    if _CJK.search(stem):
+        stem = f"{department} {year or ''}" if department else stem
+        stem = "".join(lazy_pinyin(stem, errors="default"))
+    slug = "-".join(re.findall(r"[a-z0-9]+", stem.lower()))[:48].strip("-") or "report"
     return f"{slug}-{sha256[:8]}"
 
 
@@ -63,44 +74,24 @@ def find_level(text: str) -> str | None:
     return None
 
 
-def find_place(department: str | None, text: str) -> tuple[str | None, str | None, str | None]:
-    """(province, city, county) from the department name, then from the text."""
-    name = department or ""
-    province = next((p for p in PROVINCES if name.startswith(p)), None)
-    city = next((c for c in CITIES if c in name), None)
-    county = next((c for c in COUNTIES if c in name), None)
-    if county is None:
-        rest = name.removeprefix(city or "")
-        match = re.match(r"^(?:[\u4e00-\u9fff]{2,4}[省市])?([\u4e00-\u9fff]{1,4}[县区旗])", rest)
-        if match and not name.startswith(match.group(1) + "医"):
-            county = match.group(1)
-    if county in COUNTIES:
-        province, city = province or COUNTIES[county][0], city or COUNTIES[county][1]
-    if city and not province:
-        province = CITIES.get(city)
-    if province is None:
-        province = next((p for p in PROVINCES if p in text[:5000]), None)
-    return province, city, county
-
-
 def report_metadata(doc: Document) -> Record:
     """The `reports` record of a document (report_id included)."""
     lines = _lines(doc)
     text = "\n".join(lines)
     department = find_department(lines)
-    province, city, county = find_place(department, text)
+    place = find_place(department, text)
     year = find_year(lines)
     level = find_level(text)
     title = f"{department or ''}{year or ''}年度{level or ''}决算公开" if department else None
     return {
-        "report_id": report_id_for(doc.source_file, doc.source_sha256),
+        "report_id": report_id_for(doc.source_file, doc.source_sha256, department, year),
         "title": title,
         "department": department or "",
         "year": year,
         "level": level,
-        "province": province,
-        "city": city,
-        "county": county,
+        "province": place.province,
+        "city": place.city,
+        "county": place.county,
         "amount_unit": "万元",
         "currency": "CNY",
         "source_file": doc.source_file,
@@ -111,4 +102,6 @@ def report_metadata(doc: Document) -> Record:
         "tables_found": None,
         "tables_empty": None,
         "tables_absent": None,
+        "source_script": doc.script,
+        "division_code": place.division_code,
     }

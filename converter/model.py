@@ -50,6 +50,7 @@ class TableBlock:
     source_page: int | None = None
     columns: list[str] | None = None  # column keys in printed order, when the layout knows them
     findings: list[Finding] = field(default_factory=list)  # cells the layout could not place (EXTRACT)
+    unit: str | None = None  # amount unit its header states (单位：万元 → 万元), see converter.units
 
 
 @dataclass

@@ -150,11 +150,42 @@ def test_docx_horizontal_and_vertical_merges_are_blank_filled(tmp_path):
     ]
 
 
-def test_legacy_office_binaries_are_refused_with_what_to_do(tmp_path):
-    path = tmp_path / "决算报表.xls"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
-    with pytest.raises(UnreadableInput, match=r"决算报表.xls: legacy Word/Excel .*save it as .docx or .xlsx"):
-        read_document(path)
+def test_legacy_word_binaries_are_refused_with_what_to_do_and_a_damaged_xls_is_named(tmp_path):
+    word = tmp_path / "决算说明.doc"
+    word.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600 + "WordDocument".encode("utf-16-le"))
+    with pytest.raises(UnreadableInput, match=r"决算说明.doc: legacy Word binary file .*save it as .docx"):
+        read_document(word)
+    workbook = tmp_path / "决算报表.xls"
+    workbook.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    with pytest.raises(UnreadableInput, match=r"决算报表.xls: damaged or unsupported legacy Excel workbook"):
+        read_document(workbook)
+
+
+def test_xls_cells_read_as_displayed_with_their_number_format_and_merges_blank_filled(tmp_path):
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("公开01表")
+    sheet.write(0, 0, "单位：万元")
+    sheet.write_merge(1, 1, 0, 1, "项目")
+    sheet.write(1, 2, "金额")
+    sheet.write(2, 0, 2101501)
+    sheet.write(2, 1, "行政运行")
+    sheet.write(2, 2, 2502.7, xlwt.easyxf(num_format_str="0.00"))
+    sheet.write(3, 0, 2101502.0)
+    sheet.write(3, 1, "一般行政管理事务")
+    sheet.write(3, 2, 12345.6, xlwt.easyxf(num_format_str="#,##0.00"))
+    sheet.write(3, 3, 0.0, xlwt.easyxf(num_format_str="0.00"))
+    path = tmp_path / "tables.et"  # WPS saves its spreadsheets in the same BIFF format
+    workbook.save(str(path))
+    doc = read_document(path)
+    assert doc.source_format == "xls"
+    assert [(line.text, line.cells, line.page) for line in doc.lines] == [
+        ("单位：万元", None, 1),
+        ("项目\t\t金额\t", ("项目", "", "金额", ""), 1),
+        ("2101501\t行政运行\t2502.70\t", ("2101501", "行政运行", "2502.70", ""), 1),
+        ("2101502\t一般行政管理事务\t12,345.60\t0.00", ("2101502", "一般行政管理事务", "12,345.60", "0.00"), 1),
+    ]
 
 
 def test_a_zip_that_is_no_office_file_is_refused(tmp_path):
@@ -170,3 +201,43 @@ def test_html_is_recognised_without_its_suffix_but_markdown_with_tags_stays_text
     path.write_text("<!DOCTYPE html>\n<html><body><p>决算</p></body></html>", encoding="utf-8")
     assert read_document(path).source_format == "html"
     assert read_document(seed("003")).source_format == "txt"
+
+
+def test_ods_cells_read_as_displayed_without_comments_or_sheet_padding(tmp_path):
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+        ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        '<table:table table:name="公开01表">'
+        "<table:table-row><table:table-cell><text:p>单位：万元</text:p></table:table-cell></table:table-row>"
+        '<table:table-row><table:table-cell table:number-columns-spanned="2"><text:p>项<text:s text:c="2"/>目'
+        "</text:p></table:table-cell><table:covered-table-cell/><table:table-cell><text:p>金额</text:p>"
+        '</table:table-cell><table:table-cell table:number-columns-repeated="16381"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="3"><table:table-cell table:number-columns-repeated="4"/>'
+        "</table:table-row>"
+        '<table:table-row><table:table-cell office:value-type="float" office:value="2101501"><text:p>2101501</text:p>'
+        "</table:table-cell><table:table-cell><text:p><text:span>行政</text:span>运行</text:p></table:table-cell>"
+        '<table:table-cell office:value-type="float" office:value="2502.7"><office:annotation><text:p>批注</text:p>'
+        "</office:annotation><text:p>2,502.70</text:p></table:table-cell></table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048570"><table:table-cell/></table:table-row>'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    path = tmp_path / "决算表.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+    doc = read_document(path)
+    assert doc.source_format == "ods"
+    assert [(line.cells, line.page) for line in doc.lines] == [
+        (None, 1),
+        (("项 目", "", "金额"), 1),
+        (("2101501", "行政运行", "2,502.70"), 1),
+    ]
+    assert doc.lines[0].text == "单位：万元"
+    damaged = tmp_path / "damaged.ods"
+    with zipfile.ZipFile(damaged, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content")
+    with pytest.raises(UnreadableInput, match="damaged.ods: damaged OpenDocument spreadsheet"):
+        read_document(damaged)

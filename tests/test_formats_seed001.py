@@ -1,4 +1,4 @@
-"""Seed 001 rewritten as HTML (UTF-8 and GBK), XLSX (sheet per table, or one sheet) and DOCX gives the same records.
+"""Seed 001 rewritten as HTML (UTF-8, GBK), XLSX (sheet per table, one sheet), XLS, ODS and DOCX gives the same records.
 
 The inputs are built here from the seed's own lines: prose lines become paragraphs, each run of tab-separated lines a
 table. Blank cells that follow a text cell are merged into it (colspan, merged Excel/Word cells), amounts go into
@@ -120,6 +120,84 @@ def write_xlsx(path: Path, one_sheet: bool = False) -> Path:
     return path
 
 
+def write_xls(path: Path) -> Path:
+    """The workbook of `write_xlsx` as a legacy BIFF8 .xls (xlwt, the writer behind pandas' former .xls output)."""
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet, row_index = workbook.add_sheet("封面"), 0
+    styles = {fmt: xlwt.easyxf(num_format_str=fmt) for fmt in ("0.00", "#,##0.00", "General")}
+    items = seed_items()
+    for index, (kind, value) in enumerate(items):
+        if kind == "prose" and index + 1 < len(items) and items[index + 1][0] == "table":
+            sheet, row_index = workbook.add_sheet(f"表{index}"), 0
+        if kind == "prose":
+            sheet.write(row_index, 0, value)
+            row_index += 1
+            continue
+        for row in value:
+            for start, span in merged_runs(row):
+                cell, number_format = _excel_value(row[start])
+                style = styles[number_format or "General"]
+                if span > 1:
+                    sheet.write_merge(row_index, row_index, start, start + span - 1, cell, style)
+                elif cell is not None:
+                    sheet.write(row_index, start, cell, style)
+            row_index += 1
+    workbook.save(str(path))
+    return path
+
+
+ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+    ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">'
+    "<office:body><office:spreadsheet>{}</office:spreadsheet></office:body></office:document-content>"
+)
+
+
+def _ods_cell(text: str, span: int) -> str:
+    """A cell as LibreOffice saves it: the value, and the text its number format displays (2502.7 → "2,502.70")."""
+    value, _ = _excel_value(text)
+    spanned = f' table:number-columns-spanned="{span}" table:number-columns-repeated="1"' if span > 1 else ""
+    covered = "<table:covered-table-cell/>" * (span - 1)
+    if value is None:
+        return f"<table:table-cell{spanned}/>{covered}"
+    typed = f' office:value-type="float" office:value="{value}"' if isinstance(value, (int, float)) else (
+        ' office:value-type="string"')
+    return f"<table:table-cell{typed}{spanned}><text:p>{html.escape(text)}</text:p></table:table-cell>{covered}"
+
+
+def write_ods(path: Path) -> Path:
+    """The workbook of `write_xlsx` as an OpenDocument spreadsheet (content.xml written as LibreOffice lays it out)."""
+    import zipfile
+
+    sheets: list[list[str]] = [[]]
+    items = seed_items()
+    for index, (kind, value) in enumerate(items):
+        if kind == "prose" and index + 1 < len(items) and items[index + 1][0] == "table":
+            sheets.append([])
+        if kind == "prose":
+            sheets[-1].append(f'<table:table-row><table:table-cell office:value-type="string"><text:p>'
+                              f"{html.escape(value)}</text:p></table:table-cell></table:table-row>")
+            continue
+        for row in value:
+            cells = "".join(_ods_cell(row[start], span) for start, span in merged_runs(row))
+            sheets[-1].append(f"<table:table-row>{cells}<table:table-cell table:number-columns-repeated=\"16370\"/>"
+                              "</table:table-row>")
+    tables = "".join(
+        f'<table:table table:name="表{number}">{"".join(rows)}'
+        '<table:table-row table:number-rows-repeated="1048000"><table:table-cell/></table:table-row></table:table>'
+        for number, rows in enumerate(sheets)
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("content.xml", ODS_CONTENT.format(tables), zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", "<manifest/>")
+    return path
+
+
 def write_docx(path: Path) -> Path:
     import docx
 
@@ -146,6 +224,8 @@ WRITERS = {
     "xlsx": lambda tmp: write_xlsx(tmp / "report.xlsx"),
     "xlsx-one-sheet": lambda tmp: write_xlsx(tmp / "report-one-sheet.xlsx", one_sheet=True),
     "docx": lambda tmp: write_docx(tmp / "report.docx"),
+    "xls": lambda tmp: write_xls(tmp / "report.xls"),
+    "ods": lambda tmp: write_ods(tmp / "report.ods"),
 }
 
 
@@ -217,7 +297,7 @@ def test_every_record_points_at_the_row_that_prints_it(converted):
         assert line.cells is not None, (name, record)
         assert (record.get("code") or record.get("item") or "合计") in line.cells, (name, record)
     pages = {record["source_page"] for record in extraction.rows("basic_expense_detail")}
-    assert pages == ({7} if name == "xlsx" else {1} if name == "xlsx-one-sheet" else {None})
+    assert pages == ({7} if name in ("xlsx", "xls", "ods") else {1} if name == "xlsx-one-sheet" else {None})
 
 
 def test_gbk_page_is_decoded_from_its_meta_charset(tmp_path):
@@ -228,3 +308,25 @@ def test_gbk_page_is_decoded_from_its_meta_charset(tmp_path):
     assert doc.encoding == "gb18030"
     assert "高台县医疗保障局部门决算" in [line.text for line in doc.lines]
     assert not any("var x" in line.text for line in doc.lines)  # script text is not read
+
+
+def test_a_folder_of_reports_includes_legacy_and_opendocument_workbooks(tmp_path):
+    from converter.cli import expand_inputs
+
+    write_xls(tmp_path / "决算报表.xls")
+    write_ods(tmp_path / "决算报表.ods")
+    (tmp_path / "决算报表.et").write_bytes((tmp_path / "决算报表.xls").read_bytes())
+    (tmp_path / "说明.md").write_text("不是报告", encoding="utf-8")
+    found = expand_inputs([tmp_path])
+    assert [path.name for path in found] == ["决算报表.et", "决算报表.ods", "决算报表.xls"]
+    et, ods, xls = (convert_file(path).report["report_id"] for path in found)
+    assert et == xls != ods  # one id per source content: the same workbook saved twice is one report
+    assert xls.startswith("gaotaixianyiliaobaozhangju-2023-") and ods.startswith("gaotaixianyiliaobaozhangju-2023-")
+
+
+def test_an_html_table_saved_with_an_xls_suffix_is_read_as_html(tmp_path):
+    path = write_html(tmp_path / "决算报表.xls")  # what many sites' "export to Excel" buttons serve
+    extraction, text_extraction = convert_file(path), convert_file(seed("001"))
+    assert extraction.report["source_format"] == "html"
+    for resource in TABLE_RESOURCES:
+        assert without(extraction.rows(resource), *PROVENANCE) == without(text_extraction.rows(resource), *PROVENANCE)

@@ -20,9 +20,21 @@ def test_report_id_is_lowercase_ascii_and_unique_per_file():
     a = report_id_for("上海市普陀区财政局2024年度部门决算.pdf", "ab" * 32)
     b = report_id_for("上海市普陀区财政局2024年度部门决算.pdf", "cd" * 32)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", a)
-    assert a == "2024-abababab" and a != b
+    assert a == "shanghaishiputuoqucaizhengju2024niandubumenjuesu-abababab" and a != b
     assert report_id_for("000_B4694FA5.txt", "0f" * 32) == "000-b4694fa5-0f0f0f0f"
-    assert report_id_for("报告.txt", "12" * 32) == "report-12121212"
+    assert report_id_for("报告.txt", "12" * 32) == "baogao-12121212"
+    assert report_id_for("？？.txt", "12" * 32) == "report-12121212"
+
+
+def test_a_chinese_file_name_gives_the_pinyin_of_its_department_and_year(tmp_path):
+    path = tmp_path / "部门决算.txt"
+    path.write_bytes(seed("001").read_bytes())
+    report = convert_file(path).report
+    assert report["report_id"] == f"gaotaixianyiliaobaozhangju-2023-{_sha(seed('001'))[:8]}"
+    chinese = report_id_for("部门决算.pdf", "ab" * 32, "上海市普陀区财政局", 2024)
+    assert chinese == "shanghaishiputuoqucaizhengju-2024-abababab"
+    assert report_id_for("部门决算.pdf", "ab" * 32) == "bumenjuesuan-abababab"
+    assert convert_file(seed("001")).report["report_id"].startswith("001-ccb00ef10012d506-")
 
 
 def test_a_rerun_writes_byte_identical_files(tmp_path):

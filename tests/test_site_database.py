@@ -78,3 +78,16 @@ def test_build_command_exit_codes(seed_packages, tmp_path, capsys):
         commands.build([seed_packages["001"], broken], db)
     assert refused.value.exit_code == 1
     assert f"refused {broken}" in capsys.readouterr().err.replace("\n", "")
+
+
+def test_table_views_carry_the_tables_amount_unit_and_the_division_code(seed_packages, tmp_path):
+    database = tmp_path / "juesuan.db"
+    build_database(list(seed_packages.values()), database)
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(
+            "SELECT department, division_code, amount_unit, total FROM three_public_view WHERE measure = 'actual'"
+            " ORDER BY department"
+        ).fetchall()
+        units = connection.execute("SELECT DISTINCT amount_unit FROM income_by_function_view").fetchall()
+    assert rows == [("焦作市医疗保障局", "410800", "万元", 4.35), ("高台县医疗保障局", "620724", "万元", 1.06)]
+    assert units == [("万元",)]

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from converter.checks.data import Data
 from converter.model import Finding, Record
+from converter.units import UNITS, to_wan
 
 AMOUNT_TOLERANCE = "|Δ| ≤ max(0.05, 0.005 × n + 0.01) 万元 (n = printed terms)"
 PERCENT_TOLERANCE = "±0.02 个百分点, or within what the printed precision of the inputs allows"
@@ -91,6 +92,18 @@ def half_unit(value: object) -> Decimal:
     text = str(value)
     decimals = len(text.partition(".")[2])
     return Decimal(5) / (Decimal(10) ** (decimals + 1))
+
+
+def fact_in_wan(fact: Record, field: str = "value") -> Decimal | None:
+    """A narrative amount in 万元: a figure stated in 元 is converted exactly; other units are taken as printed."""
+    value = dec(fact.get(field))
+    return to_wan(value, fact["unit"]) if value is not None and fact.get("unit") in UNITS else value
+
+
+def fact_tolerance(fact: Record, field: str = "value") -> Decimal:
+    """max(0.05 万元, half the last digit the narrative prints, in 万元)."""
+    unit = fact.get("unit") if fact.get("unit") in UNITS else None
+    return max(Decimal("0.05"), to_wan(half_unit(fact.get(field)), unit))
 
 
 def amount_tolerance(n_terms: int) -> Decimal:

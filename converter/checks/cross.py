@@ -381,7 +381,7 @@ def x10(data: Data, r: Rule) -> Iterator[Finding]:
     public = t06_total(data, "public")
     if public is None:
         return
-    stats = data.resources.get("disclosure_stats") or []
+    stats = data.stats_in_wan()
     for origin in ("table", "narrative"):
         rows = [
             row

@@ -2,6 +2,11 @@
 
 Table status comes from `report_tables` (found / empty / absent); without it, a table with records is found and one
 without is absent. An empty table (本表无数据) reads as zeros in cross-table rules.
+
+Rules compare in 万元: a table whose header states another unit (`report_tables.amount_unit`, e.g. 元) reads here
+with its amounts converted exactly to 万元, so tables in 元 are compared with tables and narrative in 万元 like with
+like, and the amount tolerances (in 万元) keep their meaning. T10 mixes amounts and counts: each of its rows is
+converted by its own `unit`.
 """
 
 from __future__ import annotations
@@ -9,8 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from converter import registry
 from converter.model import Record
+from converter.units import UNITS, to_wan
 
+PER_ROW_UNIT = {"T10"}  # counts next to amounts: each row states its unit
 TABLE_RESOURCES = {
     "T01": "income_expense_summary",
     "T02": "income_by_function",
@@ -23,6 +31,14 @@ TABLE_RESOURCES = {
     "T09": "three_public",
     "T10": "disclosure_stats",
 }
+
+
+def _in_wan(row: Record, unit: str | None, fields: set[str]) -> Record:
+    """The row with its amount fields converted from a money unit to 万元 (other rows as they are)."""
+    if unit not in UNITS or unit == "万元":
+        return row
+    return {name: format(to_wan(Decimal(str(value)), unit), "f") if name in fields and value not in (None, "")
+            else value for name, value in row.items()}
 
 
 @dataclass
@@ -38,6 +54,8 @@ class Data:
     def __init__(self, resources: dict[str, list[Record]]):
         self.resources = resources
         self._status = {row.get("table_id"): row.get("status") for row in resources.get("report_tables", [])}
+        self.units = {row.get("table_id"): row.get("amount_unit") for row in resources.get("report_tables", [])}
+        self._in_wan: dict[str, list[Record]] = {}
 
     def rows(self, resource: str) -> list[Record]:
         rows = self.resources.get(resource) or []
@@ -45,8 +63,28 @@ class Data:
             return [row for row in rows if row.get("origin", "table") == "table"]
         return rows
 
+    def _rows_in_wan(self, table_id: str) -> list[Record]:
+        """The table's rows with every amount in 万元 (the printed rows when its unit is 万元 or unstated)."""
+        if table_id in PER_ROW_UNIT:
+            return [row for row in self.stats_in_wan() if row.get("origin", "table") == "table"]
+        resource, unit = TABLE_RESOURCES[table_id], self.units.get(table_id)
+        if unit in (None, "万元"):
+            return self.rows(resource)
+        if table_id not in self._in_wan:
+            fields = set(registry.decimal_fields(resource))
+            self._in_wan[table_id] = [_in_wan(row, unit, fields) for row in self.rows(resource)]
+        return self._in_wan[table_id]
+
+    def stats_in_wan(self) -> list[Record]:
+        """Every disclosure_stats row (table and narrative), amounts in 万元 by each row's own unit."""
+        if "stats" not in self._in_wan:
+            fields = set(registry.decimal_fields("disclosure_stats"))
+            self._in_wan["stats"] = [_in_wan(row, row.get("unit"), fields)
+                                     for row in self.resources.get("disclosure_stats") or []]
+        return self._in_wan["stats"]
+
     def table(self, table_id: str) -> list[Record]:
-        return self.rows(TABLE_RESOURCES[table_id])
+        return self._rows_in_wan(table_id)
 
     def status(self, table_id: str) -> str:
         """found | empty | absent | unreadable."""

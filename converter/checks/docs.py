@@ -34,6 +34,9 @@ finding records both of them.
   `difference` = actual − expected; `location` names table, row and column; `source_line` the printed figure's line.
 - Amount tolerance: |Δ| ≤ max(0.05, 0.005 × n + 0.01) 万元, n = number of printed terms. Narrative figures also
   allow half a unit of their own printed precision ("28.4" → ±0.05).
+- Units: rules compare in 万元. A table whose header states another unit (`report_tables.amount_unit`, e.g. 元) is
+  converted exactly to 万元 before comparison (T10 excepted), and so is a narrative figure stated in 元; the findings
+  of such a table carry its figures in 万元, and the tolerances above (0.05 万元 = 500 元) keep their meaning.
 - Percentages: ±0.02 percentage points, or anything the ratio can take when every input is an honest rounding of its
   true value (each ± half its last printed digit); `ok` when the exact ratio rounds to the printed figure.
 - Severity of a mismatch: `error` for identities that must hold by construction, `warning` for inequalities,

@@ -11,7 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
-from converter.checks.core import ZERO, Rule, dec, equal, finding, half_unit, ratio, rule, sum_of
+from converter.checks.core import (
+    ZERO,
+    Rule,
+    dec,
+    equal,
+    fact_in_wan,
+    fact_tolerance,
+    finding,
+    half_unit,
+    ratio,
+    rule,
+    sum_of,
+)
 from converter.checks.cross import Figure, coded, fixed, t06_total
 from converter.checks.data import Data
 from converter.checks.performance import GRADES, evaluations
@@ -56,11 +68,11 @@ def t10(*keys: str) -> Getter:
 
 
 def stated(key: str) -> Getter:
-    """A figure the narrative itself states (its first fact with that key)."""
+    """A figure the narrative itself states (its first fact with that key), in 万元."""
 
     def get(data: Data) -> tuple[str, Figure]:
         fact = next((f for f in data.fact(key) if f.get("value") is not None), None)
-        return f"narrative {key}", ((dec(fact["value"]) if fact else None), fact, False)
+        return f"narrative {key}", ((fact_in_wan(fact) if fact else None), fact, False)
 
     return get
 
@@ -178,14 +190,14 @@ def _amount_rule(data: Data, r: Rule) -> Iterator[Finding]:
                 tables=tables,
             )
             continue
-        limit = max(Decimal("0.05"), half_unit(fact["value"]))
+        limit = fact_tolerance(fact)
         yield equal(
             r,
             where,
             f"情况说明 {key} vs {label}",
             f"narrative {key} vs {label}",
             expected=value or ZERO,
-            printed=fact["value"],
+            printed=fact_in_wan(fact),
             n_terms=1,
             source=fact,
             tables=tables,

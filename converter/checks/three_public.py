@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from converter.checks.core import ZERO, Rule, dec, equal, finding, half_unit, ratio, rule
+from converter.checks.core import ZERO, Rule, dec, equal, fact_in_wan, fact_tolerance, finding, half_unit, ratio, rule
 from converter.checks.cross import Figure, coded
 from converter.checks.data import Data
 from converter.checks.narrative import distinct_facts
@@ -41,7 +41,7 @@ def _figure(data: Data, item: str | None, measure: str) -> tuple[str, Decimal] |
     if value is not None:
         return f"T09 {measure} {item or 'total'}", value
     fact = next((f for f in data.fact(_key(item, measure)) if f.get("value") is not None), None)
-    return (f"narrative {_key(item, measure)}", dec(fact["value"]) or ZERO) if fact else None
+    return (f"narrative {_key(item, measure)}", fact_in_wan(fact) or ZERO) if fact else None
 
 
 @rule(
@@ -77,11 +77,11 @@ def n15(data: Data, r: Rule) -> Iterator[Finding]:
             f"情况说明 {fact['metric_key']} vs 公开09表 {measure} {item}",
             f"narrative {fact['metric_key']} vs T09 {measure} {item}",
             expected=value,
-            printed=fact["value"],
+            printed=fact_in_wan(fact),
             n_terms=1,
             source=fact,
             tables="T09",
-            tolerance=max(Decimal("0.05"), half_unit(fact["value"])),
+            tolerance=fact_tolerance(fact),
         )
 
 

@@ -100,7 +100,7 @@ COLUMN_RULES: dict[str, Rules] = {
 MEASURES = (("budget", re.compile(r"预算")), ("actual", re.compile(r"决算")))
 
 
-CELL_FORMATS = {"html", "xlsx", "docx"}
+CELL_FORMATS = {"html", "xlsx", "xls", "ods", "docx"}
 
 
 def detect(doc: Document) -> float:

@@ -13,32 +13,53 @@ class UnreadableInput(Exception):
 
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+XLS_SUFFIXES = {".xls", ".et"}
+MIMETYPE_ODS = b"application/vnd.oasis.opendocument.spreadsheet"
+DOC_SUFFIXES = {".doc", ".wps"}
+WORKBOOK_STREAM, WORD_STREAM = "Workbook".encode("utf-16-le"), "WordDocument".encode("utf-16-le")  # OLE2 entries
+
+
+def _legacy_format(path: Path, data: bytes) -> str:
+    """'xls' for a legacy Excel/WPS workbook (an OLE2 file with a Workbook stream); legacy Word is refused clearly."""
+    if WORKBOOK_STREAM in data or path.suffix.lower() in XLS_SUFFIXES:
+        return "xls"
+    if WORD_STREAM in data or path.suffix.lower() in DOC_SUFFIXES:
+        raise UnreadableInput(f"{path}: legacy Word binary file (.doc/.wps) cannot be read; save it as .docx")
+    raise UnreadableInput(f"{path}: legacy Office binary file that is neither a workbook nor a document")
 
 
 def _office_format(path: Path, data: bytes) -> str | None:
-    """'docx' or 'xlsx' for an Office Open XML package; legacy and other archives are refused clearly."""
+    """'docx', 'xlsx', 'ods' or 'xls' for an Office file; legacy Word and other archives are refused clearly."""
     if data.startswith(OLE2):
-        raise UnreadableInput(
-            f"{path}: legacy Word/Excel binary file (.doc/.xls/.et/.wps); open it and save it as .docx or .xlsx"
-        )
+        return _legacy_format(path, data)
     if not data.startswith(b"PK\x03\x04"):
         return None
     import io
     import zipfile
 
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except zipfile.BadZipFile:
-        raise UnreadableInput(f"{path}: damaged ZIP archive (not a readable .docx/.xlsx)") from None
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        mimetype = archive.read("mimetype").strip() if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnreadableInput(f"{path}: damaged ZIP archive (not a readable .docx/.xlsx/.ods)") from None
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
-    raise UnreadableInput(f"{path}: a ZIP archive that is neither a .docx nor an .xlsx report")
+    if "content.xml" in names and mimetype == MIMETYPE_ODS:
+        return "ods"
+    raise UnreadableInput(f"{path}: a ZIP archive that is neither a .docx, an .xlsx nor an .ods report")
 
 
 def read_document(path: str | Path) -> Document:
-    """Read any supported report file into a Document (format chosen by content and suffix)."""
+    """Read any supported report file into a Document (format chosen by content and suffix), in Simplified Chinese."""
+    from converter.readers.script import to_simplified
+
+    return to_simplified(_read(Path(path)))
+
+
+def _read(path: Path) -> Document:
     path = Path(path)
     if not path.exists():
         raise UnreadableInput(f"{path}: no such file")
@@ -61,6 +82,14 @@ def read_document(path: str | Path) -> Document:
         from converter.readers.xlsx import read_xlsx
 
         return read_xlsx(path, data)
+    if office == "ods":
+        from converter.readers.ods import read_ods
+
+        return read_ods(path, data)
+    if office == "xls":
+        from converter.readers.xls import read_xls
+
+        return read_xls(path, data)
     from converter.readers.html import looks_like_html
 
     if suffix in HTML_SUFFIXES or looks_like_html(data):

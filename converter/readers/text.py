@@ -1,4 +1,4 @@
-"""Plain-text reports (pdftotext output, copied text, Markdown): encoding detection and lines."""
+"""Plain-text reports (pdftotext output, copied text, Markdown): encoding detection (UTF-8, GB18030, Big5) and lines."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from converter.document import Document, Line
 
 # Tried in order; GB18030 is a superset of GBK and GB2312.
 ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
+BIG5_WORDS = ("決算", "預算", "財政", "萬元", "支出", "收入")  # words of a report in Traditional Chinese
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (with or without BOM), UTF-16 (with BOM) or GB18030/GBK."""
+    """Decode bytes as UTF-8 (with or without BOM), UTF-16 (with BOM), GB18030/GBK or Big5."""
     from converter.readers import UnreadableInput
 
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -21,10 +22,27 @@ def decode(data: bytes) -> tuple[str, str]:
         raise UnreadableInput("binary file (NUL bytes), not a text report")
     for encoding in ENCODINGS[:2]:
         try:
-            return data.decode(encoding), ("utf-8" if encoding == "utf-8-sig" else encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if encoding == "gb18030":
+            return _gb_or_big5(data, text)
+        return text, "utf-8"
     raise UnreadableInput("text is neither UTF-8 nor GB18030/GBK")
+
+
+def _gb_or_big5(data: bytes, gb_text: str) -> tuple[str, str]:
+    """GB18030 unless the bytes read as Big5 (Traditional Chinese) name more report words: GB18030 decodes most Big5
+    bytes without error, into nonsense."""
+    try:
+        big5_text = data.decode("cp950")
+    except UnicodeDecodeError:
+        return gb_text, "gb18030"
+    return (big5_text, "big5") if _report_words(big5_text) > _report_words(gb_text) else (gb_text, "gb18030")
+
+
+def _report_words(text: str) -> int:
+    return sum(text.count(word) for word in BIG5_WORDS)
 
 
 def read_text(path: Path, data: bytes) -> Document:

@@ -21,6 +21,7 @@ from typing import Any
 from converter import registry
 from converter.package import DATAPACKAGE, PackageError, read_package
 from converter.site.plugin import SCALE_COLUMN, cjk_tokens
+from converter.specs.tables import TABLES
 from converter.validate import validate_package
 
 CODES_DIR = registry.SCHEMA_DIR / "codes"
@@ -43,7 +44,7 @@ FTS_COLUMNS: dict[str, list[str]] = {
     "narrative_facts": ["sentence"],
     "findings": ["message_zh"],
 }
-REPORT_FIELDS = ["department", "year", "province", "city", "county"]  # joined into every `<resource>_view`
+REPORT_FIELDS = ["department", "year", "province", "city", "county", "division_code"]  # joined into each view
 INDEXED_FIELDS = {
     "province",
     "city",
@@ -123,11 +124,19 @@ def index_ddl(resource: str) -> list[str]:
 
 
 def view_ddl(resource: str) -> str:
-    """`<resource>_view`: each row with its report's department, region and year."""
+    """`<resource>_view`: each row with its report's department, region and year, and a table's amount unit."""
     joined = ", ".join(f"r.{_quote(name)}" for name in REPORT_FIELDS)
+    table_id = next((table_id for table_id, spec in TABLES.items() if spec.resource == resource), None)
+    if table_id is None:
+        return (
+            f"CREATE VIEW [{resource}_view] AS SELECT {joined}, r.[level] AS report_level, f.* "
+            f"FROM {_quote(resource)} f JOIN reports r ON r.report_id = f.report_id"
+        )
     return (
-        f"CREATE VIEW [{resource}_view] AS SELECT {joined}, r.[level] AS report_level, f.* "
-        f"FROM {_quote(resource)} f JOIN reports r ON r.report_id = f.report_id"
+        f"CREATE VIEW [{resource}_view] AS SELECT {joined}, r.[level] AS report_level, "
+        "COALESCE(t.[amount_unit], r.[amount_unit]) AS amount_unit, f.* "
+        f"FROM {_quote(resource)} f JOIN reports r ON r.report_id = f.report_id "
+        f"LEFT JOIN report_tables t ON t.report_id = f.report_id AND t.table_id = '{table_id}'"
     )
 
 

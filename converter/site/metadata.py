@@ -15,6 +15,7 @@ import yaml
 from converter import registry
 from converter.site.database import FTS_COLUMNS, REPORT_EXTRA, REPORT_FIELDS
 from converter.site.plugin import SCALE_COLUMN
+from converter.specs.tables import TABLES
 
 DB_NAME = "juesuan"
 METADATA_PATH = registry.SCHEMA_DIR.parent / "metadata.yml"
@@ -25,6 +26,8 @@ SITE_COLUMNS = {
     "package_folder": "数据包 — The report's Frictionless data package (datapackage.json and one CSV per resource).",
     "package_zip": "数据包压缩文件 — The report's data package as a zip file.",
     "report_level": "公开主体 — 部门 (department, consolidated) or 单位 (single unit), from the report.",
+    "amount_unit": "金额单位 — Unit of this table's amounts as its header prints it (万元, 元 …); the report's unit"
+    " when the table states none.",
 }
 RULE_COLUMNS = {
     "rule_id": "规则编号 — Rule id, as in findings.rule_id.",
@@ -63,8 +66,8 @@ def generated_tables() -> dict[str, dict[str, Any]]:
         doc = registry.schema(resource)
         entry: dict[str, Any] = {
             "title": f"{doc['title']} ({resource})",
-            "description": f"{doc['title']}。{doc['description']} 金额单位：万元 (amounts in 10,000 yuan) unless a"
-            " column says otherwise.",
+            "description": f"{doc['title']}。{doc['description']} 金额单位：万元 (amounts in 10,000 yuan) unless the"
+            " table's header states another unit (report_tables.amount_unit, the view's amount_unit column).",
             "columns": resource_columns(resource),
         }
         if resource in FTS_COLUMNS:
@@ -73,6 +76,8 @@ def generated_tables() -> dict[str, dict[str, Any]]:
         if resource != "reports":
             view_columns = {name: reports[name] for name in REPORT_FIELDS}
             view_columns["report_level"] = SITE_COLUMNS["report_level"]
+            if any(spec.resource == resource for spec in TABLES.values()):
+                view_columns["amount_unit"] = SITE_COLUMNS["amount_unit"]
             view_columns.update(entry["columns"])
             tables[f"{resource}_view"] = {
                 "title": f"{doc['title']}（含部门、地区、年度） ({resource}_view)",

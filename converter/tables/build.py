@@ -154,6 +154,7 @@ def _stats(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[R
             extraction.findings.append(_unplaced(block, row, f"unknown T10 item {label!r}"))
             continue
         unit = next(u for prefix, u in T10_UNITS.items() if key.startswith(prefix))
+        unit = block.unit if unit == "万元" and block.unit else unit  # amounts in the unit the header states
         record = {"item_key": key, "item": label, "line_no": row.line_no, "unit": unit, "origin": "table"}
         records.append(_with_cells(extraction, block, row, record, ("value",)))
     return records
