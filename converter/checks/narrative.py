@@ -138,6 +138,10 @@ CHANGE_FACTS: dict[str, tuple[str, tuple[Getter, ...]]] = {
         "general_budget_prior_year_change",
         (table_total("T05", "total"), stated("general_budget_expense")),
     ),
+    "operating_costs_prior_year_change_rate": (
+        "operating_costs_prior_year_change",
+        (stated("operating_costs"), t10("operating_costs_admin", "operating_costs_civil_service")),
+    ),
 }
 
 
@@ -268,8 +272,10 @@ def _narrative_rule(rule_id: str, zh: str, en: str, tables: str) -> None:
 
 _narrative_rule(
     "N1",
-    "情况说明 收入/支出 总计、本年合计 = 公开01表；同比增减% = 增减额 / 上年数（上年数 = 本年 − 增减额）",
-    "Narrative totals = T01; year-on-year % = change / (current − change), also for fiscal and general-budget changes",
+    "情况说明 收入/支出 总计、本年合计 = 公开01表；同比增减% = 增减额 / 上年数（上年数 = 本年 − 增减额；"
+    "亦适用于财政拨款、一般公共预算、机关运行经费）",
+    "Narrative totals = T01; year-on-year % = change / (current − change), also for fiscal, general-budget and "
+    "operating-cost changes",
     "T01,T04,T05",
 )
 _narrative_rule("N2", "情况说明 财政拨款收入及其占比 = 公开02表", "Narrative fiscal income and its share = T02", "T02")

@@ -66,6 +66,7 @@ class Fact:
     unit: str | None
     phrase: str
     sentence: Sentence
+    item: str | None = None  # what the figure belongs to when a sentence states several (a 类 name)
 
 
 def _compile(*patterns: str) -> tuple[re.Pattern[str], ...]:
@@ -87,7 +88,7 @@ def _metric(
     )
 
 
-TOTAL_WORDS = r"(?:收入总计|收、?支总计|收入总计、支出总计)"
+TOTAL_WORDS = r"(?:收入总计|收、?支总计|收入总计、支出总计|收入支出总计)"
 CHANGE = rf"相比[，,]?(?:财政拨款)?{TOTAL_WORDS}?各?"
 OVERALL = r"总体情况"
 INCOME_SECTION = r"^[一二三四五六七八九十]+、收入决算情况说明$"
@@ -98,6 +99,10 @@ GENERAL_START = YEAR + r"一般公共预算财政拨款支出年初预算(?:数)
 THREE_PUBLIC = r"三公"
 THREE_PUBLIC_BUDGET = r"三公[”\"]?经费(?:财政拨款)?支出(?:全年)?预算(?:数)?(?:为)?"
 PERFORMANCE = r"绩效"
+PRIOR = r"(?:上年|\d{4}年度?相比|与\d{4}年度?)"  # "与上年相比", Shanghai "与2023年度相比"
+FLAT = r"(?P<label>持平|相同|一致|无变化)"
+PRIOR_FIGURE = r"(?:比|较)(?:上年|\d{4}年)度?(?:决算)?(?:数)?NUM万元(?:增加|减少)"
+SME_AWARD = r"由中小企业供应商中标或成交的[，,](?:采购金额)?"
 PERFORMANCE_COUNT = r"(?:二级项目(?:绩效自评)?|涵盖项目)(?:共)?"
 
 VEHICLE_TYPES = {
@@ -130,15 +135,23 @@ METRICS: tuple[Metric, ...] = (
         for key, ctx in (("total_expense", "total"), ("fiscal_expense_total", "fiscal"))
     ),
     *(
-        _metric(key, rf"{CHANGE}(?P<dir>增加|减少)NUM{WAN}", section=OVERALL, requires="上年", context=ctx)
+        _metric(key, rf"{CHANGE}(?P<dir>增加|减少)NUM{WAN}", section=OVERALL, requires=PRIOR, context=ctx)
         for key, ctx in (("prior_year_change_total", "total"), ("fiscal_prior_year_change_total", "fiscal"))
+    ),
+    *(
+        _metric(key, rf"{CHANGE}{FLAT}", section=OVERALL, requires=PRIOR, context=ctx)
+        for key, ctx in (("prior_year_flat_total", "total"), ("fiscal_prior_year_flat_total", "fiscal"))
+    ),
+    *(
+        _metric(key, rf"{TOTAL_WORDS}[^。；;]*?{PRIOR_FIGURE}", section=OVERALL, context=ctx)
+        for key, ctx in (("prior_year_total", "total"), ("fiscal_prior_year_total", "fiscal"))
     ),
     *(
         _metric(
             key,
             rf"{CHANGE}(?:增加|减少){AMOUNT}[，,](?P<dir>增长|下降)NUM{PCT}",
             section=OVERALL,
-            requires="上年",
+            requires=PRIOR,
             context=ctx,
         )
         for key, ctx in (("prior_year_change_rate", "total"), ("fiscal_prior_year_change_rate", "fiscal"))
@@ -168,13 +181,13 @@ METRICS: tuple[Metric, ...] = (
         "general_budget_prior_year_change",
         rf"(?:相比[，,]?(?:一般公共预算)?(?:财政拨款)?(?:支出)?|较上年度?(?:决算数?)?)(?P<dir>增加|减少)NUM{WAN}",
         section=GENERAL_SECTION,
-        requires="上年.*财政拨款支出|财政拨款支出.*上年",
+        requires=rf"{PRIOR}.*财政拨款支出|财政拨款支出.*{PRIOR}",
     ),
     _metric(
         "general_budget_prior_year_change_rate",
         rf"(?:增加|减少){AMOUNT}[，,](?P<dir>增长|下降)NUM{PCT}",
         section=GENERAL_SECTION,
-        requires="上年.*财政拨款支出|财政拨款支出.*上年",
+        requires=rf"{PRIOR}.*财政拨款支出|财政拨款支出.*{PRIOR}",
     ),
     # 六 基本支出.
     _metric("general_budget_basic_expense", rf"财政拨款基本支出NUM{WAN}", section=BASIC_SECTION),
@@ -189,6 +202,22 @@ METRICS: tuple[Metric, ...] = (
     ),
     _metric(
         "three_public_completion_rate", rf"{THREE_PUBLIC_BUDGET}.*?完成(?:全年)?预算的NUM{PCT}", section=THREE_PUBLIC
+    ),
+    _metric(
+        "three_public_prior_year_flat",
+        rf"三公[”\"]?经费(?:财政拨款)?支出[^。；;]*?(?:与(?:上年|\d{{4}}年)度?)[^。；;]*?{FLAT}",
+        section=THREE_PUBLIC,
+    ),
+    _metric(
+        "three_public_prior_year",
+        rf"三公[”\"]?经费(?:财政拨款)?支出[^。；;]*?{PRIOR_FIGURE}",
+        section=THREE_PUBLIC,
+    ),
+    _metric(
+        "general_budget_prior_year_flat",
+        rf"(?:相比[，,]?(?:一般公共预算)?(?:财政拨款)?(?:支出)?|与(?:上年|\d{{4}}年)度?[^。；;]*?){FLAT}",
+        section=GENERAL_SECTION,
+        requires=rf"{PRIOR}.*一般公共预算财政拨款支出|一般公共预算财政拨款支出.*{PRIOR}",
     ),
     _metric(
         "three_public_prior_year_change",
@@ -208,12 +237,37 @@ METRICS: tuple[Metric, ...] = (
         rf"(?P<dir>增加|减少)NUM{WAN}",
         rf"机关运行经费较上年度?决算数?(?P<dir>增加|减少)NUM{WAN}",
     ),
+    _metric(
+        "operating_costs_prior_year_change_rate",
+        rf"机关运行经费[^。；;]*?(?:增加|减少){AMOUNT}[，,](?P<dir>增长|下降)NUM{PCT}",
+    ),
+    _metric("operating_costs_prior_year", rf"机关运行经费(?:支出)?{AMOUNT}[，,]{PRIOR_FIGURE}"),
+    _metric("operating_costs_prior_year_flat", rf"机关运行经费[^。；;]*?(?:与上年|与\d{{4}}年)度?[^。；;]*?{FLAT}"),
     _metric("no_procurement", r"(?P<label>无政府采购(?:事项|行为|支出|业务|情况)?)"),
     _metric("no_state_assets", r"(?P<label>无国有资产占用(?:及购置)?)"),
-    _metric("procurement_total", rf"(?P<label>政府采购支出(?:总额|合计))(?:为)?NUM{WAN}"),
-    _metric("procurement_goods", rf"(?P<label>政府采购货物支出)(?:为)?NUM{WAN}"),
-    _metric("procurement_works", rf"(?P<label>政府采购工程支出)(?:为)?NUM{WAN}"),
-    _metric("procurement_services", rf"(?P<label>政府采购服务支出)(?:为)?NUM{WAN}"),
+    _metric(
+        "procurement_total",
+        rf"(?P<label>政府采购支出(?:总额|合计))(?:为)?NUM{WAN}",
+        rf"(?P<label>政府采购金额)(?:[（(][^）)]*[)）])?(?:为)?NUM{WAN}",  # Shanghai: 政府采购金额（以合同签订为准）为…
+    ),
+    *(
+        _metric(f"procurement_{kind}", rf"(?P<label>政府采购{word}支出)(?:为)?NUM{WAN}",
+                rf"(?P<label>{word}采购金额)(?:为)?NUM{WAN}", requires="政府采购")
+        for kind, word in (("goods", "货物"), ("works", "工程"), ("services", "服务"))
+    ),
+    _metric("procurement_sme_reserved_budget", rf"(?P<label>面向中小企业预留政府采购项目预算金额)(?:为)?NUM{WAN}"),
+    _metric(
+        "procurement_small_micro_reserved_budget", rf"(?P<label>面向小微企业预留政府采购项目预算金额)(?:为)?NUM{WAN}"
+    ),
+    _metric(
+        "procurement_sme_reserved_award",
+        rf"(?P<label>面向中小企业预留的?政府采购项目中[，,]{SME_AWARD})NUM{WAN}",
+    ),
+    _metric(
+        "procurement_small_micro_reserved_award",
+        rf"(?P<label>面向小微企业预留的?政府采购项目中[，,]由小微企业供应商中标或成交的[，,](?:采购金额)?)NUM{WAN}",
+    ),
+    _metric("procurement_sme_other_award", rf"(?P<label>在其他政府采购项目中[，,]{SME_AWARD})NUM{WAN}"),
     _metric("procurement_sme", rf"(?P<label>授予中小企业合同金额)(?:为)?NUM{WAN}"),
     _metric("procurement_sme_share", rf"授予中小企业合同金额{AMOUNT}[，,]占政府采购(?:支出)?总额的NUM{PCT}"),
     _metric("procurement_small_micro", rf"(?P<label>授予小微企业合同金额)(?:为)?NUM{WAN}"),
