@@ -113,21 +113,31 @@ def n22(data: Data, r: Rule) -> Iterator[Finding]:
             if change is not None:
                 value = dec(change["value"]) or ZERO
                 yield _flat_finding(
-                    r, flat, name, value == 0, abs(value) <= half_unit(change["value"]) and value != 0,
+                    r,
+                    flat,
+                    name,
+                    value == 0,
+                    abs(value) <= half_unit(change["value"]) and value != 0,
                     f"同时称增减额为{change['value']}万元（{printed_at(change)}）",
                     f"while stating a change of {change['value']} ({printed_at_en(change)})",
-                    expected=ZERO, actual=value,
+                    expected=ZERO,
+                    actual=value,
                 )
             elif prior is not None and current is not None:
                 this_year = round_to(current[1][0], prior["value"])
                 last = dec(prior["value"]) or ZERO
                 yield _flat_finding(
-                    r, flat, name, this_year == last, False,
+                    r,
+                    flat,
+                    name,
+                    this_year == last,
+                    False,
                     f"而本年{fmt(current[1][0])}万元（{current[0]}，{printed_at(current[1][1])}）、上年{prior['value']}"
                     f"万元（{printed_at(prior)}）",
                     f"while this year is {fmt(current[1][0])} ({current[0]}) and last year {prior['value']} "
                     f"({printed_at_en(prior)})",
-                    expected=last, actual=this_year,
+                    expected=last,
+                    actual=this_year,
                 )
             else:
                 yield finding(
@@ -142,7 +152,15 @@ def n22(data: Data, r: Rule) -> Iterator[Finding]:
 
 
 def _flat_finding(
-    r: Rule, flat: Record, name: str, holds: bool, within: bool, zh: str, en: str, *, expected: Decimal,
+    r: Rule,
+    flat: Record,
+    name: str,
+    holds: bool,
+    within: bool,
+    zh: str,
+    en: str,
+    *,
+    expected: Decimal,
     actual: Decimal,
 ) -> Finding:
     status = "ok" if holds else "rounding" if within else "mismatch"
@@ -156,4 +174,3 @@ def _flat_finding(
         actual=actual,
         source=flat,
     )
-

@@ -433,7 +433,7 @@ def x10(data: Data, r: Rule) -> Iterator[Finding]:
         if kind == "mixed" or (kind is None and value > bound):
             result = at_most(
                 r,
-                f"{where} operating_costs ≤ T06 public",
+                f"{where} operating_costs",
                 f"{where} 机关运行经费 ≤ 公开06表公用经费合计",
                 f"{where} operating costs ≤ T06 public total",
                 bound=bound,

@@ -27,7 +27,18 @@ three_public_<item>_budget / _actual, and, up to the next such clause, _completi
 vehicle_total (购置及运行维护费), vehicle_purchase, vehicle_operation, official_reception = the T09 columns;
 reception_domestic (国内), reception_foreign_affairs (外事/外宾), reception_overseas (国（境）外) have no T09 column.
 
-Statements without a figure (value None): no_procurement (无政府采购…), no_state_assets (无国有资产占用…).
+Statements without a figure (value None): no_procurement (无政府采购…), no_state_assets (无国有资产占用…), and
+"持平 / 与上年相同 / 无变化" of a total: prior_year_flat_total, fiscal_prior_year_flat_total,
+general_budget_prior_year_flat, three_public_prior_year_flat, operating_costs_prior_year_flat. A prior-year figure
+stated before its change ("比上年决算数5.40万元减少2.20万元") gives prior_year_total, fiscal_prior_year_total,
+three_public_prior_year, operating_costs_prior_year; operating_costs_prior_year_change_rate is its 增长/下降 %.
+
+政府采购 (T10 counterparts procurement_total/_goods/_works/_services) also in the Shanghai wording
+"政府采购金额（以合同签订为准）为251.25万元，其中：货物采购金额4.79万元、…"; its SME sentences give
+procurement_sme_reserved_budget / procurement_small_micro_reserved_budget (面向中小/小微企业预留…预算金额),
+procurement_sme_reserved_award / procurement_small_micro_reserved_award (预留项目中由中小/小微企业中标或成交的) and
+procurement_sme_other_award (其他政府采购项目中由中小企业中标或成交的). Spending by 类 with its share
+(class_expense, class_share, with `item`) is read in converter.narrative.shares.
 """
 
 from __future__ import annotations
@@ -340,7 +351,8 @@ def _first_match(metric: Metric, sentence: Sentence) -> Fact | None:
     return None
 
 
-STATEMENT_KEYS = ("item_comparison", "no_procurement", "no_state_assets")  # their value is not a printed figure
+FLAT_KEYS = tuple(m.key for m in METRICS if m.key.endswith(("_prior_year_flat", "_prior_year_flat_total")))
+STATEMENT_KEYS = ("item_comparison", "no_procurement", "no_state_assets", *FLAT_KEYS)  # value: not a printed figure
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 ASIDE = r"(?:[（(][^）)]*[)）])?"  # "年初预算30万元（此外…3万元）"
 BUDGET_LINE = re.compile(
