@@ -13,7 +13,6 @@ from converter.checks.core import (
     equal,
     finding,
     fmt,
-    half_unit,
     printed_at,
     printed_at_en,
     round_to,
@@ -117,7 +116,7 @@ def n22(data: Data, r: Rule) -> Iterator[Finding]:
                     flat,
                     name,
                     value == 0,
-                    abs(value) <= half_unit(change["value"]) and value != 0,
+                    False,  # a printed change other than 0 moved by at least one printed unit
                     f"同时称增减额为{change['value']}万元（{printed_at(change)}）",
                     f"while stating a change of {change['value']} ({printed_at_en(change)})",
                     expected=ZERO,
@@ -130,8 +129,8 @@ def n22(data: Data, r: Rule) -> Iterator[Finding]:
                     r,
                     flat,
                     name,
+                    current[1][0] == last,
                     this_year == last,
-                    False,
                     f"而本年{fmt(current[1][0])}万元（{current[0]}，{printed_at(current[1][1])}）、上年{prior['value']}"
                     f"万元（{printed_at(prior)}）",
                     f"while this year is {fmt(current[1][0])} ({current[0]}) and last year {prior['value']} "

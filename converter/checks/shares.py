@@ -103,7 +103,8 @@ def n18(data: Data, r: Rule) -> Iterator[Finding]:
                         tolerance=max(Decimal("0.05"), half_unit(line.expense["value"])),
                     ),
                     f"情况说明（{printed_at(line.expense)}）称{line.item}支出{line.expense['value']}万元，"
-                    f"公开05表（{printed_at(row)}）该类合计为{fmt(value)}万元{'（由下级科目合计）' if derived else ''}",
+                    f"公开05表{'' if row is None else '（' + printed_at(row) + '）'}该类合计为{fmt(value)}万元"
+                    f"{'（由下级科目合计）' if derived else ''}",
                     f"The narrative ({printed_at_en(line.expense)}) states {line.item} spending of "
                     f"{line.expense['value']} 万元; T05 ({printed_at_en(row)}) totals that class at {fmt(value)}",
                 )

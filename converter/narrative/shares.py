@@ -30,10 +30,9 @@ def read_class_shares(sentences: list[Sentence]) -> list[Fact]:
         if not any(SECTION.search(heading) for heading in sentence.headings):
             continue
         for match in CLASS_SHARE.finditer(sentence.key):
-            item = match["item"]
-            if NOT_A_CLASS.search(item):
+            item, phrase = match["item"], match.group(0).lstrip("：:；;，,。、")
+            if NOT_A_CLASS.search(phrase):
                 continue
-            phrase = match.group(0).lstrip("：:；;，,。、")
             facts.append(Fact("class_expense", parse_amount(match["num"]), "万元", phrase, sentence, item))
             facts.append(Fact("class_share", parse_amount(match["share"]), "%", phrase, sentence, item))
     return facts
