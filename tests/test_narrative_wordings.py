@@ -199,3 +199,37 @@ def test_seed_facts_carry_item_only_for_classes():
         "卫生健康",
     }
     assert {r["item"] for r in rows if not r["metric_key"].startswith("class_")} == {None}
+
+
+def test_shanghai_performance_summary():
+    # Putuo page 23 lines 385–390: three "项目4个，涉及预算金额…" clauses; the third is the self-evaluation
+    found = facts(
+        "十、预算绩效管理情况",
+        "实行全过程绩效管理实施情况跟踪：编报绩效目标的2024年度项目4个，涉及预算金额598.42万元；绩效跟踪评价的2024年度"
+        "项目4个，涉及预算金额598.42万元；绩效自评的2024年度项目4个，涉及预算金额598.42万元，平均得分99.43分（其中，"
+        "绩效评级为“优”的项目4个；绩效评级为“良”的项目0个；绩效评级为“合格”的项目0个；绩效评级为“不合格”的项目0个。",
+    )
+    assert found == [
+        ("performance_project_count", "4", None),
+        ("performance_project_amount", "598.42", None),
+        ("performance_excellent_count", "4", None),
+        ("performance_average_score", "99.43", None),
+        ("performance_good_count", "0", None),
+        ("performance_pass_count", "0", None),
+        ("performance_fail_count", "0", None),
+    ]
+
+
+def test_grade_counts_of_every_grade():
+    # seed 002 lines 905–913
+    found = facts(
+        "十、预算绩效管理情况说明",
+        "我部门2023年度9个项目支出绩效自评中，8个项目自评等级为优，1个项目自评等级为良，0个项目自评等级为中，0个"
+        "项目自评等级为差。",
+    )
+    assert found == [
+        ("performance_excellent_count", "8", None),
+        ("performance_good_count", "1", None),
+        ("performance_fair_count", "0", None),
+        ("performance_poor_count", "0", None),
+    ]

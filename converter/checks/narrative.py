@@ -11,7 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
-from converter.checks.core import ZERO, Rule, dec, equal, finding, half_unit, ratio, rule, sum_of
+from converter.checks.core import (
+    ZERO,
+    Rule,
+    dec,
+    equal,
+    finding,
+    fmt,
+    half_unit,
+    printed_at,
+    printed_at_en,
+    ratio,
+    rule,
+    sum_of,
+)
 from converter.checks.cross import Figure, coded, fixed, t06_total
 from converter.checks.data import Data
 from converter.checks.performance import GRADES, evaluations
@@ -83,6 +96,26 @@ AMOUNT_FACTS: dict[str, tuple[str, Getter]] = {
     "three_public_actual": ("N7", t09("actual")),
     "procurement_total": ("N8", t10("procurement_total")),
     "operating_costs": ("N8", t10("operating_costs_admin", "operating_costs_civil_service")),
+}
+
+METRIC_ZH = {  # how a reader names each figure
+    "total_income": "收入总计",
+    "total_expense": "支出总计",
+    "income_year_total": "本年收入合计",
+    "expense_year_total": "本年支出合计",
+    "fiscal_appropriation_income": "财政拨款收入",
+    "basic_expense": "基本支出",
+    "project_expense": "项目支出",
+    "fiscal_income_total": "财政拨款收入总计",
+    "fiscal_expense_total": "财政拨款支出总计",
+    "general_budget_expense": "一般公共预算财政拨款支出",
+    "general_budget_basic_expense": "一般公共预算财政拨款基本支出",
+    "personnel_expense": "人员经费",
+    "public_expense": "公用经费",
+    "three_public_budget": "“三公”经费预算数",
+    "three_public_actual": "“三公”经费决算数",
+    "procurement_total": "政府采购金额",
+    "operating_costs": "机关运行经费",
 }
 
 # stated % → (rule, numerator sources, denominator sources); the first source with a figure is used
@@ -183,7 +216,7 @@ def _amount_rule(data: Data, r: Rule) -> Iterator[Finding]:
             )
             continue
         limit = max(Decimal("0.05"), half_unit(fact["value"]))
-        yield equal(
+        result = equal(
             r,
             where,
             f"情况说明 {key} vs {label}",
@@ -195,6 +228,16 @@ def _amount_rule(data: Data, r: Rule) -> Iterator[Finding]:
             tables=tables,
             tolerance=limit,
         )
+        name = METRIC_ZH.get(key, key)
+        result.message_zh = (
+            f"情况说明（{printed_at(fact)}）称{name}{fact['value']}万元，公开{tables[1:]}表（{printed_at(row)}）"
+            f"为{fmt(value or ZERO)}万元（{result.message_zh}）"
+        )
+        result.message_en = (
+            f"The narrative ({printed_at_en(fact)}) states {key} = {fact['value']}; {label} ({printed_at_en(row)}) "
+            f"is {fmt(value or ZERO)} ({result.message_en})"
+        )
+        yield result
 
 
 def _ratio_rule(data: Data, r: Rule) -> Iterator[Finding]:
@@ -392,6 +435,7 @@ GRADE_COUNT_KEYS = {
     "performance_fair_count": "中",
     "performance_poor_count": "差",
 }
+GRADE_NAMES = {**GRADE_COUNT_KEYS, "performance_pass_count": "合格", "performance_fail_count": "不合格"}
 
 
 def band(score: Decimal) -> str:
@@ -444,3 +488,49 @@ def n10(data: Data, r: Rule) -> Iterator[Finding]:
                 tables="PERF",
                 tolerance=Decimal(0),
             )
+
+
+SCHEMES = (  # the grade counts that, stated together, cover every project
+    ("performance_excellent_count", "performance_good_count", "performance_fair_count", "performance_poor_count"),
+    ("performance_excellent_count", "performance_good_count", "performance_pass_count", "performance_fail_count"),
+)
+ALL_GRADE_KEYS = tuple(dict.fromkeys(key for scheme in SCHEMES for key in scheme))
+
+
+@rule(
+    "N24",
+    "narrative",
+    "绩效说明：各等级项目数之和 = 自评项目数（所列等级之和不超过项目数；四个等级均列出时相等）",
+    "Performance narrative: projects per grade add up to the projects evaluated (at most, when not every grade is "
+    "stated)",
+    "NARR",
+    tolerance="exact",
+    severity="warning",
+)
+def n24(data: Data, r: Rule) -> Iterator[Finding]:
+    count = next((f for f in data.fact(*PERF_COUNT_KEYS) if f.get("value")), None)
+    grades = {key: fact for key in ALL_GRADE_KEYS if (fact := next(iter(data.fact(key)), None)) is not None}
+    if count is None or len(grades) < 2:
+        return
+    total = sum((dec(f["value"]) or ZERO for f in grades.values()), ZERO)
+    projects = dec(count["value"]) or ZERO
+    complete = any(all(key in grades for key in scheme) for scheme in SCHEMES)
+    if total == projects:
+        status = "ok"
+    elif total > projects or complete:
+        status = "mismatch"
+    else:
+        status = "not_checkable"  # some grades unstated: the rest may hold the difference
+    named = "、".join(f"{GRADE_NAMES[key]} {grades[key]['value']}" for key in grades)
+    yield finding(
+        r,
+        status,
+        "narrative performance grade counts",
+        f"绩效说明（{printed_at(count)}）称自评项目{count['value']}个，"
+        f"各等级项目数（{printed_at(next(iter(grades.values())))}：{named}）合计{fmt(total)}个",
+        f"The performance narrative ({printed_at_en(count)}) evaluates {count['value']} projects; the grades stated "
+        f"add up to {fmt(total)} ({status})",
+        expected=projects,
+        actual=total,
+        source=next(iter(grades.values())),
+    )

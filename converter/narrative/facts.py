@@ -114,7 +114,16 @@ PRIOR = r"(?:上年|\d{4}年度?相比|与\d{4}年度?)"  # "与上年相比", S
 FLAT = r"(?P<label>持平|相同|一致|无变化)"
 PRIOR_FIGURE = r"(?:比|较)(?:上年|\d{4}年)度?(?:决算)?(?:数)?NUM万元(?:增加|减少)"
 SME_AWARD = r"由中小企业供应商中标或成交的[，,](?:采购金额)?"
-PERFORMANCE_COUNT = r"(?:二级项目(?:绩效自评)?|涵盖项目)(?:共)?"
+PERFORMANCE_COUNT = r"(?:二级项目(?:绩效自评)?|涵盖项目|绩效自评的(?:\d{4}年度)?项目)(?:共)?"
+
+GRADE_WORDS = {  # two schemes: 优/良/中/差 and 优/良/合格/不合格
+    "performance_excellent_count": "优",
+    "performance_good_count": "良",
+    "performance_fair_count": "中",
+    "performance_poor_count": "差",
+    "performance_pass_count": "合格",
+    "performance_fail_count": "不合格",
+}
 
 VEHICLE_TYPES = {
     "vehicles_ministerial": r"副部[（(]省[)）]级及以上领导用车|省部级领导干部用车|省级领导干部用车",
@@ -292,6 +301,7 @@ METRICS: tuple[Metric, ...] = (
     _metric("performance_project_count", rf"{PERFORMANCE_COUNT}NUM(?P<unit>个)", section=PERFORMANCE),
     _metric(
         "performance_project_amount",
+        rf"绩效自评的(?:\d{{4}}年度)?项目\d+个[，,]涉及(?:预算)?(?:资金|金额)NUM{WAN}",  # Shanghai: after 编报目标的…
         rf"涉及(?:预算)?资金NUM{WAN}",
         section=PERFORMANCE,
         requires=PERFORMANCE_COUNT + r"\d+个",
@@ -305,8 +315,16 @@ METRICS: tuple[Metric, ...] = (
     _metric(
         "performance_overall_score", r"整体支出(?:绩效)?自评(?:结果为|得分(?:为)?)NUM(?P<unit>分)", section=PERFORMANCE
     ),
-    _metric("performance_excellent_count", r"NUM(?P<unit>个)项目(?:自评)?等级为[“\"]?优", section=PERFORMANCE),
-    _metric("performance_good_count", r"NUM(?P<unit>个)项目(?:自评)?等级为[“\"]?良", section=PERFORMANCE),
+    *(
+        _metric(
+            key,
+            rf"NUM(?P<unit>个)项目(?:自评)?等级为[“\"]?{grade}(?![格])",
+            rf"(?:绩效)?评级为[“\"]?{grade}[”\"]?的项目NUM(?P<unit>个)",  # Shanghai: 绩效评级为“优”的项目4个
+            section=PERFORMANCE,
+        )
+        for key, grade in GRADE_WORDS.items()
+    ),
+    _metric("performance_average_score", r"平均得分NUM(?P<unit>分)", section=PERFORMANCE),
 )
 
 
