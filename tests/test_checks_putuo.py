@@ -9,14 +9,19 @@ Read by hand (pages and lines of the converter's text of examples/samples/shangh
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
+from conftest import SAMPLES
 
 from converter.convert import convert_file
+
+PUTUO = str(SAMPLES / "shanghai-putuo-czj-2024.pdf")
 
 
 @pytest.fixture(scope="module")
 def findings():
-    return convert_file("examples/samples/shanghai-putuo-czj-2024.pdf").findings
+    return convert_file(PUTUO).findings
 
 
 def test_the_real_contradictions_are_the_only_mismatches(findings):
@@ -56,3 +61,16 @@ def test_year_on_year_rates_hold(findings):
 def test_level_with_last_year_is_not_checkable_without_last_years_figures(findings):
     flats = [(f.status, f.source_line) for f in findings if f.rule_id == "N22"]
     assert flats == [("not_checkable", 307), ("not_checkable", 375)]
+
+
+@pytest.mark.parametrize("mode", [[], ["-raw"]])
+def test_the_narrative_contradictions_survive_other_renderings(tmp_path, mode):
+    """The same PDF as pdftotext prints it (reading order, then raw stream order): the wordings still read, and the
+    share contradictions are still found."""
+    text = tmp_path / "putuo.txt"
+    subprocess.run(["pdftotext", *mode, PUTUO, str(text)], check=True, capture_output=True)
+    extraction = convert_file(text)
+    facts = {(r["metric_key"], r["value"]) for r in extraction.rows("narrative_facts")}
+    assert {("procurement_total", "251.25"), ("procurement_sme_other_award", "4.79"), ("class_share", "71.73")} <= facts
+    mismatches = {(f.rule_id, f.actual) for f in extraction.findings if f.status == "mismatch"}
+    assert {("N18", "71.73"), ("N19", "100.07")} <= mismatches

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SAMPLES
 
 from converter.checks.completeness import ITEMS, assess
 from converter.convert import convert_file
 from converter.package import read_package
 
-PUTUO = "examples/samples/shanghai-putuo-czj-2024.pdf"
+PUTUO = str(SAMPLES / "shanghai-putuo-czj-2024.pdf")
 
 
 def statuses(records: list[dict]) -> dict[str, str]:

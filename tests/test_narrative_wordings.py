@@ -233,3 +233,8 @@ def test_grade_counts_of_every_grade():
         ("performance_fair_count", "0", None),
         ("performance_poor_count", "0", None),
     ]
+
+
+def test_agreement_with_a_years_budget_is_not_level_with_last_year():
+    assert facts(THREE_PUBLIC, "“三公”经费财政拨款支出决算数与2024年度预算数一致。") == []
+    assert facts(GENERAL, "与2023年度相比，一般公共预算财政拨款支出决算与年初预算一致。") == []

@@ -112,6 +112,7 @@ THREE_PUBLIC_BUDGET = r"三公[”\"]?经费(?:财政拨款)?支出(?:全年)?�
 PERFORMANCE = r"绩效"
 PRIOR = r"(?:上年|\d{4}年度?相比|与\d{4}年度?)"  # "与上年相比", Shanghai "与2023年度相比"
 FLAT = r"(?P<label>持平|相同|一致|无变化)"
+NOT_BUDGET = r"[^。；;预]*?"  # "与2024年度预算数一致" compares with the budget, not with last year
 PRIOR_FIGURE = r"(?:比|较)(?:上年|\d{4}年)度?(?:决算)?(?:数)?NUM万元(?:增加|减少)"
 SME_AWARD = r"由中小企业供应商中标或成交的[，,](?:采购金额)?"
 PERFORMANCE_COUNT = r"(?:二级项目(?:绩效自评)?|涵盖项目|绩效自评的(?:\d{4}年度)?项目)(?:共)?"
@@ -225,7 +226,7 @@ METRICS: tuple[Metric, ...] = (
     ),
     _metric(
         "three_public_prior_year_flat",
-        rf"三公[”\"]?经费(?:财政拨款)?支出[^。；;]*?(?:与(?:上年|\d{{4}}年)度?)[^。；;]*?{FLAT}",
+        rf"三公[”\"]?经费(?:财政拨款)?支出[^。；;]*?(?:与(?:上年|\d{{4}}年)度?){NOT_BUDGET}{FLAT}",
         section=THREE_PUBLIC,
     ),
     _metric(
@@ -235,7 +236,7 @@ METRICS: tuple[Metric, ...] = (
     ),
     _metric(
         "general_budget_prior_year_flat",
-        rf"(?:相比[，,]?(?:一般公共预算)?(?:财政拨款)?(?:支出)?|与(?:上年|\d{{4}}年)度?[^。；;]*?){FLAT}",
+        rf"(?:相比[，,]?(?:一般公共预算)?(?:财政拨款)?(?:支出)?|与(?:上年|\d{{4}}年)度?{NOT_BUDGET}){FLAT}",
         section=GENERAL_SECTION,
         requires=rf"{PRIOR}.*一般公共预算财政拨款支出|一般公共预算财政拨款支出.*{PRIOR}",
     ),
@@ -262,7 +263,7 @@ METRICS: tuple[Metric, ...] = (
         rf"机关运行经费[^。；;]*?(?:增加|减少){AMOUNT}[，,](?P<dir>增长|下降)NUM{PCT}",
     ),
     _metric("operating_costs_prior_year", rf"机关运行经费(?:支出)?{AMOUNT}[，,]{PRIOR_FIGURE}"),
-    _metric("operating_costs_prior_year_flat", rf"机关运行经费[^。；;]*?(?:与上年|与\d{{4}}年)度?[^。；;]*?{FLAT}"),
+    _metric("operating_costs_prior_year_flat", rf"机关运行经费[^。；;]*?(?:与上年|与\d{{4}}年)度?{NOT_BUDGET}{FLAT}"),
     _metric("no_procurement", r"(?P<label>无政府采购(?:事项|行为|支出|业务|情况)?)"),
     _metric("no_state_assets", r"(?P<label>无国有资产占用(?:及购置)?)"),
     _metric(
