@@ -63,3 +63,16 @@ def test_operating_costs_change_rate():
     assert [(f.status, f.actual) for f in found] == [("ok", "1.40")]
     facts[2] = fact("operating_costs_prior_year_change_rate", "1.50", "…", "%", 395)
     assert [f.status for f in run({"narrative_facts": facts}, "N1") if "operating_costs" in f.location] == ["mismatch"]
+
+
+def test_an_item_level_with_last_year_yet_changed():
+    """seed 001 line 361 states 公务接待费 "较上年决算数减少 1.06 万元"; saying 持平 of it as well contradicts that."""
+    facts = [
+        fact("three_public_official_reception_actual", "1.06", "…", line=361),
+        fact("three_public_official_reception_prior_year_change", "-1.06", "…", line=361),
+        fact("three_public_official_reception_prior_year_flat", None, "公务接待费支出决算持平。", None, 362),
+    ]
+    (found,) = run({"narrative_facts": facts}, "N22")
+    assert (found.status, found.actual) == ("mismatch", "-1.06")
+    facts[1] = fact("three_public_official_reception_prior_year_change", "0.00", "…", line=361)
+    assert [f.status for f in run({"narrative_facts": facts}, "N22")] == ["ok"]

@@ -238,3 +238,22 @@ def test_grade_counts_of_every_grade():
 def test_agreement_with_a_years_budget_is_not_level_with_last_year():
     assert facts(THREE_PUBLIC, "“三公”经费财政拨款支出决算数与2024年度预算数一致。") == []
     assert facts(GENERAL, "与2023年度相比，一般公共预算财政拨款支出决算与年初预算一致。") == []
+
+
+def test_three_public_items_level_with_last_year():
+    # Putuo page 23 lines 375–376: items without amounts
+    found = facts(
+        THREE_PUBLIC,
+        "其中：因公出国（境）费支出决算持平；公务用车购置及运行维护费支出决算持平；公务接待费支出决算持平。",
+    )
+    assert [key for key, _, _ in found] == [
+        "three_public_overseas_travel_prior_year_flat",
+        "three_public_vehicle_total_prior_year_flat",
+        "three_public_official_reception_prior_year_flat",
+    ]
+    # seed 000 line 999: an item with its amount, then 与上年相同
+    found = facts(
+        THREE_PUBLIC,
+        "因公出国（境）费支出0万元，完成全年预算的0%，与上年相同，主要原因是本单位无因公出国（境）费支出。",
+    )
+    assert ("three_public_overseas_travel_prior_year_flat", None, None) in found

@@ -18,8 +18,10 @@ from converter.checks.core import (
     round_to,
     rule,
 )
+from converter.checks.cross import Figure
 from converter.checks.data import Data
 from converter.checks.narrative import Getter, first_figure, stated, t09, t10, table_fixed, table_total
+from converter.checks.three_public import t09_cell
 from converter.model import Finding, Record
 
 # metric prefix → (what it is, in words; the figures of this year, first available)
@@ -36,6 +38,28 @@ SUBJECTS: dict[str, tuple[str, tuple[Getter, ...]]] = {
         (stated("operating_costs"), t10("operating_costs_admin", "operating_costs_civil_service")),
     ),
 }
+THREE_PUBLIC_ITEMS_ZH = {
+    "overseas_travel": "因公出国（境）费",
+    "vehicle_total": "公务用车购置及运行维护费",
+    "vehicle_purchase": "公务用车购置费",
+    "vehicle_operation": "公务用车运行维护费",
+    "official_reception": "公务接待费",
+}
+
+
+def _t09_item(item: str) -> Getter:
+    def get(data: Data) -> tuple[str, Figure]:
+        return f"T09 actual {item}", t09_cell(data, "actual", item)
+
+    return get
+
+
+SUBJECTS.update(
+    {
+        f"three_public_{item}_": (name, (_t09_item(item), stated(f"three_public_{item}_actual")))
+        for item, name in THREE_PUBLIC_ITEMS_ZH.items()
+    }
+)
 
 
 def _keys(prefix: str) -> tuple[str, str, str]:

@@ -370,7 +370,13 @@ def _first_match(metric: Metric, sentence: Sentence) -> Fact | None:
     return None
 
 
-FLAT_KEYS = tuple(m.key for m in METRICS if m.key.endswith(("_prior_year_flat", "_prior_year_flat_total")))
+FLAT_KEYS = (
+    *(m.key for m in METRICS if m.key.endswith(("_prior_year_flat", "_prior_year_flat_total"))),
+    *(f"three_public_{item}_prior_year_flat" for item in ("vehicle_total", "vehicle_purchase", "vehicle_operation",
+                                                           "overseas_travel", "reception_domestic",
+                                                           "reception_foreign_affairs", "reception_overseas",
+                                                           "official_reception")),
+)
 STATEMENT_KEYS = ("item_comparison", "no_procurement", "no_state_assets", *FLAT_KEYS)  # value: not a printed figure
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 ASIDE = r"(?:[（(][^）)]*[)）])?"  # "年初预算30万元（此外…3万元）"
@@ -444,6 +450,11 @@ ITEM_FIGURES = (
     ("share", re.compile(rf"占(?:[^，,。；;%\d]*?的|比)?(?P<num>{NUMBER})%")),
     ("prior_year_change", re.compile(rf"(?:较|比)上年度?(?:决算数?)?(?P<dir>增加|减少)(?P<num>{NUMBER})万元")),
     ("prior_year_change_rate", re.compile(rf"(?:增加|减少){NUMBER}万元[，,](?P<dir>增长|下降)(?P<num>{NUMBER})%")),
+    ("prior_year_flat", re.compile(r"与(?:上年|\d{4}年)度?[^，,。；;预]{0,12}?(?:持平|相同|一致|无变化)")),
+)
+# an item said to be level with last year without its amount: "其中：因公出国（境）费支出决算持平；" (Putuo)
+ITEM_FLAT = re.compile(
+    r"(?:费用|费)?(?:支出)?(?:决算)?(?:数)?(?:与(?:上年|\d{4}年)度?(?:决算)?(?:数)?)?(?:基本)?(?:持平|无变化)"
 )
 
 
@@ -472,7 +483,15 @@ def read_three_public_items(sentences: list[Sentence]) -> list[Fact]:
             rest = sentence.key[amount.end() : end]
             for measure, pattern in ITEM_FIGURES:
                 if match := pattern.search(rest):
+                    if "num" not in match.groupdict():  # a statement: 与上年相同
+                        facts.append(Fact(prefix + measure, None, None, match.group(0), sentence))
+                        continue
                     value = signed(parse_amount(match["num"]), match.groupdict().get("dir"))
                     unit = "%" if match.group(0).endswith("%") else "万元"
                     facts.append(Fact(prefix + measure, value, unit, match.group(0), sentence))
+        if not _item_clauses(sentence.key):
+            for name in ITEM_NAME.finditer(sentence.key):
+                if flat := ITEM_FLAT.match(sentence.key, name.end()):
+                    phrase = sentence.key[name.start() : flat.end()]
+                    facts.append(Fact(f"three_public_{name.lastgroup}_prior_year_flat", None, None, phrase, sentence))
     return facts
