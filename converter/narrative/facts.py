@@ -347,10 +347,15 @@ def read_facts(sentences: list[Sentence]) -> list[Fact]:
     """Every registry metric found in the sentences (one fact per (metric, sentence), first match), then the
     budget lines."""
     facts: list[Fact] = []
+    in_section: dict[tuple[str, tuple[str, ...]], bool] = {}  # sentences of a paragraph share their headings
     for sentence in sentences:
         for metric in METRICS:
-            if metric.section and not any(metric.section.search(h) for h in sentence.headings):
-                continue
+            if metric.section:
+                key = (metric.section.pattern, sentence.headings)
+                if key not in in_section:
+                    in_section[key] = any(metric.section.search(h) for h in sentence.headings)
+                if not in_section[key]:
+                    continue
             if metric.requires and not metric.requires.search(sentence.key):
                 continue
             fact = _first_match(metric, sentence)
