@@ -257,3 +257,8 @@ def test_three_public_items_level_with_last_year():
         "因公出国（境）费支出0万元，完成全年预算的0%，与上年相同，主要原因是本单位无因公出国（境）费支出。",
     )
     assert ("three_public_overseas_travel_prior_year_flat", None, None) in found
+
+
+def test_administrative_and_public_institutions_together_are_not_a_count_of_institutions():
+    doc = text_document("二、机构设置", "本部门下属行政事业单位2个。")
+    assert unit_types(split_sentences(build_paragraphs(doc)))["institution_units"] is None

@@ -27,6 +27,11 @@ three_public_<item>_budget / _actual, and, up to the next such clause, _completi
 vehicle_total (购置及运行维护费), vehicle_purchase, vehicle_operation, official_reception = the T09 columns;
 reception_domestic (国内), reception_foreign_affairs (外事/外宾), reception_overseas (国（境）外) have no T09 column.
 
+绩效 summaries: performance_project_count (二级项目 / 涵盖项目 / Shanghai 绩效自评的…项目 N 个),
+performance_project_amount, performance_average_score (平均得分), and projects per grade:
+performance_excellent/good/fair/poor_count (优/良/中/差) and performance_pass/fail_count (合格/不合格),
+in either "N个项目自评等级为优" or "绩效评级为“优”的项目N个".
+
 Statements without a figure (value None): no_procurement (无政府采购…), no_state_assets (无国有资产占用…), and
 "持平 / 与上年相同 / 无变化" of a total: prior_year_flat_total, fiscal_prior_year_flat_total,
 general_budget_prior_year_flat, three_public_prior_year_flat, operating_costs_prior_year_flat. A prior-year figure

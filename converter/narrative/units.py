@@ -18,7 +18,7 @@ UNIT_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "admin_units": (re.compile(rf"行政单位{COUNT}"), re.compile(r"(?P<n>\d+)个行政单位")),
     "civil_service_units": (re.compile(rf"{CIVIL}{COUNT}"), re.compile(rf"(?P<n>\d+)个{CIVIL}")),
     "institution_units": (
-        re.compile(rf"(?<!管理)(?<!管理的)(?<!参公)(?:其他|非参公)?事业单位{COUNT}"),
+        re.compile(rf"(?<!管理)(?<!管理的)(?<!参公)(?<!行政)(?:其他|非参公)?事业单位{COUNT}"),
         re.compile(r"(?P<n>\d+)个(?:其他|非参公)?事业单位"),
     ),
 }
