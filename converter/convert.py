@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from converter.checks import run_checks
+from converter.checks.completeness import assess
 from converter.document import Document
 from converter.layouts import detect_layout
 from converter.locate import find_sections
@@ -90,6 +91,11 @@ def extract(doc: Document) -> Extraction:
     _record_tables(extraction, blocks)
     extract_narrative(doc, extraction)
     extract_performance(doc, extraction)
+    completeness, extraction.report["disclosure_score"] = assess(
+        {"reports": [extraction.report], **extraction.resources}
+    )
+    for record in completeness:
+        extraction.add("disclosure_completeness", record)
     resources = {"reports": [extraction.report], **extraction.resources,
                  "findings": [finding.as_record() for finding in extraction.findings]}
     extraction.findings.extend(run_checks(resources))

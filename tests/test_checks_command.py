@@ -12,7 +12,7 @@ from converter.checks.docs import DOC_PATH, render
 def test_summary_lists_mismatches_with_both_figures_and_exits_zero(seed_packages, capsys):
     assert check([seed_packages["002"]], as_json=False, strict=False) == 0
     out = capsys.readouterr().out
-    assert "mismatch 3" in out
+    assert "mismatch 4" in out
     # seed 002 部门整体自评表 (line 1030): 执行率 76.37 % scores 7.637, printed 8.49
     assert "P4" in out and "expected 7.637, printed 8.49" in out
 
@@ -25,7 +25,7 @@ def test_strict_fails_only_with_a_mismatch(seed_packages):
 def test_json_output_per_report(seed_packages, capsys):
     assert check([seed_packages["002"]], as_json=True, strict=False) == 0
     (report,) = json.loads(capsys.readouterr().out)
-    assert report["counts"]["mismatch"] == 3  # P4, N11 (line 680) and N14 (line 1168)
+    assert report["counts"]["mismatch"] == 4  # P4, P6 (line 1021), N11 (line 680) and N14 (line 1168)
     mismatch = next(f for f in report["findings"] if f["status"] == "mismatch" and f["rule_id"] == "P4")
     assert (mismatch["expected"], mismatch["actual"]) == ("7.637", "8.49")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from checks_support import (
     changed,
@@ -38,7 +40,7 @@ CASES = [
         {"item_key": "operating_costs"},
         "value",
         "76.80",
-        "66.76",
+        "86.76",  # above the 公用经费: wrong whatever the unit types (below it, see test_operating_costs_*)
         "narrative operating_costs",
     ),
 ]
@@ -145,3 +147,31 @@ def test_child_codes_printed_under_the_wrong_parent():
     moved = rows.pop(6)  # 2080109 moved below 210
     rows.insert(13, moved)
     assert statuses(base, "S1")["T02 2080109"] == "mismatch"
+
+
+def _with_units(resources: dict, **units) -> dict:
+    result = copy.deepcopy(resources)
+    result["reports"] = [{"report_id": "r", **units}]
+    return result
+
+
+@pytest.mark.parametrize(
+    ("units", "value", "status"),
+    [
+        ({}, "76.76", "ok"),  # equal: holds whether = or ≤ applies
+        ({}, "66.76", "not_checkable"),  # below, unit types unknown: = or ≤ cannot be told
+        ({}, "86.76", "mismatch"),  # above: wrong either way
+        ({"admin_units": 1, "civil_service_units": 1, "institution_units": 0}, "66.76", "mismatch"),
+        ({"admin_units": 1}, "76.80", "rounding"),
+        ({"admin_units": 1, "institution_units": 2}, "66.76", "ok"),  # other 事业单位 included: ≤
+        ({"admin_units": 1, "institution_units": 2}, "76.80", "rounding"),
+        ({"admin_units": 1, "institution_units": 2}, "86.76", "mismatch"),
+    ],
+)
+def test_operating_costs_equal_public_expense_only_for_administrative_units(units, value, status):
+    """Seed 002: T06 公用经费合计 76.76 (line 517); narrative 机关运行经费 76.76 (line 841)."""
+    base = _with_units(seed002(), **units)
+    resources = changed(base, "disclosure_stats", {"item_key": "operating_costs"}, value=value)
+    found = [f for f in run(resources, "X10") if f.location == "narrative operating_costs"]
+    assert [f.status for f in found] == [status]
+    assert "76.76" in found[0].message_zh and value in found[0].message_zh

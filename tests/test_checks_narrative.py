@@ -191,3 +191,27 @@ def test_evaluated_amount_matching_the_project_budgets():
         ],
     }
     assert statuses(resources, "N9") == {"narrative performance amount": "ok"}
+
+
+@pytest.mark.parametrize(
+    ("grades", "status"),
+    [
+        ({"performance_excellent_count": "2", "performance_good_count": "1"}, "ok"),  # seed 000 line 1079: 3 projects
+        ({"performance_excellent_count": "3", "performance_good_count": "1"}, "mismatch"),  # more graded than evaluated
+        ({"performance_excellent_count": "1", "performance_good_count": "1"}, "not_checkable"),  # 中/差 unstated
+        (  # every grade of the scheme stated, one project unaccounted for
+            {
+                "performance_excellent_count": "1",
+                "performance_good_count": "1",
+                "performance_fair_count": "0",
+                "performance_poor_count": "0",
+            },
+            "mismatch",
+        ),
+    ],
+)
+def test_grade_counts_add_up_to_the_projects_evaluated(grades, status):
+    facts = [fact("performance_project_count", "3", "2023年二级项目绩效自评3个，涉及资金33.01万元", "个", 1079)]
+    facts += [fact(key, value, "…", "个", 1079) for key, value in grades.items()]
+    (found,) = run({"narrative_facts": facts}, "N24")
+    assert found.status == status

@@ -85,3 +85,32 @@ def test_execution_score_follows_the_rate_capped_at_100():
 def test_grade_matches_its_score_band():
     assert statuses(_one(evaluation("p3", total_score="95.87", grade="优")), "P5") == {"p3 p3 grade": "ok"}
     assert statuses(_one(evaluation("p3", total_score="85", grade="优")), "P5") == {"p3 p3 grade": "mismatch"}
+
+
+def test_department_self_evaluation_executed_against_the_years_spending():
+    """Seed 002: 部门整体支出绩效自评表 全年执行数 1270.64 (line 1021) vs 本年支出合计 1269.26 (T01 line 126)."""
+    base = seed002()
+    assert statuses(base, "P6") == {"d1 医疗保障局 executed vs T01": "mismatch"}
+    for executed, status in (("1269.26", "ok"), ("1269.29", "rounding")):
+        changed_resources = {
+            **base,
+            "performance_evaluations": [
+                {**e, "executed": executed} if e.get("kind") == "department" else e
+                for e in base["performance_evaluations"]
+            ],
+        }
+        assert statuses(changed_resources, "P6") == {"d1 医疗保障局 executed vs T01": status}
+
+
+def test_department_self_evaluation_may_cover_fiscal_money_only():
+    """Seed 004: 全年执行数 372.65 (line 279) = the general-budget expense (T05): the nearest table figure is used."""
+    base = seed002()
+    fiscal = {
+        **base,
+        "performance_evaluations": [
+            {**e, "executed": "1269.24"} if e.get("kind") == "department" else e
+            for e in base["performance_evaluations"]
+        ],
+    }
+    found = statuses(fiscal, "P6")
+    assert list(found.values()) == ["ok"] and list(found)[0].split()[-1] in {"T04", "T05"}

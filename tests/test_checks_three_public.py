@@ -201,3 +201,47 @@ def test_a_line_whose_subject_is_not_a_t05_item_is_not_compared():
         ],
     }
     assert run(resources, "N17") == []
+
+
+def receptions(actual: str, **quantities) -> dict:
+    """T09 with the given reception actual (seed 002 otherwise) and one three_public_quantities record."""
+    rows = t09_002()
+    rows[1] = {**rows[1], "official_reception": actual}
+    record = dict.fromkeys(
+        (
+            "domestic_reception_batches",
+            "domestic_reception_persons",
+            "foreign_reception_batches",
+            "foreign_reception_persons",
+            "official_reception_batches",
+            "official_reception_persons",
+        )
+    )
+    return {"three_public": rows, "three_public_quantities": [{**record, **quantities, "source_line": 803}]}
+
+
+@pytest.mark.parametrize(
+    ("actual", "quantities", "status"),
+    [
+        ("1.14", {"domestic_reception_batches": 9}, "ok"),  # seed 002 lines 798, 835–837: 9 国内 batches, 1.14 万元
+        ("0.00", {"official_reception_batches": 0}, "ok"),  # seeds 000/003: 共接待0批次, 0 spent
+        ("0.00", {"official_reception_batches": 2}, "mismatch"),  # "公务接待2批次、26人次" with nothing spent
+        ("1.14", {"official_reception_batches": 0}, "mismatch"),  # spending, yet 0 receptions
+        ("1.14", {"domestic_reception_batches": 0}, None),  # 国内 0 says nothing of 国（境）外 receptions
+    ],
+)
+def test_receptions_against_reception_spending(actual, quantities, status):
+    found = [f for f in run(receptions(actual, **quantities), "N23") if "actual" in f.location]
+    assert [f.status for f in found] == ([status] if status else [])
+    if found:
+        assert actual in found[0].message_zh
+
+
+def test_reception_parts_within_the_total():
+    held = run(receptions("1.14", official_reception_batches=9, domestic_reception_batches=9), "N23")
+    assert {f.location: f.status for f in held}[
+        "narrative domestic_reception_batches ≤ official_reception_batches"
+    ] == "ok"
+    broken = run(receptions("1.14", official_reception_batches=2, domestic_reception_batches=9), "N23")
+    statuses = {f.location: f.status for f in broken}
+    assert statuses["narrative domestic_reception_batches ≤ official_reception_batches"] == "mismatch"

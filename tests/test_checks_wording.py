@@ -54,7 +54,8 @@ def test_a_line_without_wording_gives_no_comparison_finding():
     ("budget", "expense", "rate", "status"),
     [
         ("19.93", "20.77", "104.21", "ok"),  # 104.2147
-        ("18.57", "24.25", "130.53", "rounding"),  # 130.587, but 24.245 / 18.575 = 130.525
+        ("18.57", "24.25", "130.56", "rounding"),  # 130.587, and 24.245 / 18.57 = 130.560: one figure rounded
+        ("18.57", "24.25", "130.53", "mismatch"),  # 130.587: only both at their extremes (24.245 / 18.575) reach it
         ("19.93", "20.77", "104.23", "rounding"),  # within 0.02
         ("19.93", "20.77", "96.00", "mismatch"),
     ],

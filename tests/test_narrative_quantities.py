@@ -18,12 +18,16 @@ ZEROS = dict.fromkeys(
         "domestic_reception_persons",
         "foreign_reception_batches",
         "foreign_reception_persons",
+        "official_reception_batches",
+        "official_reception_persons",
     ),
     0,
 )
+NO_TOTAL = {"official_reception_batches": None, "official_reception_persons": None}
 
 EXPECTED = {
-    # 1017 出国团组共0个，0人次; 1021 购置公务用车0辆; 1025 保有量共0辆; 1029–1039 国内/外事/国（境）外 0批次，0人次
+    # 1017 出国团组共0个，0人次; 1021 购置公务用车0辆; 1025 保有量共0辆; 1029 公务接待费支出0万元，共接待0批次，0人次;
+    # 1029–1039 国内/外事/国（境）外 0批次，0人次
     "000": {**ZEROS, "source_line": 1017, "source_page": None},
     # 365: 因公出国(境)共计 0 个 0 团 0 组,0 人;公务用车购置 0 辆,公务用车保有量为 0 辆;国内公务接待 9 批次 101 人,
     #      其中:外事接待 0 批 0 次,0 人;国(境)外公务接待 0 批 0 次,0 人
@@ -31,6 +35,7 @@ EXPECTED = {
         **ZEROS,
         "domestic_reception_batches": 9,
         "domestic_reception_persons": 101,
+        **NO_TOTAL,  # only 国内 and its parts are counted
         "source_line": 365,
         "source_page": None,
     },
@@ -41,6 +46,7 @@ EXPECTED = {
         "vehicles_held": 2,
         "domestic_reception_batches": 9,
         "domestic_reception_persons": 66,
+        **NO_TOTAL,
         "source_line": 803,
         "source_page": None,
     },
@@ -106,3 +112,16 @@ def test_quantities_outside_the_three_public_section_are_not_read():
         "截至2023年末，本单位公务用车保有量为3辆。",
     )
     assert extraction.rows("three_public_quantities")[0]["vehicles_held"] is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "batches", "persons"),
+    [
+        ("公务接待2批次、26人次。", 2, 26),  # the Shanghai wording the issue quotes
+        ("4、公务接待费支出0万元，共接待0批次，0人次。", 0, 0),  # seed 000 line 1029, seed 003 line 496
+        ("国内公务接待 9 批次 101 人,其中:外事接待 0 批 0 次,0 人。", None, None),  # seed 001 line 365: 国内 only
+    ],
+)
+def test_all_receptions_batches_and_persons(sentence, batches, persons):
+    (record,) = narrate("七、“三公”经费财政拨款支出决算情况说明", sentence).rows("three_public_quantities")
+    assert (record["official_reception_batches"], record["official_reception_persons"]) == (batches, persons)

@@ -347,3 +347,16 @@ def test_a_database_with_another_file_name_gets_all_its_references_renamed():
     text = json.dumps(renamed, ensure_ascii=False)
     assert '"db": "juesuan"' not in text and 'href=\\"/juesuan/' not in text
     assert "site" in renamed["databases"] and "juesuan" not in renamed["databases"]
+
+
+def test_canned_omitted_three_public_quantities(ds):
+    """Seed 004 states 三公 amounts only (lines 153–181): the one report omitting the quantities."""
+    found = rows(ds, "/juesuan/omitted_three_public_quantities.json?_shape=array")
+    assert [(r["department"], r["status"]) for r in found] == [("米脂县医疗保险经办中心", "missing")]
+
+
+def test_canned_disclosure_scores(ds):
+    found = {r["department"]: r for r in rows(ds, "/juesuan/disclosure_scores.json?_shape=array")}
+    assert found["米脂县医疗保险经办中心"]["disclosure_score"] == 50.0
+    assert "“三公”经费实物量" in found["米脂县医疗保险经办中心"]["missing_items"]
+    assert found["焦作市医疗保障局"]["disclosure_score"] == 100.0 and found["焦作市医疗保障局"]["missing_items"] is None

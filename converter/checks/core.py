@@ -148,6 +148,23 @@ def finding(
     )
 
 
+def printed_at(record: Record | None) -> str:
+    """Where a figure was printed, for a message: "第12页第305行", "第305行" or "位置不详"."""
+    record = record or {}
+    page, line = record.get("source_page"), record.get("source_line")
+    if line is None:
+        return "位置不详"
+    return f"第{page}页第{line}行" if page is not None else f"第{line}行"
+
+
+def printed_at_en(record: Record | None) -> str:
+    record = record or {}
+    page, line = record.get("source_page"), record.get("source_line")
+    if line is None:
+        return "location unknown"
+    return f"page {page}, line {line}" if page is not None else f"line {line}"
+
+
 def not_checkable(rule: Rule, location: str, zh: str, en: str, tables: str | None = None) -> Finding:
     return finding(rule, "not_checkable", location, zh, en, tables=tables)
 
@@ -228,11 +245,14 @@ def ratio(
     scale: Decimal = Decimal(100),
     source: Record | None = None,
     tables: str | None = None,
+    one_input_rounded: bool = False,
 ) -> Finding | None:
     """printed ≈ numerator / denominator × scale (a percentage by default).
 
     ok: the exact ratio rounds to the printed figure. rounding: within ±0.02, or within the interval the ratio can
-    take when every input is an honest rounding of its true value (each ± half its last printed digit).
+    take when every input is an honest rounding of its true value (each ± half its last printed digit);
+    `one_input_rounded`: when either input, not both at their extremes at once, is (for figures printed side by
+    side in one sentence, where the % was computed from them).
     """
     num, den, pct = dec(numerator), dec(denominator), dec(printed)
     if num is None or den is None or pct is None or den == 0:
@@ -240,11 +260,11 @@ def ratio(
     exact = num / den * scale
     expected = round_to(exact, printed)
     hn, hd, hp = half_unit(numerator), half_unit(denominator), half_unit(printed)
-    bounds = []
-    for n in (num - hn, num + hn):
-        for d in (den - hd, den + hd):
-            if d > 0:
-                bounds.append(n / d * scale)
+    if one_input_rounded:
+        pairs = [(num - hn, den), (num + hn, den), (num, den - hd), (num, den + hd)]
+    else:
+        pairs = [(n, d) for n in (num - hn, num + hn) for d in (den - hd, den + hd)]
+    bounds = [n / d * scale for n, d in pairs if d > 0]
     low, high = (min(bounds), max(bounds)) if bounds else (exact, exact)
     if pct == expected:
         status = "ok"

@@ -6,7 +6,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from converter.checks.core import ZERO, Rule, at_most, dec, equal, not_checkable, rule, sum_of
+from converter.checks.core import (
+    ZERO,
+    Rule,
+    amount_tolerance,
+    at_most,
+    dec,
+    equal,
+    fmt,
+    not_checkable,
+    printed_at,
+    printed_at_en,
+    rule,
+    sum_of,
+)
 from converter.checks.data import Data
 from converter.checks.structure import collapse
 from converter.model import Finding, Record
@@ -368,11 +381,24 @@ def x9(data: Data, r: Rule) -> Iterator[Finding]:
         )
 
 
+def unit_kind(data: Data) -> str | None:
+    """"pure" (only 行政 and 参公 units), "mixed" (other 事业单位 included) or None (the report does not say)."""
+    report = (data.resources.get("reports") or [{}])[0]
+    others = report.get("institution_units")
+    if others is not None:
+        return "mixed" if others > 0 else "pure"
+    if report.get("admin_units") is not None or report.get("civil_service_units") is not None:
+        return "pure"
+    return None
+
+
 @rule(
     "X10",
     "cross",
-    "机关运行经费（公开10表第5+6行，或情况说明）= 公开06表公用经费合计（行政、参公单位）",
-    "Operating costs (T10 rows 5+6, or the narrative) = T06 public total (administrative units)",
+    "机关运行经费（公开10表第5+6行，或情况说明）= 公开06表公用经费合计（仅行政、参公单位）；含其他事业单位时 ≤；"
+    "单位类型未载而两数不等时无法核对",
+    "Operating costs (T10 rows 5+6, or the narrative) = T06 public total for administrative and 参公 units only; ≤ "
+    "when other 事业单位 are included; not checkable when the unit types are unknown and the figures differ",
     "T06,T10",
     severity="warning",
     needs=("T06",),
@@ -381,6 +407,8 @@ def x10(data: Data, r: Rule) -> Iterator[Finding]:
     public = t06_total(data, "public")
     if public is None:
         return
+    kind = unit_kind(data)
+    bound = dec(public.get("amount")) or ZERO
     stats = data.stats_in_wan()
     for origin in ("table", "narrative"):
         rows = [
@@ -393,16 +421,49 @@ def x10(data: Data, r: Rule) -> Iterator[Finding]:
             continue
         value, _ = sum_of([row.get("value") for row in rows])
         where = "T10" if origin == "table" else "narrative"
-        yield equal(
-            r,
-            f"{where} operating_costs",
-            f"{where} 机关运行经费 vs 公开06表公用经费合计",
-            f"{where} operating costs vs T06 public total",
-            expected=dec(public.get("amount")) or ZERO,
-            printed=value,
-            n_terms=len(rows),
-            source=rows[0],
+        both = (
+            f"机关运行经费{fmt(value)}万元（{printed_at(rows[0])}），"
+            f"公开06表公用经费合计{fmt(bound)}万元（{printed_at(public)}）"
         )
+        both_en = (
+            f"operating costs {fmt(value)} ({printed_at_en(rows[0])}), "
+            f"T06 public total {fmt(bound)} ({printed_at_en(public)})"
+        )
+        below = bound - value > amount_tolerance(len(rows))
+        if kind == "mixed" or (kind is None and value > bound):
+            result = at_most(
+                r,
+                f"{where} operating_costs",
+                f"{where} 机关运行经费 ≤ 公开06表公用经费合计",
+                f"{where} operating costs ≤ T06 public total",
+                bound=bound,
+                printed=value,
+                source=rows[0],
+            )
+        elif kind is None and below:
+            result = not_checkable(
+                r,
+                f"{where} operating_costs",
+                f"{both}；报告未载所含单位类型，机关运行经费可能只含行政、参公单位，无法判断是否应相等",
+                f"{both_en}; the report does not state its unit types, so whether they must be equal is unknown",
+            )
+            result.source_line, result.source_page = rows[0].get("source_line"), rows[0].get("source_page")
+            yield result
+            continue
+        else:
+            result = equal(
+                r,
+                f"{where} operating_costs",
+                f"{where} 机关运行经费 vs 公开06表公用经费合计",
+                f"{where} operating costs vs T06 public total",
+                expected=bound,
+                printed=value,
+                n_terms=len(rows),
+                source=rows[0],
+            )
+        result.message_zh = f"{both}（{result.message_zh}）"
+        result.message_en = f"{both_en} ({result.message_en})"
+        yield result
 
 
 @rule(

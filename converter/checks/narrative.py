@@ -19,7 +19,10 @@ from converter.checks.core import (
     fact_in_wan,
     fact_tolerance,
     finding,
+    fmt,
     half_unit,
+    printed_at,
+    printed_at_en,
     ratio,
     rule,
     sum_of,
@@ -97,6 +100,26 @@ AMOUNT_FACTS: dict[str, tuple[str, Getter]] = {
     "operating_costs": ("N8", t10("operating_costs_admin", "operating_costs_civil_service")),
 }
 
+METRIC_ZH = {  # how a reader names each figure
+    "total_income": "收入总计",
+    "total_expense": "支出总计",
+    "income_year_total": "本年收入合计",
+    "expense_year_total": "本年支出合计",
+    "fiscal_appropriation_income": "财政拨款收入",
+    "basic_expense": "基本支出",
+    "project_expense": "项目支出",
+    "fiscal_income_total": "财政拨款收入总计",
+    "fiscal_expense_total": "财政拨款支出总计",
+    "general_budget_expense": "一般公共预算财政拨款支出",
+    "general_budget_basic_expense": "一般公共预算财政拨款基本支出",
+    "personnel_expense": "人员经费",
+    "public_expense": "公用经费",
+    "three_public_budget": "“三公”经费预算数",
+    "three_public_actual": "“三公”经费决算数",
+    "procurement_total": "政府采购金额",
+    "operating_costs": "机关运行经费",
+}
+
 # stated % → (rule, numerator sources, denominator sources); the first source with a figure is used
 RATIO_FACTS: dict[str, tuple[str, tuple[Getter, ...], tuple[Getter, ...]]] = {
     "fiscal_appropriation_income_share": (
@@ -150,6 +173,10 @@ CHANGE_FACTS: dict[str, tuple[str, tuple[Getter, ...]]] = {
         "general_budget_prior_year_change",
         (table_total("T05", "total"), stated("general_budget_expense")),
     ),
+    "operating_costs_prior_year_change_rate": (
+        "operating_costs_prior_year_change",
+        (stated("operating_costs"), t10("operating_costs_admin", "operating_costs_civil_service")),
+    ),
 }
 
 
@@ -191,7 +218,7 @@ def _amount_rule(data: Data, r: Rule) -> Iterator[Finding]:
             )
             continue
         limit = fact_tolerance(fact)
-        yield equal(
+        result = equal(
             r,
             where,
             f"情况说明 {key} vs {label}",
@@ -203,6 +230,17 @@ def _amount_rule(data: Data, r: Rule) -> Iterator[Finding]:
             tables=tables,
             tolerance=limit,
         )
+        name = METRIC_ZH.get(key, key)
+        result.message_zh = (
+            f"情况说明（{printed_at(fact)}）称{name}{fact['value']}{fact.get('unit') or '万元'}，"
+            f"公开{tables[1:]}表（{printed_at(row)}）"
+            f"为{fmt(value or ZERO)}万元（{result.message_zh}）"
+        )
+        result.message_en = (
+            f"The narrative ({printed_at_en(fact)}) states {key} = {fact['value']}; {label} ({printed_at_en(row)}) "
+            f"is {fmt(value or ZERO)} ({result.message_en})"
+        )
+        yield result
 
 
 def _ratio_rule(data: Data, r: Rule) -> Iterator[Finding]:
@@ -280,8 +318,10 @@ def _narrative_rule(rule_id: str, zh: str, en: str, tables: str) -> None:
 
 _narrative_rule(
     "N1",
-    "情况说明 收入/支出 总计、本年合计 = 公开01表；同比增减% = 增减额 / 上年数（上年数 = 本年 − 增减额）",
-    "Narrative totals = T01; year-on-year % = change / (current − change), also for fiscal and general-budget changes",
+    "情况说明 收入/支出 总计、本年合计 = 公开01表；同比增减% = 增减额 / 上年数（上年数 = 本年 − 增减额；"
+    "亦适用于财政拨款、一般公共预算、机关运行经费）",
+    "Narrative totals = T01; year-on-year % = change / (current − change), also for fiscal, general-budget and "
+    "operating-cost changes",
     "T01,T04,T05",
 )
 _narrative_rule("N2", "情况说明 财政拨款收入及其占比 = 公开02表", "Narrative fiscal income and its share = T02", "T02")
@@ -398,6 +438,7 @@ GRADE_COUNT_KEYS = {
     "performance_fair_count": "中",
     "performance_poor_count": "差",
 }
+GRADE_NAMES = {**GRADE_COUNT_KEYS, "performance_pass_count": "合格", "performance_fail_count": "不合格"}
 
 
 def band(score: Decimal) -> str:
@@ -450,3 +491,49 @@ def n10(data: Data, r: Rule) -> Iterator[Finding]:
                 tables="PERF",
                 tolerance=Decimal(0),
             )
+
+
+SCHEMES = (  # the grade counts that, stated together, cover every project
+    ("performance_excellent_count", "performance_good_count", "performance_fair_count", "performance_poor_count"),
+    ("performance_excellent_count", "performance_good_count", "performance_pass_count", "performance_fail_count"),
+)
+ALL_GRADE_KEYS = tuple(dict.fromkeys(key for scheme in SCHEMES for key in scheme))
+
+
+@rule(
+    "N24",
+    "narrative",
+    "绩效说明：各等级项目数之和 = 自评项目数（所列等级之和不超过项目数；四个等级均列出时相等）",
+    "Performance narrative: projects per grade add up to the projects evaluated (at most, when not every grade is "
+    "stated)",
+    "NARR",
+    tolerance="exact",
+    severity="warning",
+)
+def n24(data: Data, r: Rule) -> Iterator[Finding]:
+    count = next((f for f in data.fact(*PERF_COUNT_KEYS) if f.get("value")), None)
+    grades = {key: fact for key in ALL_GRADE_KEYS if (fact := next(iter(data.fact(key)), None)) is not None}
+    if count is None or len(grades) < 2:
+        return
+    total = sum((dec(f["value"]) or ZERO for f in grades.values()), ZERO)
+    projects = dec(count["value"]) or ZERO
+    complete = any(all(key in grades for key in scheme) for scheme in SCHEMES)
+    if total == projects:
+        status = "ok"
+    elif total > projects or complete:
+        status = "mismatch"
+    else:
+        status = "not_checkable"  # some grades unstated: the rest may hold the difference
+    named = "、".join(f"{GRADE_NAMES[key]} {grades[key]['value']}" for key in grades)
+    yield finding(
+        r,
+        status,
+        "narrative performance grade counts",
+        f"绩效说明（{printed_at(count)}）称自评项目{count['value']}个，"
+        f"各等级项目数（{printed_at(next(iter(grades.values())))}：{named}）合计{fmt(total)}个",
+        f"The performance narrative ({printed_at_en(count)}) evaluates {count['value']} projects; the grades stated "
+        f"add up to {fmt(total)} ({status})",
+        expected=projects,
+        actual=total,
+        source=next(iter(grades.values())),
+    )

@@ -5,7 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from converter.checks.core import Rule, dec, equal, finding, ratio, round_to, rule, sum_of
+from converter.checks.core import (
+    Rule,
+    amount_tolerance,
+    dec,
+    equal,
+    finding,
+    fmt,
+    printed_at,
+    printed_at_en,
+    ratio,
+    round_to,
+    rule,
+    sum_of,
+)
 from converter.checks.data import Data
 from converter.model import Finding, Record
 
@@ -177,3 +190,59 @@ def p5(data: Data, r: Rule) -> Iterator[Finding]:
             actual=score,
             source=evaluation,
         )
+
+
+# the department's spending of the year, as each table states it: the self-evaluation covers one of them
+SPENDING_FIGURES = (
+    ("T01", "公开01表本年支出合计", lambda data: data.item("T01", "total_expense", "expense"), "amount"),
+    ("T03", "公开03表合计", lambda data: data.total("T03"), "total"),
+    ("T04", "公开04表本年支出合计", lambda data: data.item("T04", "total_expense", "expense"), "total"),
+    ("T05", "公开05表合计", lambda data: data.total("T05"), "total"),
+)
+
+
+@rule(
+    "P6",
+    "performance",
+    "部门整体支出绩效自评：全年执行数 = 决算表所列本年支出（公开01/03表本年支出合计，或财政拨款口径的公开04/05表）",
+    "Department self-evaluation: executed amount = the year's spending in the tables (T01/T03, or the fiscal T04/T05)",
+    "PERF,T01,T03,T04,T05",
+    severity="warning",
+)
+def p6(data: Data, r: Rule) -> Iterator[Finding]:
+    for evaluation in evaluations(data):
+        if evaluation.get("kind") != "department" or dec(evaluation.get("executed")) is None:
+            continue
+        executed = dec(evaluation["executed"]) or Decimal(0)
+        if evaluation.get("amount_unit") == "元":
+            executed /= 10000
+        candidates = []
+        for table_id, name, get, column in SPENDING_FIGURES:
+            row = get(data)
+            if row is not None and dec(row.get(column)) is not None:
+                candidates.append((abs(executed - (dec(row[column]) or Decimal(0))), table_id, name, row, column))
+        if not candidates:
+            continue
+        _, table_id, name, row, column = min(candidates, key=lambda c: c[0])
+        result = equal(
+            r,
+            f"{_where(evaluation)} executed vs {table_id}",
+            f"{_where(evaluation)} 全年执行数 vs {name}",
+            f"{_where(evaluation)} executed vs {table_id} spending",
+            expected=dec(row[column]) or Decimal(0),
+            printed=executed,
+            n_terms=1,
+            source=evaluation,
+            tables=f"PERF,{table_id}",
+            tolerance=amount_tolerance(1),
+        )
+        others = "、".join(f"{c[2]} {fmt(dec(c[3][c[4]]))}" for c in candidates if c[1] != table_id)
+        result.message_zh = (
+            f"部门整体支出绩效自评表（{printed_at(evaluation)}）全年执行数{fmt(executed)}万元，{name}（{printed_at(row)}）"
+            f"为{row[column]}万元{'；' + others if others else ''}（{result.message_zh}）"
+        )
+        result.message_en = (
+            f"The department self-evaluation ({printed_at_en(evaluation)}) reports {fmt(executed)} 万元 executed; "
+            f"{table_id} ({printed_at_en(row)}) spent {row[column]} ({result.message_en})"
+        )
+        yield result

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from converter.checks import cross, intra, narrative, performance, structure, three_public, wording  # noqa: F401
+from converter.checks import (  # noqa: F401
+    changes,
+    cross,
+    intra,
+    narrative,
+    performance,
+    procurement,
+    shares,
+    structure,
+    three_public,
+    wording,
+)
 from converter.checks.core import RULES, Rule
 from converter.checks.data import Data
 from converter.model import Finding, Record

@@ -12,7 +12,22 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from converter.checks.core import ZERO, Rule, dec, equal, fact_in_wan, fact_tolerance, finding, half_unit, ratio, rule
+from converter.checks.core import (
+    ZERO,
+    Rule,
+    at_most,
+    dec,
+    equal,
+    fact_in_wan,
+    fact_tolerance,
+    finding,
+    fmt,
+    half_unit,
+    printed_at,
+    printed_at_en,
+    ratio,
+    rule,
+)
 from converter.checks.cross import Figure, coded
 from converter.checks.data import Data
 from converter.checks.narrative import distinct_facts
@@ -182,17 +197,30 @@ def budget_line_subject(paragraphs: list[Record], fact: Record) -> str | None:
         return None
     before = sentence[: start.start()]
     if not re.sub(r"^[\d.、]+|[，,:：]$", "", before):
-        paragraph = next(
+        index = next(
             (
-                _compact(p.get("text") or "")
-                for p in reversed(paragraphs)
-                if (p.get("source_line") or 0) <= (fact.get("source_line") or 0)
-                and sentence in _compact(p.get("text") or "")
+                i
+                for i in range(len(paragraphs) - 1, -1, -1)
+                if (paragraphs[i].get("source_line") or 0) <= (fact.get("source_line") or 0)
+                and sentence in _compact(paragraphs[i].get("text") or "")
             ),
-            "",
+            None,
         )
-        before = paragraph[: paragraph.find(sentence)].rstrip("。；;") if paragraph else ""
-        before = re.split(r"[。；;]", before)[-1]
+        if index is None:
+            return None
+        # the paragraph up to the sentence, after the one before it (a 类/款/项 path may end the previous one)
+        text = "".join(_compact(p.get("text") or "") for p in paragraphs[max(0, index - 1) : index + 1])
+        pieces = [
+            re.sub(r"^其中[:：]", "", piece.strip("，,:："))
+            for piece in re.split(r"[。；;]", text[: text.rfind(sentence)])
+        ]
+        pieces = [piece for piece in pieces if piece]
+        if not pieces:
+            return None
+        # "1、一般公共服务支出（类）财政事务（款）行政运行（项）。主要用于：…。年初预算为…": the path names the line,
+        # not the purpose sentence between them
+        paths = [strip_numbering(piece) for piece in pieces[-3:] if PATH.match(strip_numbering(piece))]
+        before = paths[-1] if paths else pieces[-1]
     return strip_numbering(before.strip("，,:：")) or None
 
 
@@ -263,4 +291,74 @@ def n17(data: Data, r: Rule) -> Iterator[Finding]:
             source=expense,
             tables="T05",
             tolerance=max(Decimal("0.05"), half_unit(expense["value"])),
+        )
+
+
+# ---------------------------------------------------------------- 公务接待 batches and persons
+
+
+def reception_count(row: Record) -> tuple[int, str] | None:
+    """Batches of all receptions as far as the narrative tells: the stated total, else a positive part (国内, or
+    外事/国（境）外 — 外事 may be part of 国内, so parts are never added)."""
+    if row.get("official_reception_batches") is not None:
+        return int(row["official_reception_batches"]), "公务接待"
+    for field, named in (("domestic_reception_batches", "国内公务接待"), ("foreign_reception_batches", "外宾接待")):
+        if (row.get(field) or 0) > 0:
+            return int(row[field]), named
+    return None
+
+
+@rule(
+    "N23",
+    "narrative",
+    "“三公”说明的公务接待批次、人次：合计 ≥ 国内、外事各项；有接待批次则公务接待费决算数（公开09表，或情况说明）不为0，"
+    "载明接待0批次则为0",
+    "三公 narrative receptions: the total ≥ its domestic and foreign parts; receptions imply reception spending (T09 "
+    "or the narrative), and none stated (0 batches) implies none spent",
+    "T09,NARR",
+    tolerance="exact",
+    severity="warning",
+)
+def n23(data: Data, r: Rule) -> Iterator[Finding]:
+    for row in data.resources.get("three_public_quantities") or []:
+        for part, unit in (("batches", "批次"), ("persons", "人次")):
+            total = row.get(f"official_reception_{part}")
+            for kind, named in (("domestic", "国内"), ("foreign", "外事或国（境）外")):
+                value = row.get(f"{kind}_reception_{part}")
+                if total is None or value is None:
+                    continue
+                found = at_most(
+                    r,
+                    f"narrative {kind}_reception_{part} ≤ official_reception_{part}",
+                    f"{named}接待{unit} ≤ 公务接待{unit}",
+                    f"{kind} reception {part} ≤ all reception {part}",
+                    bound=Decimal(int(total)),
+                    printed=value,
+                    source=row,
+                    tables="NARR",
+                )
+                found.message_zh = (
+                    f"情况说明（{printed_at(row)}）称公务接待{total}{unit}、{named}接待{value}{unit}（{found.message_zh}）"
+                )
+                yield found
+        batches = reception_count(row)
+        spent = _figure(data, "official_reception", "actual")
+        if batches is None or spent is None:
+            continue
+        count, named = batches
+        label, amount = spent
+        status = "ok" if (count > 0) == (amount > 0) else "mismatch"
+        source = "公开09表" if label.startswith("T09") else "情况说明"
+        yield finding(
+            r,
+            status,
+            "narrative reception batches vs official_reception actual",
+            f"情况说明（{printed_at(row)}）称{named}{count}批次，{source}公务接待费决算数为{fmt(amount)}万元"
+            f"（{'相符' if status == 'ok' else '有接待而无支出' if count > 0 else '有支出而无接待'}）",
+            f"The narrative ({printed_at_en(row)}) states {count} reception batches ({named}); {label} is "
+            f"{fmt(amount)} 万元 ({status})",
+            expected=amount,
+            actual=Decimal(count),
+            source=row,
+            tables="T09,NARR" if label.startswith("T09") else "NARR",
         )

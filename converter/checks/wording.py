@@ -100,7 +100,7 @@ def n11(data: Data, r: Rule) -> Iterator[Finding]:
     "情况说明 每项（类、款、项，三公各项，项目）完成预算% = 所列决算数 / 所列预算数",
     "Narrative completion % of every budget line = the expense / the budget it states",
     "NARR",
-    tolerance="±0.02 个百分点，或输入印刷精度允许的范围",
+    tolerance="±0.02 个百分点，或任一所列数按其末位半个单位舍入所能解释的范围（两数同句印出，% 由其算得）",
     severity="warning",
 )
 def n12(data: Data, r: Rule) -> Iterator[Finding]:
@@ -129,6 +129,7 @@ def n12(data: Data, r: Rule) -> Iterator[Finding]:
             numerator=line.expense["value"],
             denominator=line.budget["value"],
             source=line.rate,
+            one_input_rounded=True,
         )
         if result is not None:
             yield result

@@ -12,6 +12,8 @@ from converter.model import Extraction, Record
 from converter.narrative.facts import Fact, read_facts
 from converter.narrative.paragraphs import Sentence, build_paragraphs, split_sentences
 from converter.narrative.quantities import FACT_KEYS, Quantity, quantities_record
+from converter.narrative.shares import read_class_shares
+from converter.narrative.units import unit_types
 
 __all__ = ["extract_narrative"]
 
@@ -68,12 +70,15 @@ def extract_narrative(doc: Document, extraction: Extraction) -> None:
         )
     sentences = split_sentences(paragraphs)
     record, quantities, findings = quantities_record(sentences)
-    facts = sorted(read_facts(sentences) + _quantity_facts(quantities), key=lambda fact: fact.sentence.index)
-    seen: set[tuple[str, int]] = set()
+    facts = sorted(
+        read_facts(sentences) + read_class_shares(sentences) + _quantity_facts(quantities),
+        key=lambda fact: fact.sentence.index,
+    )
+    seen: set[tuple[str, int, str | None]] = set()
     for fact in facts:
-        if (fact.metric, fact.sentence.index) in seen:
+        if (fact.metric, fact.sentence.index, fact.item) in seen:
             continue
-        seen.add((fact.metric, fact.sentence.index))
+        seen.add((fact.metric, fact.sentence.index, fact.item))
         extraction.add(
             "narrative_facts",
             {
@@ -81,11 +86,13 @@ def extract_narrative(doc: Document, extraction: Extraction) -> None:
                 "value": fact.value,
                 "unit": fact.unit,
                 "sentence": fact.sentence.text,
+                "item": fact.item,
                 **_provenance(fact.sentence),
             },
         )
     if record is not None:
         extraction.add("three_public_quantities", record)
+    extraction.report.update(unit_types(sentences))
     extraction.findings.extend(findings)
     stated: set[str] = set()
     for fact in facts:

@@ -27,7 +27,23 @@ three_public_<item>_budget / _actual, and, up to the next such clause, _completi
 vehicle_total (购置及运行维护费), vehicle_purchase, vehicle_operation, official_reception = the T09 columns;
 reception_domestic (国内), reception_foreign_affairs (外事/外宾), reception_overseas (国（境）外) have no T09 column.
 
-Statements without a figure (value None): no_procurement (无政府采购…), no_state_assets (无国有资产占用…).
+绩效 summaries: performance_project_count (二级项目 / 涵盖项目 / Shanghai 绩效自评的…项目 N 个),
+performance_project_amount, performance_average_score (平均得分), and projects per grade:
+performance_excellent/good/fair/poor_count (优/良/中/差) and performance_pass/fail_count (合格/不合格),
+in either "N个项目自评等级为优" or "绩效评级为“优”的项目N个".
+
+Statements without a figure (value None): no_procurement (无政府采购…), no_state_assets (无国有资产占用…), and
+"持平 / 与上年相同 / 无变化" of a total: prior_year_flat_total, fiscal_prior_year_flat_total,
+general_budget_prior_year_flat, three_public_prior_year_flat, operating_costs_prior_year_flat. A prior-year figure
+stated before its change ("比上年决算数5.40万元减少2.20万元") gives prior_year_total, fiscal_prior_year_total,
+three_public_prior_year, operating_costs_prior_year; operating_costs_prior_year_change_rate is its 增长/下降 %.
+
+政府采购 (T10 counterparts procurement_total/_goods/_works/_services) also in the Shanghai wording
+"政府采购金额（以合同签订为准）为251.25万元，其中：货物采购金额4.79万元、…"; its SME sentences give
+procurement_sme_reserved_budget / procurement_small_micro_reserved_budget (面向中小/小微企业预留…预算金额),
+procurement_sme_reserved_award / procurement_small_micro_reserved_award (预留项目中由中小/小微企业中标或成交的) and
+procurement_sme_other_award (其他政府采购项目中由中小企业中标或成交的). Spending by 类 with its share
+(class_expense, class_share, with `item`) is read in converter.narrative.shares.
 """
 
 from __future__ import annotations
@@ -66,6 +82,7 @@ class Fact:
     unit: str | None
     phrase: str
     sentence: Sentence
+    item: str | None = None  # what the figure belongs to when a sentence states several (a 类 name)
 
 
 def _compile(*patterns: str) -> tuple[re.Pattern[str], ...]:
@@ -87,7 +104,7 @@ def _metric(
     )
 
 
-TOTAL_WORDS = r"(?:收入总计|收、?支总计|收入总计、支出总计)"
+TOTAL_WORDS = r"(?:收入总计|收、?支总计|收入总计、支出总计|收入支出总计)"
 CHANGE = rf"相比[，,]?(?:财政拨款)?{TOTAL_WORDS}?各?"
 OVERALL = r"总体情况"
 INCOME_SECTION = r"^[一二三四五六七八九十]+、收入决算情况说明$"
@@ -98,7 +115,21 @@ GENERAL_START = YEAR + r"一般公共预算财政拨款支出年初预算(?:数)
 THREE_PUBLIC = r"三公"
 THREE_PUBLIC_BUDGET = r"三公[”\"]?经费(?:财政拨款)?支出(?:全年)?预算(?:数)?(?:为)?"
 PERFORMANCE = r"绩效"
-PERFORMANCE_COUNT = r"(?:二级项目(?:绩效自评)?|涵盖项目)(?:共)?"
+PRIOR = r"(?:上年|\d{4}年度?相比|与\d{4}年度?)"  # "与上年相比", Shanghai "与2023年度相比"
+FLAT = r"(?P<label>持平|相同|一致|无变化)"
+NOT_BUDGET = r"[^。；;预]*?"  # "与2024年度预算数一致" compares with the budget, not with last year
+PRIOR_FIGURE = r"(?:比|较)(?:上年|\d{4}年)度?(?:决算)?(?:数)?NUM万元(?:增加|减少)"
+SME_AWARD = r"由中小企业供应商中标或成交的[，,](?:采购金额)?"
+PERFORMANCE_COUNT = r"(?:二级项目(?:绩效自评)?|涵盖项目|绩效自评的(?:\d{4}年度)?项目)(?:共)?"
+
+GRADE_WORDS = {  # two schemes: 优/良/中/差 and 优/良/合格/不合格
+    "performance_excellent_count": "优",
+    "performance_good_count": "良",
+    "performance_fair_count": "中",
+    "performance_poor_count": "差",
+    "performance_pass_count": "合格",
+    "performance_fail_count": "不合格",
+}
 
 VEHICLE_TYPES = {
     "vehicles_ministerial": r"副部[（(]省[)）]级及以上领导用车|省部级领导干部用车|省级领导干部用车",
@@ -130,15 +161,23 @@ METRICS: tuple[Metric, ...] = (
         for key, ctx in (("total_expense", "total"), ("fiscal_expense_total", "fiscal"))
     ),
     *(
-        _metric(key, rf"{CHANGE}(?P<dir>增加|减少)NUM{WAN}", section=OVERALL, requires="上年", context=ctx)
+        _metric(key, rf"{CHANGE}(?P<dir>增加|减少)NUM{WAN}", section=OVERALL, requires=PRIOR, context=ctx)
         for key, ctx in (("prior_year_change_total", "total"), ("fiscal_prior_year_change_total", "fiscal"))
+    ),
+    *(
+        _metric(key, rf"{CHANGE}{FLAT}", section=OVERALL, requires=PRIOR, context=ctx)
+        for key, ctx in (("prior_year_flat_total", "total"), ("fiscal_prior_year_flat_total", "fiscal"))
+    ),
+    *(
+        _metric(key, rf"{TOTAL_WORDS}[^。；;]*?{PRIOR_FIGURE}", section=OVERALL, context=ctx)
+        for key, ctx in (("prior_year_total", "total"), ("fiscal_prior_year_total", "fiscal"))
     ),
     *(
         _metric(
             key,
             rf"{CHANGE}(?:增加|减少){AMOUNT}[，,](?P<dir>增长|下降)NUM{PCT}",
             section=OVERALL,
-            requires="上年",
+            requires=PRIOR,
             context=ctx,
         )
         for key, ctx in (("prior_year_change_rate", "total"), ("fiscal_prior_year_change_rate", "fiscal"))
@@ -168,13 +207,13 @@ METRICS: tuple[Metric, ...] = (
         "general_budget_prior_year_change",
         rf"(?:相比[，,]?(?:一般公共预算)?(?:财政拨款)?(?:支出)?|较上年度?(?:决算数?)?)(?P<dir>增加|减少)NUM{WAN}",
         section=GENERAL_SECTION,
-        requires="上年.*财政拨款支出|财政拨款支出.*上年",
+        requires=rf"{PRIOR}.*财政拨款支出|财政拨款支出.*{PRIOR}",
     ),
     _metric(
         "general_budget_prior_year_change_rate",
         rf"(?:增加|减少){AMOUNT}[，,](?P<dir>增长|下降)NUM{PCT}",
         section=GENERAL_SECTION,
-        requires="上年.*财政拨款支出|财政拨款支出.*上年",
+        requires=rf"{PRIOR}.*财政拨款支出|财政拨款支出.*{PRIOR}",
     ),
     # 六 基本支出.
     _metric("general_budget_basic_expense", rf"财政拨款基本支出NUM{WAN}", section=BASIC_SECTION),
@@ -189,6 +228,22 @@ METRICS: tuple[Metric, ...] = (
     ),
     _metric(
         "three_public_completion_rate", rf"{THREE_PUBLIC_BUDGET}.*?完成(?:全年)?预算的NUM{PCT}", section=THREE_PUBLIC
+    ),
+    _metric(
+        "three_public_prior_year_flat",
+        rf"三公[”\"]?经费(?:财政拨款)?支出[^。；;]*?(?:与(?:上年|\d{{4}}年)度?){NOT_BUDGET}{FLAT}",
+        section=THREE_PUBLIC,
+    ),
+    _metric(
+        "three_public_prior_year",
+        rf"三公[”\"]?经费(?:财政拨款)?支出[^。；;]*?{PRIOR_FIGURE}",
+        section=THREE_PUBLIC,
+    ),
+    _metric(
+        "general_budget_prior_year_flat",
+        rf"(?:相比[，,]?(?:一般公共预算)?(?:财政拨款)?(?:支出)?|与(?:上年|\d{{4}}年)度?{NOT_BUDGET}){FLAT}",
+        section=GENERAL_SECTION,
+        requires=rf"{PRIOR}.*一般公共预算财政拨款支出|一般公共预算财政拨款支出.*{PRIOR}",
     ),
     _metric(
         "three_public_prior_year_change",
@@ -208,12 +263,37 @@ METRICS: tuple[Metric, ...] = (
         rf"(?P<dir>增加|减少)NUM{WAN}",
         rf"机关运行经费较上年度?决算数?(?P<dir>增加|减少)NUM{WAN}",
     ),
+    _metric(
+        "operating_costs_prior_year_change_rate",
+        rf"机关运行经费[^。；;]*?(?:增加|减少){AMOUNT}[，,](?P<dir>增长|下降)NUM{PCT}",
+    ),
+    _metric("operating_costs_prior_year", rf"机关运行经费(?:支出)?{AMOUNT}[，,]{PRIOR_FIGURE}"),
+    _metric("operating_costs_prior_year_flat", rf"机关运行经费[^。；;]*?(?:与上年|与\d{{4}}年)度?{NOT_BUDGET}{FLAT}"),
     _metric("no_procurement", r"(?P<label>无政府采购(?:事项|行为|支出|业务|情况)?)"),
     _metric("no_state_assets", r"(?P<label>无国有资产占用(?:及购置)?)"),
-    _metric("procurement_total", rf"(?P<label>政府采购支出(?:总额|合计))(?:为)?NUM{WAN}"),
-    _metric("procurement_goods", rf"(?P<label>政府采购货物支出)(?:为)?NUM{WAN}"),
-    _metric("procurement_works", rf"(?P<label>政府采购工程支出)(?:为)?NUM{WAN}"),
-    _metric("procurement_services", rf"(?P<label>政府采购服务支出)(?:为)?NUM{WAN}"),
+    _metric(
+        "procurement_total",
+        rf"(?P<label>政府采购支出(?:总额|合计))(?:为)?NUM{WAN}",
+        rf"(?P<label>政府采购金额)(?:[（(][^）)]*[)）])?(?:为)?NUM{WAN}",  # Shanghai: 政府采购金额（以合同签订为准）为…
+    ),
+    *(
+        _metric(f"procurement_{kind}", rf"(?P<label>政府采购{word}支出)(?:为)?NUM{WAN}",
+                rf"(?P<label>{word}采购金额)(?:为)?NUM{WAN}", requires="政府采购")
+        for kind, word in (("goods", "货物"), ("works", "工程"), ("services", "服务"))
+    ),
+    _metric("procurement_sme_reserved_budget", rf"(?P<label>面向中小企业预留政府采购项目预算金额)(?:为)?NUM{WAN}"),
+    _metric(
+        "procurement_small_micro_reserved_budget", rf"(?P<label>面向小微企业预留政府采购项目预算金额)(?:为)?NUM{WAN}"
+    ),
+    _metric(
+        "procurement_sme_reserved_award",
+        rf"(?P<label>面向中小企业预留的?政府采购项目中[，,]{SME_AWARD})NUM{WAN}",
+    ),
+    _metric(
+        "procurement_small_micro_reserved_award",
+        rf"(?P<label>面向小微企业预留的?政府采购项目中[，,]由小微企业供应商中标或成交的[，,](?:采购金额)?)NUM{WAN}",
+    ),
+    _metric("procurement_sme_other_award", rf"(?P<label>在其他政府采购项目中[，,]{SME_AWARD})NUM{WAN}"),
     _metric("procurement_sme", rf"(?P<label>授予中小企业合同金额)(?:为)?NUM{WAN}"),
     _metric("procurement_sme_share", rf"授予中小企业合同金额{AMOUNT}[，,]占政府采购(?:支出)?总额的NUM{PCT}"),
     _metric("procurement_small_micro", rf"(?P<label>授予小微企业合同金额)(?:为)?NUM{WAN}"),
@@ -227,6 +307,7 @@ METRICS: tuple[Metric, ...] = (
     _metric("performance_project_count", rf"{PERFORMANCE_COUNT}NUM(?P<unit>个)", section=PERFORMANCE),
     _metric(
         "performance_project_amount",
+        rf"绩效自评的(?:\d{{4}}年度)?项目\d+个[，,]涉及(?:预算)?(?:资金|金额)NUM{WAN}",  # Shanghai: after 编报目标的…
         rf"涉及(?:预算)?资金NUM{WAN}",
         section=PERFORMANCE,
         requires=PERFORMANCE_COUNT + r"\d+个",
@@ -240,8 +321,16 @@ METRICS: tuple[Metric, ...] = (
     _metric(
         "performance_overall_score", r"整体支出(?:绩效)?自评(?:结果为|得分(?:为)?)NUM(?P<unit>分)", section=PERFORMANCE
     ),
-    _metric("performance_excellent_count", r"NUM(?P<unit>个)项目(?:自评)?等级为[“\"]?优", section=PERFORMANCE),
-    _metric("performance_good_count", r"NUM(?P<unit>个)项目(?:自评)?等级为[“\"]?良", section=PERFORMANCE),
+    *(
+        _metric(
+            key,
+            rf"NUM(?P<unit>个)项目(?:自评)?等级为[“\"]?{grade}(?![格])",
+            rf"(?:绩效)?评级为[“\"]?{grade}[”\"]?的项目NUM(?P<unit>个)",  # Shanghai: 绩效评级为“优”的项目4个
+            section=PERFORMANCE,
+        )
+        for key, grade in GRADE_WORDS.items()
+    ),
+    _metric("performance_average_score", r"平均得分NUM(?P<unit>分)", section=PERFORMANCE),
 )
 
 
@@ -263,10 +352,15 @@ def read_facts(sentences: list[Sentence]) -> list[Fact]:
     """Every registry metric found in the sentences (one fact per (metric, sentence), first match), then the
     budget lines."""
     facts: list[Fact] = []
+    in_section: dict[tuple[str, tuple[str, ...]], bool] = {}  # sentences of a paragraph share their headings
     for sentence in sentences:
         for metric in METRICS:
-            if metric.section and not any(metric.section.search(h) for h in sentence.headings):
-                continue
+            if metric.section:
+                key = (metric.section.pattern, sentence.headings)
+                if key not in in_section:
+                    in_section[key] = any(metric.section.search(h) for h in sentence.headings)
+                if not in_section[key]:
+                    continue
             if metric.requires and not metric.requires.search(sentence.key):
                 continue
             fact = _first_match(metric, sentence)
@@ -286,7 +380,14 @@ def _first_match(metric: Metric, sentence: Sentence) -> Fact | None:
     return None
 
 
-STATEMENT_KEYS = ("item_comparison", "no_procurement", "no_state_assets")  # their value is not a printed figure
+FLAT_KEYS = (
+    *(m.key for m in METRICS if m.key.endswith(("_prior_year_flat", "_prior_year_flat_total"))),
+    *(f"three_public_{item}_prior_year_flat" for item in ("vehicle_total", "vehicle_purchase", "vehicle_operation",
+                                                           "overseas_travel", "reception_domestic",
+                                                           "reception_foreign_affairs", "reception_overseas",
+                                                           "official_reception")),
+)
+STATEMENT_KEYS = ("item_comparison", "no_procurement", "no_state_assets", *FLAT_KEYS)  # value: not a printed figure
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 ASIDE = r"(?:[（(][^）)]*[)）])?"  # "年初预算30万元（此外…3万元）"
 BUDGET_LINE = re.compile(
@@ -359,6 +460,11 @@ ITEM_FIGURES = (
     ("share", re.compile(rf"占(?:[^，,。；;%\d]*?的|比)?(?P<num>{NUMBER})%")),
     ("prior_year_change", re.compile(rf"(?:较|比)上年度?(?:决算数?)?(?P<dir>增加|减少)(?P<num>{NUMBER})万元")),
     ("prior_year_change_rate", re.compile(rf"(?:增加|减少){NUMBER}万元[，,](?P<dir>增长|下降)(?P<num>{NUMBER})%")),
+    ("prior_year_flat", re.compile(r"与(?:上年|\d{4}年)度?[^，,。；;预]{0,12}?(?:持平|相同|一致|无变化)")),
+)
+# an item said to be level with last year without its amount: "其中：因公出国（境）费支出决算持平；" (Putuo)
+ITEM_FLAT = re.compile(
+    r"(?:费用|费)?(?:支出)?(?:决算)?(?:数)?(?:与(?:上年|\d{4}年)度?(?:决算)?(?:数)?)?(?:基本)?(?:持平|无变化)"
 )
 
 
@@ -387,7 +493,15 @@ def read_three_public_items(sentences: list[Sentence]) -> list[Fact]:
             rest = sentence.key[amount.end() : end]
             for measure, pattern in ITEM_FIGURES:
                 if match := pattern.search(rest):
+                    if "num" not in match.groupdict():  # a statement: 与上年相同
+                        facts.append(Fact(prefix + measure, None, None, match.group(0), sentence))
+                        continue
                     value = signed(parse_amount(match["num"]), match.groupdict().get("dir"))
                     unit = "%" if match.group(0).endswith("%") else "万元"
                     facts.append(Fact(prefix + measure, value, unit, match.group(0), sentence))
+        if not _item_clauses(sentence.key):
+            for name in ITEM_NAME.finditer(sentence.key):
+                if flat := ITEM_FLAT.match(sentence.key, name.end()):
+                    phrase = sentence.key[name.start() : flat.end()]
+                    facts.append(Fact(f"three_public_{name.lastgroup}_prior_year_flat", None, None, phrase, sentence))
     return facts

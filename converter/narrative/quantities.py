@@ -1,6 +1,8 @@
 """“三公” quantities stated in the narrative: groups, persons, vehicles, reception batches and persons.
 
-Read only from sentences under a heading that mentions 三公. Every phrasing of domain.md §4.2 is a pattern
+Read only from sentences under a heading that mentions 三公. "公务接待费支出0万元，共接待0批次，0人次" and
+"公务接待2批次、26人次" (all receptions, not preceded by 国内/外事) give official_reception_batches/_persons.
+Every phrasing of domain.md §4.2 is a pattern
 below, including 001's garbled "因公出国(境)共计 0 个 0 团 0 组,0 人" and "外事接待 0 批 0 次": a garbled
 figure is taken only when its repeated numbers agree, otherwise it is left null with a finding.
 
@@ -49,6 +51,7 @@ PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         rf"出国[（(]境[)）]共计{_q('overseas_groups', '个', 2)}[，,、]?{_q('overseas_persons', PERSONS)}",
         rf"(?:购置公务用车|购置车辆|公务用车购置)(?:数量?)?(?:为)?{_q('vehicles_purchased', '辆|台')}",
         rf"保有量(?:共|为|是)?{_q('vehicles_held', '辆')}",
+        _pair(rf"(?<![内外])公务{RECEIVED}", "official_reception", 1),  # all receptions: "公务接待2批次、26人次"
         _pair(f"国内{RECEIVED}", "domestic_reception", 1),
         _pair("接待国内来访团组", "domestic_reception", batches="个", between="(?:来宾)?"),
         _pair(f"外事{RECEIVED}", "foreign_affairs_reception", 1),
@@ -65,7 +68,10 @@ FIELDS = (
     "domestic_reception_persons",
     "foreign_reception_batches",
     "foreign_reception_persons",
+    "official_reception_batches",
+    "official_reception_persons",
 )
+DIRECT_FIELDS = tuple(field for field in FIELDS if not field.startswith("foreign_"))
 # Fact keys for the narrative_facts resource (reception_* = domestic receptions, as the brief names them).
 FACT_KEYS = {"domestic_reception_batches": "reception_batches", "domestic_reception_persons": "reception_persons"}
 
@@ -152,7 +158,7 @@ def quantities_record(sentences: list[Sentence]) -> tuple[dict | None, list[Quan
                 )
             )
     record: dict = {field: None for field in FIELDS}
-    for field in FIELDS[:6]:
+    for field in DIRECT_FIELDS:
         if field in chosen:
             record[field] = chosen[field].value
     for part in ("batches", "persons"):

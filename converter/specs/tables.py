@@ -54,7 +54,7 @@ FUNCTION_CATEGORIES: dict[str, tuple[str, ...]] = {
     "234": ("抗疫特别国债安排的支出",),
 }
 
-_NUMBERING = re.compile(r"^[（(]?[一二三四五六七八九十]+[)）]?[、.．]?|^[0-9]+[、.．]")
+_NUMBERING = re.compile(r"^[（(][一二三四五六七八九十]+[)）][、.．]?|^[一二三四五六七八九十]+[、.．]|^[0-9]+[、.．]")
 
 
 def strip_numbering(label: str) -> str:
