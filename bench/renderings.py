@@ -68,6 +68,8 @@ def pdf_renderings(pdf: Path, cache: Path) -> dict[str, Path]:
 
 
 def _row_key(resource: str, record: dict) -> tuple:
+    if resource == "basic_expense_detail":  # a coded row by its code; the footer totals by their name
+        return (record["econ_code"],) if record["econ_code"] else (None, record["econ_name"])
     return tuple(record.get(field) for field in TABLE_RESOURCES[resource])
 
 

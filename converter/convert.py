@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from converter.checks import run_checks
 from converter.document import Document
-from converter.layouts import detect_layout
+from converter.layouts import detect_layout, generic
 from converter.locate import find_sections
 from converter.metadata import report_metadata
 from converter.model import Extraction, Finding, TableBlock
@@ -30,21 +30,10 @@ def _looks_like_report(doc: Document) -> bool:
 
 
 def _table_blocks(doc: Document, extraction: Extraction) -> list[TableBlock]:
-    layout = detect_layout(doc)
-    if layout is None:
-        sections = find_sections(doc)
-        if sections:
-            extraction.findings.append(Finding(
-                rule_id="LAYOUT", status="not_checkable", severity="error",
-                message_zh="表格版式无法识别，表格未提取", message_en="Unknown table layout: tables were not extracted",
-            ))
-        extraction.report["layout"] = "unknown" if sections else "narrative-only"
-        return [
-            TableBlock(table_id=s.table_id, status="unreadable", title=s.title, number_label=s.number_label,
-                       note="版式无法识别 / layout not recognised", source_line=doc.lines[s.title_index].line_no,
-                       source_page=doc.lines[s.title_index].page)
-            for s in sections
-        ]
+    layout = detect_layout(doc) or generic
+    if layout is generic and not find_sections(doc):
+        extraction.report["layout"] = "narrative-only"
+        return []
     extraction.report["layout"] = layout.NAME
     return layout.read_tables(doc)
 
@@ -78,10 +67,14 @@ def extract(doc: Document) -> Extraction:
         raise NotAReport(f"{doc.source_file}: not a final-accounts report (no 决算 tables or narrative found)")
     extraction = Extraction(report=report_metadata(doc))
     if not extraction.report["department"]:
-        raise NotAReport(
-            f"{doc.source_file}: no department or unit name found (部门名称/单位名称 or a report title);"
-            " is the file complete?"
-        )
+        # Never refused for that alone: the file name stands in, and a finding says so.
+        extraction.report["department"] = PurePath(doc.source_file).stem
+        extraction.findings.append(Finding(
+            rule_id="METADATA", status="not_checkable", severity="warning", tables=None, location="reports.department",
+            message_zh="报告中未找到部门（单位）名称（封面、标题、部门名称栏、文件名），暂以文件名代替",
+            message_en="No department or unit name found (cover, title line, name field, file name); the file name"
+                       " stands in for it",
+        ))
     blocks = _table_blocks(doc, extraction)
     _record_tables(extraction, blocks)
     extract_narrative(doc, extraction)
