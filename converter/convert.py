@@ -15,6 +15,7 @@ from converter.performance import extract_performance
 from converter.readers import UnreadableInput, read_document
 from converter.specs.tables import TABLES
 from converter.tables import build_table
+from converter.tables.other import other_table_cells, unplaced_cells
 
 REPORT_WORDS = ("决算", "财政拨款", "三公", "万元", "预算", "基本支出", "项目支出")
 ALWAYS_EXPECTED = tuple(f"T0{n}" for n in range(1, 10))  # T10 is regional (Shanxi)
@@ -77,6 +78,8 @@ def extract(doc: Document) -> Extraction:
         ))
     blocks = _table_blocks(doc, extraction)
     _record_tables(extraction, blocks)
+    for record in [cell for block in blocks for cell in unplaced_cells(block)] + other_table_cells(doc):
+        extraction.add("table_cells", record)
     extract_narrative(doc, extraction)
     extract_performance(doc, extraction)
     resources = {"reports": [extraction.report], **extraction.resources,

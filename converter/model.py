@@ -50,6 +50,8 @@ class TableBlock:
     source_page: int | None = None
     columns: list[str] | None = None  # column keys in printed order, when the layout knows them
     findings: list[Finding] = field(default_factory=list)  # cells the layout could not place (EXTRACT)
+    # The printed values behind those findings (row_label, column_index, value, line), kept in `table_cells`.
+    loose_cells: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -30,6 +30,7 @@ RESOURCE_ORDER = (
     "performance_indicators",
     "narrative",
     "narrative_facts",
+    "table_cells",
     "findings",
 )
 

@@ -132,8 +132,15 @@ def _edges_by_page(items: list, width: int, positioned: bool) -> dict:
 
 
 def _leave_out_tokens(block: TableBlock, numbers: list[Token], why: str) -> None:
+    """EXTRACT findings for numbers no column takes; the numbers themselves are kept as the block's loose cells."""
     for token in numbers:
         leave_out(block, token.line, f"{token.text}: {why}")
+        printed = tokens(token.line, token.x0 is not None)
+        labels = "".join(t.text for t in printed if t.kind == "label") or None
+        numbers = [t for t in printed if t.kind == "number"]
+        index = next((i for i, t in enumerate(numbers, start=1) if t == token), 1)
+        block.loose_cells.append({"row_label": labels, "column_index": index,
+            "value": token.text, "line": token.line})
 
 
 # --- coded tables ---------------------------------------------------------------------------------------------------
