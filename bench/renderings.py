@@ -30,7 +30,7 @@ TABLE_RESOURCES = {
     "government_fund": ("code",),
     "state_capital_expense": ("code",),
     "three_public": ("measure",),
-    "disclosure_stats": ("item_key",),
+    "disclosure_stats": ("item_key", "origin"),  # the table's rows, and the narrative's repeating them
 }
 NOT_FIGURES = {"line_no", "source_line", "source_page", "row_no", "level", "parent_code", "class_code"}
 
@@ -152,7 +152,7 @@ def _table_rows(table_id: str, spec, records: list[dict]) -> list[tuple[str, ...
     if spec.family == "three_public":
         return [({"budget": "预算数", "actual": "决算数"}[r["measure"]], *(text(r[c]) for c in spec.columns))
                 for r in records]
-    return [(r["item"], text(r["value"])) for r in records]
+    return [(r["item"], text(r["value"])) for r in records if r["origin"] == "table"]
 
 
 def table_pdf(report: dict, resources: dict[str, list[dict]], path: Path) -> Path:

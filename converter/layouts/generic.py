@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from converter.document import Document, Line
 from converter.layouts.common import ECON_TOTALS, leave_out, new_block, raw_row, title_and_number
-from converter.layouts.placement import Identity, all_of, column_edges, place, total_of
+from converter.layouts.placement import Identity, all_of, column_edges, fits, place, total_of
 from converter.layouts.tokens import (
     SUB,
     TOTAL_LABELS,
@@ -244,8 +244,7 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
     def valid(i: int, s: int, t: int) -> bool:
         if (i, s, t) not in memo:
             numbers = numbers_of(i, s, t)
-            memo[(i, s, t)] = bool(numbers) and place(numbers, columns, centers.get(anchors[i].line.page),
-                                                      identity)[2] > 0
+            memo[(i, s, t)] = bool(numbers) and fits(numbers, columns, centers.get(anchors[i].line.page), identity)
         return memo[(i, s, t)]
 
     feasible = _gap_splits(anchors, gaps, valid)
@@ -589,7 +588,29 @@ def _three_public(doc: Document, section: Section, block: TableBlock) -> None:
         block.rows.append(raw_row(line, [values.get(item) for item in items], side=measure))
 
 
-READERS = {"coded": _coded, "two_block": _two_block, "econ": _econ, "three_public": _three_public}
+# --- T10 --------------------------------------------------------------------------------------------------------------
+
+
+def _stats(doc: Document, section: Section, block: TableBlock) -> None:
+    """One value per known item: a line with the item's label and exactly one number (a 行次 may precede it)."""
+    body = _body(doc, section)
+    for line, toks in zip(body.lines, body.toks):
+        labels = [t for t in toks if t.kind == "label"]
+        numbers = [t for t in toks if t.kind == "number"]
+        label = "".join(t.text for t in labels)
+        if not labels or not numbers or item_key_for(section.spec, label) is None:
+            continue
+        line_no = None
+        if len(numbers) == 2 and numbers[0].text.isdigit() and toks.index(numbers[0]) < toks.index(labels[0]):
+            line_no, numbers = int(numbers[0].text), numbers[1:]
+        if len(numbers) != 1:
+            _leave_out_tokens(block, numbers, "several numbers for one item")
+            continue
+        block.rows.append(raw_row(line, [numbers[0].text], label=label, line_no=line_no))
+
+
+READERS = {"coded": _coded, "two_block": _two_block, "econ": _econ, "three_public": _three_public,
+           "stats": _stats}
 
 
 def read_section(doc: Document, section: Section) -> TableBlock:

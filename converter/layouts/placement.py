@@ -11,6 +11,7 @@ it never makes one up.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from converter.normalize import parse_amount
 
 Identity = Callable[[dict[str, Decimal]], bool]
 MAX_READINGS = 50_000
+MAX_PERMUTATIONS = 20_000
 
 
 def _sum(values: dict[str, Decimal], keys: Sequence[str]) -> Decimal:
@@ -71,6 +73,8 @@ def _readings(numbers: list[Token], width: int) -> list[tuple]:
         return []
     if len(lines) == 1:
         return list(itertools.combinations(range(width), len(numbers)))
+    if math.perm(width, len(numbers)) > MAX_PERMUTATIONS:
+        return []  # too many readings to try: nothing is certain
     found = []
     for reading in itertools.permutations(range(width), len(numbers)):
         if all(reading[a] < reading[b] for group in lines.values() for a, b in zip(group, group[1:])):
@@ -78,6 +82,16 @@ def _readings(numbers: list[Token], width: int) -> list[tuple]:
             if len(found) > MAX_READINGS:
                 return []  # too many readings to tell: nothing is certain
     return found
+
+
+def fits(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | None, identity: Identity | None) -> bool:
+    """Whether some reading of the numbers fits the columns and the identity (stops at the first)."""
+    positioned = edges is not None and len(edges) == len(columns) and all(t.x1 is not None for t in numbers)
+    readings = _by_position(numbers, edges) if positioned else _readings(numbers, len(columns))
+    if identity is None:
+        return bool(readings)
+    values = [value_of(token) for token in numbers]
+    return any(identity({columns[c]: v for c, v in zip(reading, values)}) for reading in readings)
 
 
 def place(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | None,
