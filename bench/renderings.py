@@ -30,7 +30,7 @@ TABLE_RESOURCES = {
     "government_fund": ("code",),
     "state_capital_expense": ("code",),
     "three_public": ("measure",),
-    "disclosure_stats": ("item_key", "origin"),  # the table's rows, and the narrative's repeating them
+    "disclosure_stats": ("item_key",),  # the table's rows only (the narrative's repeat them)
 }
 NOT_FIGURES = {"line_no", "source_line", "source_page", "row_no", "level", "parent_code", "class_code"}
 
@@ -78,6 +78,8 @@ def figures(resources: dict[str, list[dict]]) -> dict[tuple, str | None]:
     found: dict[tuple, str | None] = {}
     for resource, keys in TABLE_RESOURCES.items():
         for record in resources.get(resource, []):
+            if record.get("origin", "table") != "table":
+                continue
             row = _row_key(resource, record)
             for column, value in record.items():
                 if column in keys or column in NOT_FIGURES or column in {"item", "name", "econ_name", "category",
