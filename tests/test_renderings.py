@@ -27,10 +27,10 @@ needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="
 # Equal figures each rendering must reach (measured; a regression fails, an improvement may raise them).
 MINIMUM_EQUAL = {
     "putuo": {"pdftotext-layout": 91, "pdfplumber": 76, "pdfium": 110},
-    "000": {"pdf": 44, "pdftotext-layout": 53, "pdfplumber": 44, "pdfium": 44},
-    "001": {"pdf": 185, "pdftotext-layout": 202, "pdfplumber": 185, "pdfium": 185},
-    "002": {"pdf": 401, "pdftotext-layout": 443, "pdfplumber": 401, "pdfium": 401},
-    "003": {"pdf": 71, "pdftotext-layout": 87, "pdfplumber": 71, "pdfium": 71},
+    "000": {"pdf": 56, "pdftotext-layout": 53, "pdfplumber": 53, "pdfium": 53},
+    "001": {"pdf": 212, "pdftotext-layout": 212, "pdfplumber": 203, "pdfium": 203},
+    "002": {"pdf": 559, "pdftotext-layout": 559, "pdfplumber": 559, "pdfium": 559},
+    "003": {"pdf": 97, "pdftotext-layout": 97, "pdfplumber": 84, "pdfium": 84},
 }
 RESOURCE_TABLE = {spec.resource: table_id for table_id, spec in TABLES.items()}
 

@@ -357,8 +357,12 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
             sides = [side for side in ("income", "expense") if _match(token.text, known[side])]
             if side_hint in sides:
                 sides = [side_hint]
-            elif len(sides) == 2:
-                sides = ["expense" if any(r.side == "income" for r in line_rows) else "income"]
+            elif len(sides) == 2:  # 总计: the side that has not printed it yet, else left then right
+                printed = {r.side for r in rows if label_key(r.label) == label_key(token.text)}
+                if len(printed) == 1:
+                    sides = [{"income": "expense", "expense": "income"}[printed.pop()]]
+                else:
+                    sides = ["expense" if any(r.side == "income" for r in line_rows) else "income"]
             if not sides:
                 current = None
                 continue
@@ -453,8 +457,10 @@ def _two_block_failures(spec: TableSpec, placed: dict[str, list]) -> set[str]:
     for side, total, parts in TWO_BLOCK_SUMS.get(spec.table_id, ()):
         if not values[side]:
             continue
-        if total not in values[side] or values[side][total] != sum(
-                (values[side].get(p, Decimal(0)) for p in parts), Decimal(0)):
+        # Printed totals may be off by a rounding cent per part; a misread figure is off by far more.
+        present = [values[side][p] for p in parts if values[side].get(p)]
+        tolerance = Decimal("0.01") * max(1, len(present) - 1)
+        if total not in values[side] or abs(values[side][total] - sum(present, Decimal(0))) > tolerance:
             failing.add(side)
     grand = [values[side].get("grand_total") for side in ("income", "expense")]
     if None not in grand and grand[0] != grand[1]:
