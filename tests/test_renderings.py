@@ -70,3 +70,21 @@ def test_a_rendering_gives_the_reference_figures_or_leaves_them_out(rendering_ca
         table_id = RESOURCE_TABLE[resource]
         assert table_id in explained or status.get(table_id) != "found" or resource not in TABLE_RESOURCES, (
             resource, _row, _column)
+
+
+# The generic reader alone on the files the tuned layouts read (seed texts, the ruled PDF's cells): equal or absent.
+GENERIC_ON_TUNED = {"000": 42, "001": 189, "002": 541, "003": 94, "putuo": 135}
+
+
+@pytest.mark.parametrize("report", sorted(GENERIC_ON_TUNED))
+def test_the_generic_reader_alone_never_contradicts_the_tuned_layouts(monkeypatch, report):
+    import converter.convert as convert
+
+    path = PUTUO if report == "putuo" else seed(report)
+    reference = figures(convert_file(path).resources)
+    monkeypatch.setattr(convert, "detect_layout", lambda doc: None)
+    extraction = convert_file(path)
+    assert extraction.report["layout"] == "generic"
+    result = compare(reference, figures(extraction.resources))
+    assert result["different"] == []
+    assert len(result["equal"]) >= GENERIC_ON_TUNED[report]

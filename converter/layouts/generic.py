@@ -301,6 +301,7 @@ class SideRow:
     line: Line
     numbers: list[Token] = field(default_factory=list)
     complete: bool = True
+    line_no: int | None = None
 
 
 def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
@@ -318,6 +319,7 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
         1 for toks in body.toks
         if any(_match(t.text, known["income"] - known["expense"]) for t in toks if t.kind == "label")
         and any(_match(t.text, known["expense"] - known["income"]) for t in toks if t.kind == "label")) >= 3
+    line_numbers = _prints_line_numbers(body)
     rows: list[SideRow] = []
     held: list[Token] = []
     last_line_rows: list[SideRow] = []
@@ -332,7 +334,10 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
         leading: list[Token] = []
         for token in toks:
             if token.kind == "number":
-                if current is not None:
+                if current is not None and line_numbers and current.line_no is None and not current.numbers \
+                        and token.text.isdigit():
+                    current.line_no = int(token.text)  # the 行次 printed after the label
+                elif current is not None:
                     current.numbers.append(token)
                 else:
                     leading.append(token)
@@ -417,7 +422,7 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
             if side in failing:
                 _leave_out_tokens(block, row.numbers, f"the {side} side's totals do not add up as read")
                 cells = [None] * len(cells)
-            block.rows.append(raw_row(row.line, cells, label=row.label, side=side))
+            block.rows.append(raw_row(row.line, cells, label=row.label, side=side, line_no=row.line_no))
 
 
 TWO_BLOCK_SUMS = {  # (side, total key, part keys); "func" stands for every functional category row
@@ -466,6 +471,11 @@ def _two_block_failures(spec: TableSpec, placed: dict[str, list]) -> set[str]:
     if None not in grand and grand[0] != grand[1]:
         failing |= {"income", "expense"}
     return failing
+
+
+def _prints_line_numbers(body: Body) -> bool:
+    """Whether the table's header has a 行次 column (then an integer beside a label is its line number)."""
+    return any(label_key(t.text) == "行次" for toks in body.toks[:15] for t in toks)
 
 
 def _expense_start(body: Body, known: dict[str, set[str]]) -> float | None:
@@ -600,15 +610,19 @@ def _three_public(doc: Document, section: Section, block: TableBlock) -> None:
 def _stats(doc: Document, section: Section, block: TableBlock) -> None:
     """One value per known item: a line with the item's label and exactly one number (a 行次 may precede it)."""
     body = _body(doc, section)
+    line_numbers = _prints_line_numbers(body)
     for line, toks in zip(body.lines, body.toks):
         labels = [t for t in toks if t.kind == "label"]
         numbers = [t for t in toks if t.kind == "number"]
         label = "".join(t.text for t in labels)
-        if not labels or not numbers or item_key_for(section.spec, label) is None:
+        if not labels or item_key_for(section.spec, label) is None:
             continue
         line_no = None
-        if len(numbers) == 2 and numbers[0].text.isdigit() and toks.index(numbers[0]) < toks.index(labels[0]):
+        if line_numbers and numbers and numbers[0].text.isdigit():
             line_no, numbers = int(numbers[0].text), numbers[1:]
+        if not numbers:
+            block.rows.append(raw_row(line, [None], label=label, line_no=line_no))
+            continue
         if len(numbers) != 1:
             _leave_out_tokens(block, numbers, "several numbers for one item")
             continue

@@ -38,10 +38,26 @@ class Token:
         return None if self.x0 is None or self.x1 is None else (self.x0 + self.x1) / 2
 
 
+CELL_WIDTH = 10.0  # cells (from the format, or tab-separated fields) stand this far apart, in x units
+
+
+def _cells(line: Line) -> list[str] | None:
+    if line.cells:
+        return list(line.cells)
+    return line.text.split("\t") if "\t" in line.text else None
+
+
 def _pieces(line: Line, positioned: bool) -> list[tuple[str, float | None, float | None]]:
     if line.words:
         return [(word.text, word.x0, word.x1) for word in line.words if word.text.strip()]
-    text = line.text.replace("\u3000", " ").replace("\u00a0", " ").replace("\t", "  ")
+    cells = _cells(line)
+    if cells is not None:  # a blank cell keeps its column: the k-th cell stands at x = k·CELL_WIDTH
+        found = []
+        for index, cell in enumerate(cells):
+            parts = cell.split() if re.fullmatch(r"[\d\s]+", cell.strip() or "x") else [cell.strip()]
+            found.extend((part, index * CELL_WIDTH, index * CELL_WIDTH + 1) for part in parts if part)
+        return found
+    text = line.text.replace("\u3000", " ").replace("\u00a0", " ")
     return [(m.group(), m.start() if positioned else None, m.end() if positioned else None)
             for m in re.finditer(r"\S+", text)]
 
@@ -95,7 +111,7 @@ def is_furniture(text: str, running: set[str]) -> bool:
 
 def has_layout_columns(lines: list[Line]) -> bool:
     """Whether text lines keep their columns (cells apart by runs of spaces, as `pdftotext -layout` prints them)."""
-    if any(line.words for line in lines):
+    if any(line.words or _cells(line) is not None for line in lines):
         return True
     numeric = [line.text for line in lines if any(ch.isdigit() for ch in line.text) and line.text.strip()]
     if not numeric:
