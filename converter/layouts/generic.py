@@ -23,7 +23,17 @@ from decimal import Decimal
 
 from converter.document import Document, Line
 from converter.layouts.common import ECON_TOTALS, leave_out, new_block, raw_row, title_and_number
-from converter.layouts.placement import Identity, all_of, column_edges, fits, place, total_of
+from converter.layouts.placement import (
+    Identity,
+    all_of,
+    cells_of,
+    column_edges,
+    fits,
+    place,
+    readings_of,
+    settle_by_sums,
+    total_of,
+)
 from converter.layouts.tokens import (
     SUB,
     TOTAL_LABELS,
@@ -249,6 +259,7 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
 
     feasible = _gap_splits(anchors, gaps, valid)
     pattern = _label_pattern(anchors, gaps, labels_only)
+    rows = []
     for i, anchor in enumerate(anchors):
         before, after = feasible[i], feasible[i + 1]
         label_lines = labels_only.get(i, []) if pattern == "before" else labels_only.get(i + 1, [])
@@ -259,17 +270,20 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
         label = "".join(token.text for part in parts for token in part.labels).strip()
         if anchor.code is None and label_key(anchor.labels[0].text) in TOTAL_LABELS:
             label = anchor.labels[0].text
-        cells: list[str | None] = [None] * len(columns)
-        if certain:
-            numbers = [token for part in parts for token in part.numbers]
-            cells, left_out, readings = place(numbers, columns, centers.get(anchor.line.page), identity)
-            if readings == 0:
-                _leave_out_tokens(block, numbers, "no reading of the row fits the columns and the table's identities")
-            elif left_out:
-                _leave_out_tokens(block, left_out, "more than one column fits")
-        else:
+        numbers = [token for part in parts for token in part.numbers] if certain else []
+        readings = readings_of(numbers, columns, centers.get(anchor.line.page), identity) if certain else []
+        if not certain:
             nearby = [token for part in gaps[i][min(before, default=0):] + [anchor] for token in part.numbers]
             _leave_out_tokens(block, nearby, "the row's lines cannot be told apart from its neighbours'")
+        elif not readings:
+            _leave_out_tokens(block, numbers, "no reading of the row fits the columns and the table's identities")
+        rows.append((anchor, label, numbers, readings))
+    settled = settle_by_sums([anchor.code for anchor, *_ in rows], [numbers for _, _, numbers, _ in rows],
+                             [readings for *_, readings in rows], len(columns))
+    for (anchor, label, numbers, _), narrowed in zip(rows, settled):
+        cells, left_out = cells_of(numbers, narrowed, len(columns)) if narrowed else ([None] * len(columns), [])
+        if narrowed and left_out:
+            _leave_out_tokens(block, left_out, "more than one column fits")
         block.rows.append(raw_row(anchor.line, cells, label=label or None, code=anchor.code))
 
 

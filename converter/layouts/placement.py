@@ -94,20 +94,22 @@ def fits(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | No
     return any(identity({columns[c]: v for c, v in zip(reading, values)}) for reading in readings)
 
 
-def place(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | None,
-          identity: Identity | None) -> tuple[list[str | None], list[Token], int]:
-    """(cells in column order, numbers left out, readings that fit).
-
-    Positions are used when every number has one and the table's columns were located (`column_edges`); a cell is
-    filled only when all readings that satisfy `identity` agree on it. A not-applicable dash places like a number
-    but stays None.
-    """
+def readings_of(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | None,
+                identity: Identity | None) -> list[tuple]:
+    """Every reading (column index per number) that fits: by positions when every number has one and the table's
+    columns were located (`column_edges`), else every order-keeping one; all must satisfy `identity`."""
     positioned = edges is not None and len(edges) == len(columns) and all(t.x1 is not None for t in numbers)
     readings = _by_position(numbers, edges) if positioned else _readings(numbers, len(columns))
+    if identity is None:
+        return readings
     values = [value_of(token) for token in numbers]
-    if identity is not None:
-        readings = [r for r in readings if identity({columns[c]: v for c, v in zip(r, values)})]
-    cells: list[str | None] = [None] * len(columns)
+    return [r for r in readings if identity({columns[c]: v for c, v in zip(r, values)})]
+
+
+def cells_of(numbers: list[Token], readings: list[tuple], width: int) -> tuple[list[str | None], list[Token]]:
+    """(cells, numbers left out): a number is placed only when every reading puts it in the same column. A
+    not-applicable dash places like a number (the builder reads it as null)."""
+    cells: list[str | None] = [None] * width
     left_out: list[Token] = []
     for index, token in enumerate(numbers):
         where = {reading[index] for reading in readings}
@@ -115,6 +117,59 @@ def place(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | N
             cells[where.pop()] = token.text
         else:
             left_out.append(token)
+    return cells, left_out
+
+
+def place(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | None,
+          identity: Identity | None) -> tuple[list[str | None], list[Token], int]:
+    """(cells in column order, numbers left out, readings that fit)."""
+    readings = readings_of(numbers, columns, edges, identity)
+    cells, left_out = cells_of(numbers, readings, len(columns))
     return cells, left_out, len(readings)
+
+
+MAX_COMBINATIONS = 5_000
+
+
+def settle_by_sums(codes: list[str | None], numbers: list[list[Token]], readings: list[list[tuple]], width: int
+                   ) -> list[list[tuple]]:
+    """Narrow each coded row's readings with the table's column sums: a parent = Σ its children in every column
+    (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项; a rounding cent per child allowed). Readings that no consistent choice
+    of the whole family keeps are dropped; a family whose sums no choice meets is left as it was."""
+    def vector(row: int, reading: tuple) -> list[Decimal]:
+        values = [Decimal(0)] * width
+        for token, column in zip(numbers[row], reading):
+            values[column] += value_of(token)
+        return values
+
+    index = {code: i for i, code in enumerate(codes) if code}
+    total = next((i for i, code in enumerate(codes) if code is None), None)
+    families: dict[int, list[int]] = {}
+    for i, code in enumerate(codes):
+        parent = (index.get(code[:-2]) if len(code) > 3 else total) if code else None
+        if parent is not None:
+            families.setdefault(parent, []).append(i)
+    changed = True
+    while changed:
+        changed = False
+        for parent, children in families.items():
+            group = [parent, *children]
+            sizes = [len(readings[i]) for i in group]
+            if 0 in sizes or all(size == 1 for size in sizes) or math.prod(sizes) > MAX_COMBINATIONS:
+                continue
+            vectors = {i: [vector(i, r) for r in readings[i]] for i in group}
+            tolerance = Decimal("0.01") * len(children)
+            survivors = [choice for choice in itertools.product(*(range(size) for size in sizes))
+                         if all(abs(vectors[parent][choice[0]][c] - sum((vectors[i][k][c] for i, k in
+                                                                          zip(children, choice[1:])), Decimal(0)))
+                                <= tolerance for c in range(width))]
+            if not survivors:
+                continue
+            for position, row in enumerate(group):
+                kept = sorted({choice[position] for choice in survivors})
+                if len(kept) < len(readings[row]):
+                    readings[row] = [readings[row][k] for k in kept]
+                    changed = True
+    return readings
 
 
