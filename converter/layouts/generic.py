@@ -141,10 +141,11 @@ def _edges_by_page(items: list, width: int, positioned: bool) -> dict:
     return {page: column_edges(numbers, width) for page, numbers in pages.items()}
 
 
-def _leave_out_tokens(block: TableBlock, numbers: list[Token], why: str) -> None:
-    """EXTRACT findings for numbers no column takes; the numbers themselves are kept as the block's loose cells."""
+def _leave_out_tokens(block: TableBlock, numbers: list[Token], why: str, row: Line | None = None) -> None:
+    """EXTRACT findings for numbers no column takes (at their row's line when given, so the checks know that row
+    lacks a figure); the numbers themselves are kept as the block's loose cells."""
     for token in numbers:
-        leave_out(block, token.line, f"{token.text}: {why}")
+        leave_out(block, row or token.line, f"{token.text}: {why}")
         printed = tokens(token.line, token.x0 is not None)
         labels = "".join(t.text for t in printed if t.kind == "label") or None
         numbers = [t for t in printed if t.kind == "number"]
@@ -274,16 +275,17 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
         readings = readings_of(numbers, columns, centers.get(anchor.line.page), identity) if certain else []
         if not certain:
             nearby = [token for part in gaps[i][min(before, default=0):] + [anchor] for token in part.numbers]
-            _leave_out_tokens(block, nearby, "the row's lines cannot be told apart from its neighbours'")
+            _leave_out_tokens(block, nearby, "the row's lines cannot be told apart from its neighbours'", anchor.line)
         elif not readings:
-            _leave_out_tokens(block, numbers, "no reading of the row fits the columns and the table's identities")
+            _leave_out_tokens(block, numbers, "no reading of the row fits the columns and the table's identities",
+                              anchor.line)
         rows.append((anchor, label, numbers, readings))
     settled = settle_by_sums([anchor.code for anchor, *_ in rows], [numbers for _, _, numbers, _ in rows],
                              [readings for *_, readings in rows], len(columns))
     for (anchor, label, numbers, _), narrowed in zip(rows, settled):
         cells, left_out = cells_of(numbers, narrowed, len(columns)) if narrowed else ([None] * len(columns), [])
         if narrowed and left_out:
-            _leave_out_tokens(block, left_out, "more than one column fits")
+            _leave_out_tokens(block, left_out, "more than one column fits", anchor.line)
         block.rows.append(raw_row(anchor.line, cells, label=label or None, code=anchor.code))
 
 
@@ -426,15 +428,15 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
             centers = expense_centers if side == "expense" and len(columns) > 1 else None
             cells, left_out, readings = place(row.numbers, columns, centers, identity if len(columns) > 1 else None)
             if readings == 0 and row.numbers:
-                _leave_out_tokens(block, row.numbers, "no reading of the row fits the columns")
+                _leave_out_tokens(block, row.numbers, "no reading of the row fits the columns", row.line)
             elif left_out:
-                _leave_out_tokens(block, left_out, "more than one column fits")
+                _leave_out_tokens(block, left_out, "more than one column fits", row.line)
             placed[side].append((row, cells))
     failing = _two_block_failures(spec, placed)
     for side in ("income", "expense"):
         for row, cells in placed[side]:
             if side in failing:
-                _leave_out_tokens(block, row.numbers, f"the {side} side's totals do not add up as read")
+                _leave_out_tokens(block, row.numbers, f"the {side} side's totals do not add up as read", row.line)
                 cells = [None] * len(cells)
             block.rows.append(raw_row(row.line, cells, label=row.label, side=side, line_no=row.line_no))
 
