@@ -33,6 +33,7 @@ from converter.layouts.placement import (
     readings_of,
     settle_by_sums,
     total_of,
+    value_of,
 )
 from converter.layouts.tokens import (
     SUB,
@@ -174,7 +175,10 @@ def _coded_items(body: Body, names: dict) -> list[Item]:
         rest = toks[used:]
         labels = [t for t in rest if t.kind == "label"]
         numbers = [t for t in rest if t.kind == "number"]
-        total = bool(labels) and label_key(labels[0].text) in TOTAL_LABELS and not code
+        # 合计 as the row's label, maybe after header words printed on the same line ("类 款 项 合计 2,946.25 …")
+        total = not code and any(label_key(t.text) in TOTAL_LABELS for t in labels) and all(
+            label_key(t.text) in LABEL_HEADERS for t in labels[:next(
+                i for i, t in enumerate(labels) if label_key(t.text) in TOTAL_LABELS)])
         if not code and not numbers and (not labels or _is_header(labels, names)):
             continue
         items.append(Item(index, line, code, labels, numbers, bool(code) or total))
@@ -269,8 +273,8 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
         t = next(iter(after)) if len(after) == 1 else 0
         parts = sorted(gaps[i][s:] + [anchor] + gaps[i + 1][:t] + label_lines, key=lambda item: item.index)
         label = "".join(token.text for part in parts for token in part.labels).strip()
-        if anchor.code is None and label_key(anchor.labels[0].text) in TOTAL_LABELS:
-            label = anchor.labels[0].text
+        if anchor.code is None:
+            label = next(t.text for t in anchor.labels if label_key(t.text) in TOTAL_LABELS)
         numbers = [token for part in parts for token in part.numbers] if certain else []
         readings = readings_of(numbers, columns, centers.get(anchor.line.page), identity) if certain else []
         if not certain:
@@ -280,6 +284,14 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
             _leave_out_tokens(block, numbers, "no reading of the row fits the columns and the table's identities",
                               anchor.line)
         rows.append((anchor, label, numbers, readings))
+    pins = doc.cache.get("pins", {}).get(spec.table_id)
+    for position, (anchor, _label, numbers, readings) in enumerate(rows):
+        if pins and anchor.code is None and readings:
+            pinned = [r for r in readings if all(
+                sum((value_of(t) for t, c in zip(numbers, r) if columns[c] == column), Decimal(0)) == value
+                for column, value in pins.items())]
+            if pinned:
+                rows[position] = (anchor, _label, numbers, pinned)
     settled = settle_by_sums([anchor.code for anchor, *_ in rows], [numbers for _, _, numbers, _ in rows],
                              [readings for *_, readings in rows], len(columns))
     for (anchor, label, numbers, _), narrowed in zip(rows, settled):
@@ -664,7 +676,36 @@ def read_section(doc: Document, section: Section) -> TableBlock:
     return block
 
 
+# The 合计 row of 公开02表 repeats 公开01表's income items: a cross-table identity that pins its columns.
+T02_FROM_T01 = {"total": ("total_income",), "fiscal_appropriation": (
+    "general_budget_appropriation", "government_fund_appropriation", "state_capital_appropriation"),
+    "higher_level_subsidy": ("higher_level_subsidy",), "business_income": ("business_income",),
+    "operating_income": ("operating_income",), "affiliated_remittance": ("affiliated_remittance",),
+    "other_income": ("other_income",)}
+
+
+def _pins_from_t01(block: TableBlock) -> dict[str, Decimal]:
+    """T02 合计 column → the value T01's income side gives it (only columns whose every T01 row was read)."""
+    values: dict[str, Decimal] = {}
+    for row in block.rows:
+        key = item_key_for(TABLES["T01"], row.label or "") if row.side == "income" else None
+        if key and key not in values:
+            amount = parse_amount(row.cells[0]) if row.cells and row.cells[0] is not None else None
+            values[key] = Decimal(amount) if amount else Decimal(0)
+    if any(f.rule_id == "EXTRACT" for f in block.findings):
+        return {}  # some income figure was left out: a blank cannot be told from a figure not read
+    return {column: sum((values[k] for k in keys), Decimal(0)) for column, keys in T02_FROM_T01.items()
+            if all(k in values for k in keys)}
+
+
 def read_tables(doc: Document) -> list[TableBlock]:
-    """One TableBlock per located standard table."""
-    return [read_section(doc, section) for section in find_sections(doc)]
+    """One TableBlock per located standard table (公开01表 first, for the identities other tables share with it)."""
+    sections = find_sections(doc)
+    first = sorted(range(len(sections)), key=lambda i: sections[i].table_id != "T01")
+    blocks: dict[int, TableBlock] = {}
+    for i in first:
+        blocks[i] = read_section(doc, sections[i])
+        if sections[i].table_id == "T01":
+            doc.cache["pins"] = {"T02": _pins_from_t01(blocks[i])}
+    return [blocks[i] for i in range(len(sections))]
 
