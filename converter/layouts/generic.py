@@ -106,7 +106,7 @@ def _running_titles(doc: Document) -> set[str]:
         pages: dict[str, set] = {}
         for line in doc.lines:
             key = label_key(line.text)
-            if key and line.page is not None and len(key) <= 60 and not re.search(r"\d\.\d|^\d{3}", key):
+            if line.page is not None and 6 <= len(key) <= 60 and not re.search(r"\d\.\d|^\d{3}", key):
                 pages.setdefault(key, set()).add(line.page)
         doc.cache["running"] = {key for key, seen in pages.items() if len(seen) >= 3}
     return doc.cache["running"]
@@ -176,10 +176,10 @@ def _coded_items(body: Body, names: dict) -> list[Item]:
         labels = [t for t in rest if t.kind == "label"]
         numbers = [t for t in rest if t.kind == "number"]
         # 合计 as the row's label, maybe after header words printed on the same line ("类 款 项 合计 2,946.25 …")
-        total = not code and any(label_key(t.text) in TOTAL_LABELS for t in labels) and all(
-            label_key(t.text) in LABEL_HEADERS for t in labels[:next(
-                i for i, t in enumerate(labels) if label_key(t.text) in TOTAL_LABELS)])
-        if not code and not numbers and (not labels or _is_header(labels, names)):
+        at = next((i for i, t in enumerate(labels) if label_key(t.text) in TOTAL_LABELS), None)
+        total = not code and at is not None and all(label_key(t.text) in LABEL_HEADERS for t in labels[:at]) \
+            and not (labels[at + 1:] and _is_header(labels[at + 1:], names))
+        if not code and not numbers and not total and (not labels or _is_header(labels, names)):
             continue
         items.append(Item(index, line, code, labels, numbers, bool(code) or total))
     return items

@@ -19,8 +19,7 @@ from converter.layouts.tokens import Token
 from converter.normalize import parse_amount
 
 Identity = Callable[[dict[str, Decimal]], bool]
-MAX_READINGS = 50_000
-MAX_PERMUTATIONS = 20_000
+MAX_READINGS = 2_000
 
 
 def _sum(values: dict[str, Decimal], keys: Sequence[str]) -> Decimal:
@@ -65,23 +64,29 @@ def _by_position(numbers: list[Token], edges: list[float]) -> list[tuple]:
 
 
 def _readings(numbers: list[Token], width: int) -> list[tuple]:
-    """Every assignment of the numbers to distinct columns keeping the printed order within each line."""
+    """Every assignment of the numbers to distinct columns keeping the printed order within each line (lines may
+    come in any order); none when there are too many to tell anything."""
     lines: dict[int, list[int]] = {}
     for index, token in enumerate(numbers):
         lines.setdefault(id(token.line), []).append(index)
     if len(numbers) > width:
         return []
-    if len(lines) == 1:
-        return list(itertools.combinations(range(width), len(numbers)))
-    if math.perm(width, len(numbers)) > MAX_PERMUTATIONS:
-        return []  # too many readings to try: nothing is certain
-    found = []
-    for reading in itertools.permutations(range(width), len(numbers)):
-        if all(reading[a] < reading[b] for group in lines.values() for a, b in zip(group, group[1:])):
-            found.append(reading)
-            if len(found) > MAX_READINGS:
-                return []  # too many readings to tell: nothing is certain
-    return found
+    groups = list(lines.values())
+    found: list[tuple] = []
+    reading = [0] * len(numbers)
+
+    def assign(group: int, free: tuple[int, ...]) -> bool:
+        if group == len(groups):
+            found.append(tuple(reading))
+            return len(found) <= MAX_READINGS
+        for columns in itertools.combinations(free, len(groups[group])):
+            for index, column in zip(groups[group], columns):
+                reading[index] = column
+            if not assign(group + 1, tuple(c for c in free if c not in columns)):
+                return False
+        return True
+
+    return found if assign(0, tuple(range(width))) else []
 
 
 def fits(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | None, identity: Identity | None) -> bool:
