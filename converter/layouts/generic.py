@@ -39,6 +39,7 @@ from converter.layouts.tokens import (
     SUB,
     TOTAL_LABELS,
     Token,
+    doubtful,
     has_layout_columns,
     is_furniture,
     leading_code,
@@ -669,6 +670,10 @@ def read_section(doc: Document, section: Section) -> TableBlock:
         block.status, block.note = "unreadable", "此表暂无通用读法 / no generic reading for this table family yet"
         return block
     reader(doc, section, block)
+    for line in doc.slice(section.start, section.end):
+        for word in doubtful(line):  # OCR figures too uncertain to read: out, with a finding and the printed value
+            leave_out(block, line, f"{word.text}: read with confidence {word.confidence:.2f}")
+            block.loose_cells.append({"row_label": None, "column_index": 1, "value": word.text, "line": line})
     printed = any(cell is not None for row in block.rows for cell in row.cells)
     if section.empty_note or not printed:
         block.status = "empty"

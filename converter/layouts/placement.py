@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import statistics
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
@@ -40,12 +41,15 @@ def value_of(token: Token) -> Decimal:
     return Decimal(parsed) if parsed is not None else Decimal(0)
 
 
-def column_edges(numbers: list[Token], width: int, tolerance: float = 1.5) -> list[float] | None:
+def column_edges(numbers: list[Token], width: int) -> list[float] | None:
     """The right edges of a table's printed number columns (figures are right-aligned), when the numbers fall into
-    exactly `width` columns; None when they fall into fewer or more (then no position says which column is which)."""
+    exactly `width` columns; None when they fall into fewer or more (then no position says which column is which).
+    Edges within about half a digit's width are one column (character columns, PDF points or OCR pixels alike)."""
     edges = sorted(token.x1 for token in numbers if token.x1 is not None)
     if not edges or len(edges) < len(numbers):
         return None
+    digit = statistics.median((t.x1 - t.x0) / max(len(t.text), 1) for t in numbers if t.x0 is not None)
+    tolerance = max(1.5, 0.6 * digit)
     clusters: list[list[float]] = [[edges[0]]]
     for edge in edges[1:]:
         if edge - clusters[-1][-1] <= tolerance:

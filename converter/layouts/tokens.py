@@ -47,9 +47,19 @@ def _cells(line: Line) -> list[str] | None:
     return line.text.split("\t") if "\t" in line.text else None
 
 
+MIN_CONFIDENCE = 0.9  # an OCR word read with less confidence is not trusted as a figure
+
+
+def doubtful(line: Line) -> list:
+    """The line's OCR words that look like figures but were read with too little confidence to be trusted."""
+    return [word for word in line.words or () if word.confidence is not None and word.confidence < MIN_CONFIDENCE
+            and is_number(word.text)]
+
+
 def _pieces(line: Line, positioned: bool) -> list[tuple[str, float | None, float | None]]:
     if line.words:
-        return [(word.text, word.x0, word.x1) for word in line.words if word.text.strip()]
+        unsure = doubtful(line)
+        return [(word.text, word.x0, word.x1) for word in line.words if word.text.strip() and word not in unsure]
     cells = _cells(line)
     if cells is not None:  # a blank cell keeps its column: the k-th cell stands at x = k·CELL_WIDTH
         found = []
