@@ -436,11 +436,16 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
     identity = IDENTITIES.get(spec.table_id)
     placed: dict[str, list[tuple[SideRow, list[str | None]]]] = {"income": [], "expense": []}
     for side in ("income", "expense"):
-        for row in (r for r in rows if r.side == side):
-            columns = widths[side]
-            centers = expense_centers if side == "expense" and len(columns) > 1 else None
-            cells, left_out, readings = place(row.numbers, columns, centers, identity if len(columns) > 1 else None)
-            if readings == 0 and row.numbers:
+        side_rows = [r for r in rows if r.side == side]
+        columns = widths[side]
+        centers = expense_centers if side == "expense" and len(columns) > 1 else None
+        readings = [readings_of(r.numbers, columns, centers, identity if len(columns) > 1 else None)
+                    for r in side_rows]
+        if side == "expense" and len(columns) > 1:
+            readings = _settle_expense(spec, side_rows, readings, columns, doc.cache.get("pins", {}).get("T04"))
+        for row, found in zip(side_rows, readings):
+            cells, left_out = cells_of(row.numbers, found, len(columns))
+            if not found and row.numbers:
                 _leave_out_tokens(block, row.numbers, "no reading of the row fits the columns", row.line)
             elif left_out:
                 _leave_out_tokens(block, left_out, "more than one column fits", row.line)
@@ -452,6 +457,27 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
                 _leave_out_tokens(block, row.numbers, f"the {side} side's totals do not add up as read", row.line)
                 cells = [None] * len(cells)
             block.rows.append(raw_row(row.line, cells, label=row.label, side=side, line_no=row.line_no))
+
+
+def _settle_expense(spec: TableSpec, rows: list[SideRow], readings: list[list[tuple]], columns: tuple[str, ...],
+                    pins: dict[str, Decimal] | None) -> list[list[tuple]]:
+    """公开04表's expense columns: 本年支出合计 pinned by 公开05表's 合计 (its 一般公共预算 column), then every
+    functional category narrowed by the column sums (本年支出合计 = Σ categories in every column)."""
+    total = next((i for i, r in enumerate(rows) if item_key_for(spec, r.label) == "total_expense"), None)
+    if total is None:
+        return readings
+    if pins and readings[total]:
+        pinned = [r for r in readings[total] if all(
+            sum((value_of(t) for t, c in zip(rows[total].numbers, r) if columns[c] == column), Decimal(0)) == value
+            for column, value in pins.items())]
+        readings[total] = pinned or readings[total]
+    categories = [i for i, r in enumerate(rows) if function_category_key(r.label) and r.numbers]
+    group = [total, *categories]
+    codes = [None] + [f"{100 + n}" for n in range(len(categories))]  # the categories as children of the total
+    settled = settle_by_sums(codes, [rows[i].numbers for i in group], [readings[i] for i in group], len(columns))
+    for i, found in zip(group, settled):
+        readings[i] = found
+    return readings
 
 
 TWO_BLOCK_SUMS = {  # (side, total key, part keys); "func" stands for every functional category row
@@ -703,14 +729,26 @@ def _pins_from_t01(block: TableBlock) -> dict[str, Decimal]:
             if all(k in values for k in keys)}
 
 
+def _pins_from_t05(block: TableBlock) -> dict[str, Decimal]:
+    """公开04表 本年支出合计's 一般公共预算 column = 公开05表's 合计 (when that was read)."""
+    total = next((row for row in block.rows if row.code is None and row.cells and row.cells[0] is not None), None)
+    if total is None:
+        return {}
+    amount = parse_amount(total.cells[0])
+    return {"general_budget": Decimal(amount)} if amount is not None else {}
+
+
 def read_tables(doc: Document) -> list[TableBlock]:
-    """One TableBlock per located standard table (公开01表 first, for the identities other tables share with it)."""
+    """One TableBlock per located standard table (公开01表 and 公开05表 first, for the identities they share with
+    公开02表 and 公开04表)."""
     sections = find_sections(doc)
-    first = sorted(range(len(sections)), key=lambda i: sections[i].table_id != "T01")
+    first = sorted(range(len(sections)), key=lambda i: {"T01": 0, "T05": 1}.get(sections[i].table_id, 2))
     blocks: dict[int, TableBlock] = {}
     for i in first:
         blocks[i] = read_section(doc, sections[i])
         if sections[i].table_id == "T01":
-            doc.cache["pins"] = {"T02": _pins_from_t01(blocks[i])}
+            doc.cache.setdefault("pins", {})["T02"] = _pins_from_t01(blocks[i])
+        if sections[i].table_id == "T05":
+            doc.cache.setdefault("pins", {})["T04"] = _pins_from_t05(blocks[i])
     return [blocks[i] for i in range(len(sections))]
 
