@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from conftest import seed
 
 from converter.convert import convert_file
 from converter.package import read_resource, write_package
+from converter.site.database import build_database
+from converter.site.plugin import fts_query
 
 ASSETS = """\f十、国有资产使用情况表
                                               单位：万元
@@ -54,6 +58,18 @@ def test_the_cells_reach_the_package_and_validate(tmp_path):
     rows = read_resource(folder, "table_cells")
     assert [row["value"] for row in rows] == ["1,234.50", "800.00", "34.50", "12.00", "—", "3"]
     assert {row["row_no"] for row in rows} == {1, 2, 3, 4, 5, 6}
+
+
+def test_the_site_finds_a_cell_of_a_table_no_spec_knows_by_its_title_and_row(tmp_path):
+    path, _ = _report_with_assets(tmp_path)
+    db = tmp_path / "site" / "juesuan.db"
+    build_database([write_package(convert_file(path), tmp_path / "out")], db)
+    with sqlite3.connect(db) as conn:
+        conn.create_function("escape_fts", 1, fts_query)
+        found = conn.execute(
+            "SELECT value, column_header FROM table_cells WHERE rowid IN (SELECT rowid FROM table_cells_fts"
+            " WHERE table_cells_fts MATCH escape_fts(?)) ORDER BY row_no", ("国有资产 办公设备",)).fetchall()
+    assert found == [("12.00", "资产总额"), ("—", "房屋"), ("3", "车辆")]
 
 
 def test_a_standard_table_cell_no_column_takes_is_kept_with_a_finding(tmp_path):

@@ -41,6 +41,7 @@ FTS_COLUMNS: dict[str, list[str]] = {
     "performance_indicators": ["name", "level1", "level2", "target", "actual"],
     "narrative": ["section", "text"],
     "narrative_facts": ["sentence"],
+    "table_cells": ["table_title", "row_label", "column_header"],
     "findings": ["message_zh"],
 }
 REPORT_FIELDS = ["department", "year", "province", "city", "county"]  # joined into every `<resource>_view`
