@@ -556,6 +556,7 @@ def _econ(doc: Document, section: Section, block: TableBlock) -> None:
     groups: list[tuple[str | None, list[Token], list[Token], Line]] = []
     footer: list[tuple[str, list[Token], Line]] = []
     waiting: list[int] = []
+    carried: list[Token] = []
     decimals = any(t.kind == "number" and "." in t.text for toks in body.toks for t in toks)
     for line, toks in zip(body.lines, body.toks):
         line_groups: list[int] = []
@@ -591,14 +592,30 @@ def _econ(doc: Document, section: Section, block: TableBlock) -> None:
                 if token.kind == "number":
                     footer[current[1]][1].append(token)
             i += 1
+        line_footers = [f for f in footer if f[2] is line]
+        labels_x = [t.x0 for t in toks if t.kind == "label" and label_key(t.text) in ECON_TOTALS]
+        if carried:  # numbers printed just above the 人员经费合计/公用经费合计 footer line, each right of its label
+            empty = [f for f in line_footers if not f[1]]
+            bounds = labels_x + [float("inf")]
+            if not line_groups and len(empty) == len(carried) == len(labels_x) and body.positioned and all(
+                    t.x0 is not None and bounds[k] < t.x0 < bounds[k + 1] for k, t in enumerate(carried)):
+                for entry, token in zip(empty, carried):
+                    entry[1].append(token)
+            else:
+                _leave_out_tokens(block, carried, "T06 numbers without their group")
+            carried = []
         if loose:
             targets = [g for g in waiting if not groups[g][2]]
             if len(targets) == len(loose):
                 for g, token in zip(targets, loose):
                     groups[g][2].append(token)
+            elif not line_groups and not line_footers:
+                carried = loose
             else:
                 _leave_out_tokens(block, loose, "T06 numbers without their group")
         waiting = [g for g in line_groups if not groups[g][2]]
+    if carried:
+        _leave_out_tokens(block, carried, "T06 numbers without their group")
     for code, labels, numbers, line in groups:
         if len(numbers) > 1:
             _leave_out_tokens(block, numbers, "several numbers in one T06 group")
