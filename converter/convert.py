@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from converter.checks import run_checks
 from converter.checks.completeness import assess
 from converter.document import Document
-from converter.layouts import detect_layout
+from converter.layouts import detect_layout, generic
 from converter.locate import find_sections
 from converter.metadata import report_metadata
 from converter.model import Extraction, Finding, TableBlock
@@ -16,6 +16,7 @@ from converter.performance import extract_performance
 from converter.readers import UnreadableInput, read_document
 from converter.specs.tables import TABLES
 from converter.tables import build_table
+from converter.tables.other import other_table_cells, unplaced_cells
 from converter.units import assign_units, report_unit
 
 REPORT_WORDS = ("决算", "财政拨款", "三公", "万元", "预算", "基本支出", "项目支出")
@@ -32,21 +33,10 @@ def _looks_like_report(doc: Document) -> bool:
 
 
 def _table_blocks(doc: Document, extraction: Extraction) -> list[TableBlock]:
-    layout = detect_layout(doc)
-    if layout is None:
-        sections = find_sections(doc)
-        if sections:
-            extraction.findings.append(Finding(
-                rule_id="LAYOUT", status="not_checkable", severity="error",
-                message_zh="表格版式无法识别，表格未提取", message_en="Unknown table layout: tables were not extracted",
-            ))
-        extraction.report["layout"] = "unknown" if sections else "narrative-only"
-        return [
-            TableBlock(table_id=s.table_id, status="unreadable", title=s.title, number_label=s.number_label,
-                       note="版式无法识别 / layout not recognised", source_line=doc.lines[s.title_index].line_no,
-                       source_page=doc.lines[s.title_index].page)
-            for s in sections
-        ]
+    layout = detect_layout(doc) or generic
+    if layout is generic and not find_sections(doc):
+        extraction.report["layout"] = "narrative-only"
+        return []
     extraction.report["layout"] = layout.NAME
     blocks = layout.read_tables(doc)
     assign_units(doc, blocks)
@@ -83,12 +73,18 @@ def extract(doc: Document) -> Extraction:
         raise NotAReport(f"{doc.source_file}: not a final-accounts report (no 决算 tables or narrative found)")
     extraction = Extraction(report=report_metadata(doc))
     if not extraction.report["department"]:
-        raise NotAReport(
-            f"{doc.source_file}: no department or unit name found (部门名称/单位名称 or a report title);"
-            " is the file complete?"
-        )
+        # Never refused for that alone: the file name stands in, and a finding says so.
+        extraction.report["department"] = PurePath(doc.source_file).stem
+        extraction.findings.append(Finding(
+            rule_id="METADATA", status="not_checkable", severity="warning", tables=None, location="reports.department",
+            message_zh="报告中未找到部门（单位）名称（封面、标题、部门名称栏、文件名），暂以文件名代替",
+            message_en="No department or unit name found (cover, title line, name field, file name); the file name"
+                       " stands in for it",
+        ))
     blocks = _table_blocks(doc, extraction)
     _record_tables(extraction, blocks)
+    for record in [cell for block in blocks for cell in unplaced_cells(block)] + other_table_cells(doc):
+        extraction.add("table_cells", record)
     extract_narrative(doc, extraction)
     extract_performance(doc, extraction)
     completeness, extraction.report["disclosure_score"] = assess(

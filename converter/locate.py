@@ -41,6 +41,32 @@ def _title_of(text: str) -> TableSpec | None:
     return table_for_title(text)
 
 
+OTHER_TITLE = re.compile(r"^(?:[一二三四五六七八九十]+、|公开\d+表|表[一二三四五六七八九十]+)?\s*(\S{4,38}表)$")
+NOT_A_TABLE = re.compile(
+    r"(?:部门|单位)决算表$|^第[一二三四五六七八九十]+部分|[，。；：]|^(?:公开\s*\d+\s*表|表[一二三四五六七八九十]+)$")
+
+
+def other_table_title(text: str) -> str | None:
+    """The title of a table no spec knows ("十、国有资产使用情况表" → 国有资产使用情况表), or None."""
+    text = clean_label(strip_markup(text))
+    match = OTHER_TITLE.match(re.sub(r"\s*\d+$", "", text))
+    if not match or NOT_A_TABLE.search(match.group(1)) or table_for_title(match.group(1)):
+        return None
+    return match.group(1)
+
+
+def _other_table_starts(lines: list) -> list[int]:
+    """Indexes of the titles of tables no spec knows (followed by table markers like a standard table)."""
+    starts = []
+    for index, line in enumerate(lines):
+        if other_table_title(line.text) is None:
+            continue
+        window = " ".join(lines[j].text for j in range(index + 1, min(index + 1 + LOOKAHEAD, len(lines))))
+        if TABLE_MARKERS.search(window):
+            starts.append(index)
+    return starts
+
+
 def find_sections(doc: Document) -> list[Section]:
     """The located tables in document order; each body ends where the next table or the narrative starts."""
     if "sections" not in doc.cache:
@@ -63,9 +89,11 @@ def _find_sections(doc: Document) -> list[Section]:
         chosen[spec.table_id] = index  # the last title before the table body wins (heading, then title)
     # Drop a TOC hit: keep for each table the candidate nearest to its body, i.e. the last one.
     starts = sorted((index, table_id) for table_id, index in chosen.items())
+    others = _other_table_starts(lines)
     sections: list[Section] = []
     for position, (index, _table_id) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
+        end = min([end] + [other for other in others if other > index])  # a table no spec knows ends it too
         for j in range(index + 1, end):
             if NARRATIVE_START.match(clean_label(strip_markup(lines[j].text))) and not _title_of(lines[j].text):
                 end = j

@@ -22,6 +22,10 @@ DEPARTMENT_PATTERNS = (
     re.compile(rf"^({_ORG})\s*\d{{4}}\s*年度?\s*(?:部门|单位)决算"),
     re.compile(rf"^({_ORG})\s*(?:部门|单位)决算"),
 )
+# A title without its year (text tools may drop a year set in another font): "上海市普陀区财政局 年度部门决算表"
+TITLE_WITHOUT_YEAR = re.compile(rf"^({_ORG})\s*(?:\d{{4}}\s*)?年度?\s*(?:部门|单位)决算")
+COVER_TITLE = re.compile(r"^(?:\d{4}\s*)?年度?\s*(?:部门|单位)决算(?:公开)?$")  # the line under a cover's name
+NAME_ONLY = re.compile(rf"^{_ORG}$")
 PART_PREFIX = re.compile(r"^第[一二三四五六七八九十]+部分\s*")  # "第二部分上海市普陀区财政局2024年度部门决算表"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 YEAR_PATTERNS = (
@@ -50,12 +54,24 @@ def _lines(doc: Document) -> list[str]:
 
 
 def find_department(lines: list[str]) -> str | None:
-    """The name printed most often in a name field or title (longest on a tie)."""
+    """The name printed most often in a name field or title (longest on a tie); else a title line without its year,
+    else a cover (a line holding only the name, above "2024年度部门决算")."""
     hits = Counter(m.group(1) for pattern in DEPARTMENT_PATTERNS for text in lines
                    if (m := pattern.search(PART_PREFIX.sub("", text))))
     if not hits:
+        hits = Counter(m.group(1) for text in lines if (m := TITLE_WITHOUT_YEAR.match(PART_PREFIX.sub("", text))))
+    if not hits:
+        hits = Counter(name.replace(" ", "") for name, below in zip(lines, lines[1:4])
+                       if NAME_ONLY.match(name.replace(" ", "")) and COVER_TITLE.match(below.replace(" ", "")))
+    if not hits:
         return None
     return max(hits, key=lambda name: (hits[name], len(name)))
+
+
+def department_from_file_name(source_file: str) -> str | None:
+    """A department or unit name in the file name ("上海市普陀区财政局2024年度部门决算.pdf"), or None."""
+    match = re.search(rf"({_ORG})", PurePath(source_file).stem)
+    return match.group(1) if match else None
 
 
 def find_year(lines: list[str]) -> int | None:
@@ -78,7 +94,7 @@ def report_metadata(doc: Document) -> Record:
     """The `reports` record of a document (report_id included)."""
     lines = _lines(doc)
     text = "\n".join(lines)
-    department = find_department(lines)
+    department = find_department(lines) or department_from_file_name(doc.source_file)
     place = find_place(department, text)
     year = find_year(lines)
     level = find_level(text)

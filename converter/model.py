@@ -51,6 +51,8 @@ class TableBlock:
     columns: list[str] | None = None  # column keys in printed order, when the layout knows them
     findings: list[Finding] = field(default_factory=list)  # cells the layout could not place (EXTRACT)
     unit: str | None = None  # amount unit its header states (单位：万元 → 万元), see converter.units
+    # The printed values behind those findings (row_label, column_index, value, line), kept in `table_cells`.
+    loose_cells: list[dict] = field(default_factory=list)
 
 
 @dataclass

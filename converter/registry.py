@@ -31,6 +31,7 @@ RESOURCE_ORDER = (
     "narrative",
     "narrative_facts",
     "disclosure_completeness",
+    "table_cells",
     "findings",
 )
 

@@ -7,7 +7,7 @@ import random
 import pytest
 from conftest import SEED_FILES, seed
 
-from converter.convert import NotAReport, convert_file
+from converter.convert import convert_file
 from converter.model import Extraction, RawRow, TableBlock
 from converter.package import write_package
 from converter.readers import UnreadableInput
@@ -27,13 +27,15 @@ def test_a_stray_row_of_another_table_is_left_out_with_a_finding():
     assert "30299" in finding.message_en
 
 
-def test_a_report_cut_before_its_name_is_refused_clearly(tmp_path):
+def test_a_report_cut_before_its_name_converts_with_a_finding_naming_it_by_its_file(tmp_path):
     path = tmp_path / "cut.txt"
     text = seed("001").read_text(encoding="utf-8")
     start = text.index("第三部分", 200)  # the narrative, without the cover and the tables that name the department
     path.write_text(text[start : start + 3000], encoding="utf-8")
-    with pytest.raises(NotAReport, match="cut.txt: no department or unit name found"):
-        convert_file(path)
+    extraction = convert_file(path)
+    assert (extraction.report["department"], extraction.report["title"]) == ("cut", None)
+    (finding,) = [f for f in extraction.findings if f.rule_id == "METADATA"]
+    assert (finding.severity, finding.location) == ("warning", "reports.department")
 
 
 @pytest.mark.parametrize("number", sorted(SEED_FILES))

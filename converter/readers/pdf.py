@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from converter.document import Document, Line
+from converter.document import Document, Line, Word
 
 SAME_LINE_OVERLAP = 0.5  # share of the smaller glyph height two glyphs must share to sit on one line
 WORD_GAP = 0.3  # a horizontal gap wider than this share of the glyph size is printed as a space
@@ -33,8 +33,9 @@ def _overlap(a: list[float], b: dict[str, Any]) -> float:
     return shared / max(min(a[1] - a[0], b["bottom"] - b["top"]), 0.1)
 
 
-def _text_lines(chars: list[dict[str, Any]]) -> list[tuple[float, str]]:
-    """(top, text) of each visual line: glyphs grouped by vertical overlap, spaces where the gap is wide."""
+def _text_lines(chars: list[dict[str, Any]]) -> list[tuple[float, str, tuple[Word, ...]]]:
+    """(top, text, words) of each visual line: glyphs grouped by vertical overlap, spaces where the gap is wide;
+    each space-separated word keeps its box."""
     rows: list[tuple[list[float], list[dict[str, Any]]]] = []
     for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
         if not char["text"].strip():
@@ -47,11 +48,15 @@ def _text_lines(chars: list[dict[str, Any]]) -> list[tuple[float, str]]:
     lines = []
     for extent, glyphs in rows:
         glyphs.sort(key=lambda c: c["x0"])
-        text = glyphs[0]["text"]
+        words = [[glyphs[0]]]
         for before, char in zip(glyphs, glyphs[1:]):
-            gap = char["x0"] - before["x1"]
-            text += (" " if gap > WORD_GAP * max(char.get("size", 10), 1) else "") + char["text"]
-        lines.append((extent[0], text))
+            if char["x0"] - before["x1"] > WORD_GAP * max(char.get("size", 10), 1):
+                words.append([char])
+            else:
+                words[-1].append(char)
+        boxes = tuple(Word("".join(c["text"] for c in word), word[0]["x0"], max(c["x1"] for c in word),
+                           min(c["top"] for c in word), max(c["bottom"] for c in word)) for word in words)
+        lines.append((extent[0], " ".join(word.text for word in boxes), boxes))
     return lines
 
 
@@ -67,18 +72,22 @@ def join_wrapped(text: str | None) -> str:
     return joined
 
 
-def _page_lines(page: Any) -> list[tuple[float, str, tuple[str, ...] | None]]:
-    """(top, text, cells) of a page in reading order: free text lines and table rows interleaved by position."""
+Item = tuple[float, str, tuple[str, ...] | None, tuple[Word, ...] | None]
+
+
+def _page_lines(page: Any) -> list[Item]:
+    """(top, text, cells, words) of a page in reading order: free text lines (with their words' boxes) and table
+    rows (with their cells) interleaved by position."""
     tables = page.find_tables()
-    items: list[tuple[float, str, tuple[str, ...] | None]] = []
+    items: list[Item] = []
     for table in tables:
         for row, values in zip(table.rows, table.extract()):
             cells = tuple(join_wrapped(value) for value in values)
             if any(cells):
-                items.append((row.bbox[1], " ".join(cell for cell in cells if cell), cells))
+                items.append((row.bbox[1], " ".join(cell for cell in cells if cell), cells, None))
     boxes = [table.bbox for table in tables]
     chars = [char for char in page.chars if not any(_inside(char, box) for box in boxes)]
-    items.extend((top, text, None) for top, text in _text_lines(chars))
+    items.extend((top, text, None, words) for top, text, words in _text_lines(chars))
     items.sort(key=lambda item: item[0])
     return items
 
@@ -100,8 +109,8 @@ def read_pdf(path: Path, data: bytes) -> Document:
                 except Exception as exc:  # a damaged page: keep the others
                     warnings.append(f"page {page_no}: unreadable ({exc.__class__.__name__})")
                     continue
-                for _top, text, cells in items:
-                    lines.append(Line(text=text, line_no=len(lines) + 1, page=page_no, cells=cells))
+                for _top, text, cells, words in items:
+                    lines.append(Line(text=text, line_no=len(lines) + 1, page=page_no, cells=cells, words=words))
     except (PdfminerException, ValueError, KeyError, TypeError) as exc:
         raise UnreadableInput(f"{path}: damaged or truncated PDF ({exc.__class__.__name__})") from None
     if not any(line.text.strip() for line in lines):

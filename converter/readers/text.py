@@ -58,10 +58,17 @@ def read_text(path: Path, data: bytes) -> Document:
     page = 1 if has_pages else None
     lines: list[Line] = []
     for number, raw in enumerate(text.split("\n"), start=1):
-        if has_pages and "\f" in raw:
-            page += raw.count("\f")
-            raw = raw.replace("\f", "")
-        lines.append(Line(text=raw, line_no=number, page=page))
+        if not has_pages or "\f" not in raw:
+            lines.append(Line(text=raw, line_no=number, page=page))
+            continue
+        # A page break inside a line (pdfplumber/PDFium text joined by form feeds) splits it: the text before the
+        # break ends one page, the text after it starts the next (same source line number).
+        parts = raw.split("\f")
+        for index, part in enumerate(parts):
+            if part or index == len(parts) - 1 and not any(parts):
+                lines.append(Line(text=part, line_no=number, page=page))
+            if index < len(parts) - 1:
+                page += 1
     return Document(
         lines=lines,
         source_file=path.name,

@@ -42,6 +42,7 @@ FTS_COLUMNS: dict[str, list[str]] = {
     "performance_indicators": ["name", "level1", "level2", "target", "actual"],
     "narrative": ["section", "text"],
     "narrative_facts": ["sentence"],
+    "table_cells": ["table_title", "row_label", "column_header"],
     "findings": ["message_zh"],
 }
 REPORT_FIELDS = ["department", "year", "province", "city", "county", "division_code"]  # joined into each view
@@ -221,6 +222,8 @@ CONVERTER_RULES = (
      " certainty and was left out", "", "", "warning"),
     ("LAYOUT", "converter", "表格版式无法识别，表格未提取", "The table layout was not recognised; tables were not"
      " extracted", "", "", "error"),
+    ("METADATA", "converter", "报告中未找到部门（单位）名称，暂以文件名代替", "No department or unit name was found in"
+     " the report; the file name stands in for it", "", "", "warning"),
     ("NARRATIVE_QUANTITY", "converter", "情况说明中同一数量的两种表述不一致", "The narrative states one quantity twice"
      " with different figures", "", "", "warning"),
 )

@@ -201,3 +201,26 @@ _TITLE_PREFIX = re.compile(r"^(公开\d+表|表[一二三四五六七八九十]+
 def table_for_title(title: str) -> TableSpec | None:
     """The spec whose title (or alias) equals a printed title, ignoring numbering and quotes."""
     return _title_index().get(_TITLE_PREFIX.sub("", label_key(title)))
+
+
+# Printed column headers of the amount columns (label_key form; a wrapped header's fragments are found as parts),
+# used to place figures by position when a rendering keeps x-positions (PDF words, `-layout` text, OCR boxes).
+COLUMN_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "T02": {"total": ("本年收入合计", "合计"), "fiscal_appropriation": ("财政拨款收入",),
+            "higher_level_subsidy": ("上级补助收入",), "business_income": ("事业收入",),
+            "operating_income": ("经营收入",), "affiliated_remittance": ("附属单位上缴收入",),
+            "other_income": ("其他收入",)},
+    "T03": {"total": ("本年支出合计", "合计"), "basic": ("基本支出",), "project": ("项目支出",),
+            "remittance_to_higher": ("上缴上级支出",), "operating": ("经营支出",),
+            "subsidy_to_affiliated": ("对附属单位补助支出",)},
+    "T04": {"total": ("合计",), "general_budget": ("一般公共预算财政拨款",),
+            "government_fund": ("政府性基金预算财政拨款",), "state_capital": ("国有资本经营预算财政拨款",)},
+    "T05": {"total": ("合计",), "basic": ("基本支出",), "project": ("项目支出",)},
+    "T07": {"carryover_begin": ("年初结转和结余",), "income": ("本年收入",), "expense_total": ("本年支出", "小计"),
+            "basic": ("基本支出",), "project": ("项目支出",), "carryover_end": ("年末结转和结余",)},
+    "T08": {"total": ("合计",), "basic": ("基本支出",), "project": ("项目支出",)},
+}
+# Headers of the label and code columns (never an amount column).
+LABEL_HEADERS = frozenset(("项目", "科目名称", "科目编码", "科目代码", "功能分类科目编码", "支出功能分类科目编码",
+                           "支出功能分类", "收入功能分类", "类", "款", "项", "行次", "栏次", "经济分类科目编码",
+                           "经济分类", "决算数", "收入", "支出", "金额", "单位：万元", "单位:万元"))

@@ -1,0 +1,771 @@
+"""The generic table reader: any rendering's lines (with or without cells or x-positions) → the same RawRows.
+
+Driven by the table specs, it knows no region and no file: rows are assembled from label, code and number tokens
+whatever the separators (`converter.layouts.tokens`), and numbers are placed by position or by the table's
+identities (`converter.layouts.placement`). Whatever cannot be placed with certainty is left out with an EXTRACT
+finding; a figure is never guessed.
+
+- Coded tables (T02, T03, T05, T07, T08): a row is anchored by its code (whole, "201 06 01" or in 类/款/项 columns)
+  or by 合计/总计; lines between two anchors (wrapped names, numbers printed a line above or below) go to the one
+  anchor that makes every row's numbers fit the identities; when more than one way fits, those cells are left out.
+- Two-block tables (T01, T04): labels are recognised by the spec (wrapped ones joined while they stay a prefix of a
+  spec label), each side by position or by which labels the side knows; numbers follow their label on its line or
+  stand on the next line below labels that have none.
+- T06: code–name–amount groups, several per line; the 人员经费合计/公用经费合计 footer.
+- T09: the 预算数/决算数 header row says the measure of each printed column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from converter.document import Document, Line
+from converter.layouts.common import ECON_TOTALS, leave_out, new_block, raw_row, title_and_number
+from converter.layouts.placement import (
+    Identity,
+    all_of,
+    cells_of,
+    column_edges,
+    fits,
+    place,
+    readings_of,
+    settle_by_sums,
+    total_of,
+    value_of,
+)
+from converter.layouts.tokens import (
+    SUB,
+    TOTAL_LABELS,
+    Token,
+    doubtful,
+    has_layout_columns,
+    is_furniture,
+    leading_code,
+    tokens,
+)
+from converter.locate import Section, find_sections
+from converter.model import TableBlock
+from converter.normalize import label_key, parse_amount
+from converter.specs.tables import (
+    COLUMN_HEADERS,
+    FUNCTION_CATEGORIES,
+    LABEL_HEADERS,
+    T08_SHANGHAI_COLUMNS,
+    T09_COLUMNS,
+    T09_COLUMNS_WITH_MEETING_TRAINING,
+    TABLES,
+    TableSpec,
+    function_category_key,
+    item_key_for,
+    strip_numbering,
+)
+
+NAME = "generic"
+
+IDENTITIES: dict[str, Identity] = {
+    "T02": total_of("total", TABLES["T02"].columns[1:]),
+    "T03": total_of("total", TABLES["T03"].columns[1:]),
+    "T04": total_of("total", TABLES["T04"].columns[1:]),
+    "T05": total_of("total", ("basic", "project")),
+    "T07": all_of(total_of("expense_total", ("basic", "project")),
+                  lambda v: v.get("carryover_begin", Decimal(0)) + v.get("income", Decimal(0))
+                  - v.get("expense_total", Decimal(0)) == v.get("carryover_end", Decimal(0))),
+    "T08": total_of("total", ("basic", "project")),
+}
+T08_WIDE_IDENTITY = IDENTITIES["T07"]
+T08_WIDE_NAMES = {("expense_total" if k == "expense_total" else k): v for k, v in COLUMN_HEADERS["T07"].items()}
+T09_IDENTITY = all_of(total_of("total", ("overseas_travel", "vehicle_total", "official_reception")),
+                      total_of("vehicle_total", ("vehicle_purchase", "vehicle_operation")))
+T09_HEADERS = {"total": ("合计",), "overseas_travel": ("因公出国（境）费",), "vehicle_total": ("小计",),
+               "vehicle_purchase": ("公务用车购置费",), "vehicle_operation": ("公务用车运行费",),
+               "official_reception": ("公务接待费",), "meeting": ("会议费",), "training": ("培训费",)}
+MEASURES = {"预算数": "budget", "决算数": "actual", "预算": "budget", "决算": "actual"}
+
+
+def detect(doc: Document) -> float:
+    """The generic reader reads any document; the convert step uses it when no tuned layout claims the text."""
+    return 0.4
+
+
+# --- shared ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Body:
+    """A section's lines without page furniture, tokenised; whether their x-positions are usable."""
+
+    lines: list[Line]
+    positioned: bool
+    toks: list[list[Token]] = field(default_factory=list)
+
+
+def _running_titles(doc: Document) -> set[str]:
+    """Lines printed on three or more pages (running titles), by label key."""
+    if "running" not in doc.cache:
+        pages: dict[str, set] = {}
+        for line in doc.lines:
+            key = label_key(line.text)
+            if line.page is not None and 6 <= len(key) <= 60 and not re.search(r"\d\.\d|^\d{3}", key):
+                pages.setdefault(key, set()).add(line.page)
+        doc.cache["running"] = {key for key, seen in pages.items() if len(seen) >= 3}
+    return doc.cache["running"]
+
+
+def _body(doc: Document, section: Section) -> Body:
+    running = _running_titles(doc)
+    titles = {label_key(title) for title in section.spec.titles} | {label_key(section.title)}
+    lines = [line for line in doc.slice(section.start, section.end)
+             if not is_furniture(line.text, running) and label_key(line.text) not in titles]
+    positioned = has_layout_columns(lines)
+    return Body(lines, positioned, [tokens(line, positioned) for line in lines])
+
+
+def _is_header(toks: list[Token], names: dict[str, tuple[str, ...]]) -> bool:
+    """A label-only line that names columns (项目, 科目名称, 基本支出, a wrapped 本年收入合 …)."""
+    for token in toks:
+        key = label_key(token.text)
+        if key in LABEL_HEADERS or key in MEASURES:
+            return True
+        if len(key) >= 2 and any(key in label_key(alias) for aliases in names.values() for alias in aliases):
+            return True
+    return False
+
+
+def _edges_by_page(items: list, width: int, positioned: bool) -> dict:
+    """Page → right edges of the table's number columns on that page (None when they cannot be told)."""
+    if not positioned:
+        return {}
+    pages: dict = {}
+    for item in items:
+        pages.setdefault(item.line.page, []).extend(item.numbers)
+    return {page: column_edges(numbers, width) for page, numbers in pages.items()}
+
+
+def _leave_out_tokens(block: TableBlock, numbers: list[Token], why: str, row: Line | None = None) -> None:
+    """EXTRACT findings for numbers no column takes (at their row's line when given, so the checks know that row
+    lacks a figure); the numbers themselves are kept as the block's loose cells."""
+    for token in numbers:
+        leave_out(block, row or token.line, f"{token.text}: {why}")
+        printed = tokens(token.line, token.x0 is not None)
+        labels = "".join(t.text for t in printed if t.kind == "label") or None
+        numbers = [t for t in printed if t.kind == "number"]
+        index = next((i for i, t in enumerate(numbers, start=1) if t == token), 1)
+        block.loose_cells.append({"row_label": labels, "column_index": index,
+            "value": token.text, "line": token.line})
+
+
+# --- coded tables ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    index: int
+    line: Line
+    code: str | None
+    labels: list[Token]
+    numbers: list[Token]
+    anchor: bool
+
+
+def _coded_items(body: Body, names: dict) -> list[Item]:
+    items = []
+    for index, (line, toks) in enumerate(zip(body.lines, body.toks)):
+        code, used = leading_code(toks)
+        rest = toks[used:]
+        labels = [t for t in rest if t.kind == "label"]
+        numbers = [t for t in rest if t.kind == "number"]
+        # 合计 as the row's label, maybe after header words printed on the same line ("类 款 项 合计 2,946.25 …")
+        at = next((i for i, t in enumerate(labels) if label_key(t.text) in TOTAL_LABELS), None)
+        total = not code and at is not None and all(label_key(t.text) in LABEL_HEADERS for t in labels[:at]) \
+            and not (labels[at + 1:] and _is_header(labels[at + 1:], names))
+        if not code and not numbers and not total and (not labels or _is_header(labels, names)):
+            continue
+        items.append(Item(index, line, code, labels, numbers, bool(code) or total))
+    return items
+
+
+def _gap_splits(anchors: list[Item], gaps: list[list[Item]], valid) -> list[set[int]]:
+    """For each gap, the splits (items before the split go to the anchor above) that some full assignment allows."""
+    n = len(anchors)
+    splits = [range(len(gap) + 1) for gap in gaps]
+    first = {0}
+    last = {len(gaps[n])}
+
+    def allowed(i: int) -> set[int]:
+        return first if i == 0 else last if i == n else set(splits[i])
+
+    forward: list[dict[int, int]] = [{s: 1 for s in allowed(0)}]
+    for i in range(n):
+        step = {}
+        for t in allowed(i + 1):
+            step[t] = sum(ways for s, ways in forward[i].items() if ways and valid(i, s, t))
+        forward.append(step)
+    backward: list[dict[int, int]] = [{} for _ in range(n + 1)]
+    backward[n] = {t: 1 for t in allowed(n)}
+    for i in range(n - 1, -1, -1):
+        backward[i] = {s: sum(ways for t, ways in backward[i + 1].items() if ways and valid(i, s, t))
+                       for s in allowed(i)}
+    if not any(forward[n].values()):
+        return [set(allowed(i)) if len(allowed(i)) == 1 else set() for i in range(n + 1)]
+    return [{s for s in allowed(i) if forward[i].get(s) and backward[i].get(s)} for i in range(n + 1)]
+
+
+def _label_pattern(anchors: list[Item], gaps: list[list[Item]], labels_only: dict[int, list[Item]]) -> str:
+    """Where a coded table prints the names of rows whose code line has none: 'before' or 'after' the code."""
+    before = after = 0
+    for i, anchor in enumerate(anchors):
+        if anchor.labels:
+            continue
+        if labels_only.get(i):
+            before += 1
+        if labels_only.get(i + 1):
+            after += 1
+    return "before" if before > after else "after"
+
+
+def _coded(doc: Document, section: Section, block: TableBlock) -> None:
+    spec = section.spec
+    names = COLUMN_HEADERS[spec.table_id]
+    columns, identity = spec.columns, IDENTITIES[spec.table_id]
+    body = _body(doc, section)
+    header_text = "".join(label_key(line.text) for line in body.lines[:12])
+    if spec.table_id == "T08" and "年初结转" in header_text:
+        columns, identity, names = T08_SHANGHAI_COLUMNS, T08_WIDE_IDENTITY, T08_WIDE_NAMES
+        block.columns = list(T08_SHANGHAI_COLUMNS)
+    items = _coded_items(body, names)
+    anchors = [item for item in items if item.anchor]
+    if not anchors:
+        return
+    centers = _edges_by_page(items, len(columns), body.positioned)
+    # Gaps: number-bearing lines between anchors; label-only lines are placed by the table's naming pattern.
+    gaps: list[list[Item]] = [[] for _ in range(len(anchors) + 1)]
+    labels_only: dict[int, list[Item]] = {}
+    position = 0
+    for item in items:
+        if item.anchor:
+            position += 1
+        elif item.numbers:
+            gaps[position].append(item)
+        else:
+            labels_only.setdefault(position, []).append(item)
+
+    def numbers_of(i: int, s: int, t: int) -> list[Token]:
+        parts = gaps[i][s:] + [anchors[i]] + gaps[i + 1][:t]
+        return [token for part in parts for token in part.numbers]
+
+    memo: dict[tuple[int, int, int], bool] = {}
+
+    def valid(i: int, s: int, t: int) -> bool:
+        if (i, s, t) not in memo:
+            numbers = numbers_of(i, s, t)
+            memo[(i, s, t)] = bool(numbers) and fits(numbers, columns, centers.get(anchors[i].line.page), identity)
+        return memo[(i, s, t)]
+
+    feasible = _gap_splits(anchors, gaps, valid)
+    pattern = _label_pattern(anchors, gaps, labels_only)
+    rows = []
+    for i, anchor in enumerate(anchors):
+        before, after = feasible[i], feasible[i + 1]
+        label_lines = labels_only.get(i, []) if pattern == "before" else labels_only.get(i + 1, [])
+        certain = len(before) == 1 and len(after) == 1
+        s = next(iter(before)) if len(before) == 1 else len(gaps[i])
+        t = next(iter(after)) if len(after) == 1 else 0
+        parts = sorted(gaps[i][s:] + [anchor] + gaps[i + 1][:t] + label_lines, key=lambda item: item.index)
+        label = "".join(token.text for part in parts for token in part.labels).strip()
+        if anchor.code is None:
+            label = next(t.text for t in anchor.labels if label_key(t.text) in TOTAL_LABELS)
+        numbers = [token for part in parts for token in part.numbers] if certain else []
+        readings = readings_of(numbers, columns, centers.get(anchor.line.page), identity) if certain else []
+        if not certain:
+            nearby = [token for part in gaps[i][min(before, default=0):] + [anchor] for token in part.numbers]
+            _leave_out_tokens(block, nearby, "the row's lines cannot be told apart from its neighbours'", anchor.line)
+        elif not readings:
+            _leave_out_tokens(block, numbers, "no reading of the row fits the columns and the table's identities",
+                              anchor.line)
+        rows.append((anchor, label, numbers, readings))
+    pins = doc.cache.get("pins", {}).get(spec.table_id)
+    for position, (anchor, _label, numbers, readings) in enumerate(rows):
+        if pins and anchor.code is None and readings:
+            pinned = [r for r in readings if all(
+                sum((value_of(t) for t, c in zip(numbers, r) if columns[c] == column), Decimal(0)) == value
+                for column, value in pins.items())]
+            if pinned:
+                rows[position] = (anchor, _label, numbers, pinned)
+    settled = settle_by_sums([anchor.code for anchor, *_ in rows], [numbers for _, _, numbers, _ in rows],
+                             [readings for *_, readings in rows], len(columns))
+    for (anchor, label, numbers, _), narrowed in zip(rows, settled):
+        cells, left_out = cells_of(numbers, narrowed, len(columns)) if narrowed else ([None] * len(columns), [])
+        if narrowed and left_out:
+            _leave_out_tokens(block, left_out, "more than one column fits", anchor.line)
+        block.rows.append(raw_row(anchor.line, cells, label=label or None, code=anchor.code))
+
+
+# --- two-block tables ---------------------------------------------------------------------------------------------
+
+
+def _side_labels(spec: TableSpec) -> dict[str, set[str]]:
+    income = {label_key(a) for aliases in spec.rows.values() for a in aliases}
+    expense_keys = {"grand_total", "total_expense", "balance_distribution", "carryover_end"}
+    expense = {label_key(a) for key in expense_keys for a in spec.rows.get(key, ())}
+    expense |= {label_key(name) for names in FUNCTION_CATEGORIES.values() for name in names}
+    income -= expense - {label_key(a) for a in spec.rows.get("grand_total", ())}
+    income -= {label_key(a) for key in expense_keys - {"grand_total"} for a in spec.rows.get(key, ())}
+    return {"income": income, "expense": expense}
+
+
+def _match(text: str, known: set[str]) -> str:
+    """'full' when the label (with or without its numbering 一、) is a known one, 'prefix' when it begins one."""
+    keys = {label_key(text), strip_numbering(text)} - {""}
+    if keys & known:
+        return "full"
+    return "prefix" if any(label.startswith(key) for key in keys for label in known) else ""
+
+
+@dataclass
+class SideRow:
+    side: str
+    label: str
+    line: Line
+    numbers: list[Token] = field(default_factory=list)
+    complete: bool = True
+    line_no: int | None = None
+
+
+def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
+    spec = section.spec
+    body = _body(doc, section)
+    known = _side_labels(spec)
+    widths = {"income": spec.income_columns, "expense": spec.columns}
+    split_x = _expense_start(body, known)
+    expense_numbers = [t for toks in body.toks for t in toks
+                       if t.kind == "number" and split_x is not None and t.x0 is not None and t.x0 >= split_x]
+    expense_centers = column_edges(expense_numbers, len(spec.columns)) if len(spec.columns) > 1 else None
+    # Text in reading order keeps both blocks' labels on one line ("二、政府性基金… 二、外交支出"); text in stream
+    # order (pdftotext raw) does not, and then a number is trusted only right after its label on the same line.
+    visual = body.positioned or sum(
+        1 for toks in body.toks
+        if any(_match(t.text, known["income"] - known["expense"]) for t in toks if t.kind == "label")
+        and any(_match(t.text, known["expense"] - known["income"]) for t in toks if t.kind == "label")) >= 3
+    line_numbers = _prints_line_numbers(body)
+    rows: list[SideRow] = []
+    held: list[Token] = []
+    last_line_rows: list[SideRow] = []
+    started = False
+    for line, toks in zip(body.lines, body.toks):
+        started = started or any(_match(t.text, known[side]) == "full"
+                                 for t in toks if t.kind == "label" for side in known)
+        if not started:
+            continue
+        line_rows: list[SideRow] = []
+        current: SideRow | None = None
+        leading: list[Token] = []
+        for token in toks:
+            if token.kind == "number":
+                if current is not None and line_numbers and current.line_no is None and not current.numbers \
+                        and token.text.isdigit():
+                    current.line_no = int(token.text)  # the 行次 printed after the label
+                elif current is not None:
+                    current.numbers.append(token)
+                else:
+                    leading.append(token)
+                continue
+            side_hint = None
+            if split_x is not None and token.x0 is not None:
+                side_hint = "expense" if token.x0 >= split_x - 1 else "income"
+            numbered = strip_numbering(token.text) != label_key(token.text)
+            pending = [r for r in rows if not r.complete and (side_hint is None or r.side == side_hint)
+                       and not numbered]
+            joined = False
+            for row in reversed(pending):
+                candidate = row.label + token.text
+                if _match(candidate, known[row.side]):
+                    row.label += token.text
+                    row.complete = _match(candidate, known[row.side]) == "full"
+                    current = row if not row.numbers else current
+                    joined = True
+                    break
+            if joined:
+                continue
+            sides = [side for side in ("income", "expense") if _match(token.text, known[side])]
+            if side_hint in sides:
+                sides = [side_hint]
+            elif len(sides) == 2:  # 总计: the side that has not printed it yet, else left then right
+                printed = {r.side for r in rows if label_key(r.label) == label_key(token.text)}
+                if len(printed) == 1:
+                    sides = [{"income": "expense", "expense": "income"}[printed.pop()]]
+                else:
+                    sides = ["expense" if any(r.side == "income" for r in line_rows) else "income"]
+            if not sides:
+                current = None
+                continue
+            side = sides[0]
+            row = SideRow(side, token.text, line, complete=_match(token.text, known[side]) == "full")
+            rows.append(row)
+            line_rows.append(row)
+            current = row
+        numbers = held + leading
+        held = []
+        if numbers and not visual:
+            _leave_out_tokens(block, numbers, "numbers apart from their label in text without reading order")
+        elif numbers:
+            targets = [r for r in (last_line_rows if leading else line_rows) if not r.numbers] or [
+                r for r in line_rows if not r.numbers]
+            if split_x is not None and all(t.x0 is not None for t in numbers):
+                for token in numbers:
+                    side = "expense" if token.x0 >= split_x - 1 else "income"
+                    target = next((r for r in targets if r.side == side), None)
+                    if target is None:
+                        held.append(token)
+                    else:
+                        target.numbers.append(token)
+            elif len(targets) == 1:
+                targets[0].numbers.extend(numbers)
+            elif len(targets) == len(numbers) and all(len(widths[r.side]) == 1 for r in targets):
+                for row, token in zip(targets, numbers):
+                    row.numbers.append(token)
+            elif not line_rows and not targets:
+                held = numbers if split_x is not None else []
+                if split_x is None:
+                    _leave_out_tokens(block, numbers, "numbers without a label")
+            else:
+                _leave_out_tokens(block, numbers, "numbers that more than one label may own")
+        if line_rows:
+            last_line_rows = line_rows
+    identity = IDENTITIES.get(spec.table_id)
+    placed: dict[str, list[tuple[SideRow, list[str | None]]]] = {"income": [], "expense": []}
+    for side in ("income", "expense"):
+        side_rows = [r for r in rows if r.side == side]
+        columns = widths[side]
+        centers = expense_centers if side == "expense" and len(columns) > 1 else None
+        readings = [readings_of(r.numbers, columns, centers, identity if len(columns) > 1 else None)
+                    for r in side_rows]
+        if side == "expense" and len(columns) > 1:
+            readings = _settle_expense(spec, side_rows, readings, columns, doc.cache.get("pins", {}).get("T04"))
+        for row, found in zip(side_rows, readings):
+            cells, left_out = cells_of(row.numbers, found, len(columns))
+            if not found and row.numbers:
+                _leave_out_tokens(block, row.numbers, "no reading of the row fits the columns", row.line)
+            elif left_out:
+                _leave_out_tokens(block, left_out, "more than one column fits", row.line)
+            placed[side].append((row, cells))
+    failing = _two_block_failures(spec, placed)
+    for side in ("income", "expense"):
+        for row, cells in placed[side]:
+            if side in failing:
+                _leave_out_tokens(block, row.numbers, f"the {side} side's totals do not add up as read", row.line)
+                cells = [None] * len(cells)
+            block.rows.append(raw_row(row.line, cells, label=row.label, side=side, line_no=row.line_no))
+
+
+def _settle_expense(spec: TableSpec, rows: list[SideRow], readings: list[list[tuple]], columns: tuple[str, ...],
+                    pins: dict[str, Decimal] | None) -> list[list[tuple]]:
+    """公开04表's expense columns: 本年支出合计 pinned by 公开05表's 合计 (its 一般公共预算 column), then every
+    functional category narrowed by the column sums (本年支出合计 = Σ categories in every column)."""
+    total = next((i for i, r in enumerate(rows) if item_key_for(spec, r.label) == "total_expense"), None)
+    if total is None:
+        return readings
+    if pins and readings[total]:
+        pinned = [r for r in readings[total] if all(
+            sum((value_of(t) for t, c in zip(rows[total].numbers, r) if columns[c] == column), Decimal(0)) == value
+            for column, value in pins.items())]
+        readings[total] = pinned or readings[total]
+    categories = [i for i, r in enumerate(rows) if function_category_key(r.label) and r.numbers]
+    group = [total, *categories]
+    codes = [None] + [f"{100 + n}" for n in range(len(categories))]  # the categories as children of the total
+    settled = settle_by_sums(codes, [rows[i].numbers for i in group], [readings[i] for i in group], len(columns))
+    for i, found in zip(group, settled):
+        readings[i] = found
+    return readings
+
+
+TWO_BLOCK_SUMS = {  # (side, total key, part keys); "func" stands for every functional category row
+    "T01": (("income", "total_income", ("general_budget_appropriation", "government_fund_appropriation",
+                                        "state_capital_appropriation", "higher_level_subsidy", "business_income",
+                                        "operating_income", "affiliated_remittance", "other_income")),
+            ("income", "grand_total", ("total_income", "use_of_non_fiscal_balance", "carryover_begin")),
+            ("expense", "total_expense", ("func",)),
+            ("expense", "grand_total", ("total_expense", "balance_distribution", "carryover_end"))),
+    "T04": (("income", "total_income", ("general_budget", "government_fund", "state_capital")),
+            ("income", "grand_total", ("total_income", "carryover_begin")),
+            ("expense", "total_expense", ("func",)),
+            ("expense", "grand_total", ("total_expense", "carryover_end"))),
+}
+
+
+def _two_block_failures(spec: TableSpec, placed: dict[str, list]) -> set[str]:
+    """The sides whose first-column figures, as read, break the table's sums (or whose 总计 differ)."""
+    values: dict[str, dict[str, Decimal]] = {"income": {}, "expense": {}}
+    for side, rows in placed.items():
+        under_carryover = False
+        for row, cells in rows:
+            key = function_category_key(row.label) if side == "expense" else None
+            key = "func" if key else item_key_for(spec, row.label)
+            if key in {"carryover_begin", "carryover_end"}:
+                under_carryover = True
+            elif key is not None and under_carryover and key in {"general_budget", "government_fund",
+                                                                  "state_capital"}:
+                continue  # a sub-row of the carry-over
+            elif key is not None:
+                under_carryover = False
+            if key is None or not cells:
+                continue
+            amount = parse_amount(cells[0]) if cells[0] is not None else None
+            values[side][key] = values[side].get(key, Decimal(0)) + (Decimal(amount) if amount else Decimal(0))
+    failing = set()
+    for side, total, parts in TWO_BLOCK_SUMS.get(spec.table_id, ()):
+        if not values[side]:
+            continue
+        # Printed totals may be off by a rounding cent per part; a misread figure is off by far more.
+        present = [values[side][p] for p in parts if values[side].get(p)]
+        tolerance = Decimal("0.01") * max(1, len(present) - 1)
+        if total not in values[side] or abs(values[side][total] - sum(present, Decimal(0))) > tolerance:
+            failing.add(side)
+    grand = [values[side].get("grand_total") for side in ("income", "expense")]
+    if None not in grand and grand[0] != grand[1]:
+        failing |= {"income", "expense"}
+    return failing
+
+
+def _prints_line_numbers(body: Body) -> bool:
+    """Whether the table's header has a 行次 column (then an integer beside a label is its line number)."""
+    return any(label_key(t.text) == "行次" for toks in body.toks[:15] for t in toks)
+
+
+def _expense_start(body: Body, known: dict[str, set[str]]) -> float | None:
+    """x where the expense block starts: the leftmost label that only the expense side knows (positioned only)."""
+    if not body.positioned:
+        return None
+    only = known["expense"] - known["income"]
+    starts = [t.x0 for toks in body.toks for t in toks
+              if t.kind == "label" and t.x0 is not None and _match(t.text, only) == "full"]
+    income_only = known["income"] - known["expense"]
+    income = [t.x1 for toks in body.toks for t in toks
+              if t.kind == "label" and t.x1 is not None and _match(t.text, income_only) == "full"]
+    if not starts or (income and min(starts) <= min(income)):
+        return None
+    return min(starts)
+
+
+# --- T06 --------------------------------------------------------------------------------------------------------------
+
+
+def _econ(doc: Document, section: Section, block: TableBlock) -> None:
+    body = _body(doc, section)
+    groups: list[tuple[str | None, list[Token], list[Token], Line]] = []
+    footer: list[tuple[str, list[Token], Line]] = []
+    waiting: list[int] = []
+    carried: list[Token] = []
+    decimals = any(t.kind == "number" and "." in t.text for toks in body.toks for t in toks)
+    for line, toks in zip(body.lines, body.toks):
+        line_groups: list[int] = []
+        i = 0
+        current = None
+        loose: list[Token] = []
+        while i < len(toks):
+            token = toks[i]
+            key = label_key(token.text)
+            if token.kind == "number" and "." not in token.text and decimals and not _econ_code(token.text):
+                i += 1  # an integer among decimal amounts: a 款 part or a 行次, not an amount
+                continue
+            if token.kind == "number" and _econ_code(token.text) and (decimals or i + 1 < len(toks)):
+                code, used = token.text, 1
+                while i + used < len(toks) and SUB.match(toks[i + used].text) and len(code) < 5:
+                    code += toks[i + used].text
+                    used += 1
+                groups.append((code, [], [], line))
+                current = ("group", len(groups) - 1)
+                line_groups.append(len(groups) - 1)
+                i += used
+                continue
+            if token.kind == "label" and key in ECON_TOTALS:
+                footer.append((key, [], line))
+                current = ("footer", len(footer) - 1)
+                i += 1
+                continue
+            if current is None:
+                (loose if token.kind == "number" else []).append(token)
+            elif current[0] == "group":
+                groups[current[1]][1 if token.kind == "label" else 2].append(token)
+            else:
+                if token.kind == "number":
+                    footer[current[1]][1].append(token)
+            i += 1
+        line_footers = [f for f in footer if f[2] is line]
+        labels_x = [t.x0 for t in toks if t.kind == "label" and label_key(t.text) in ECON_TOTALS]
+        if carried:  # numbers printed just above the 人员经费合计/公用经费合计 footer line, each right of its label
+            empty = [f for f in line_footers if not f[1]]
+            bounds = labels_x + [float("inf")]
+            if not line_groups and len(empty) == len(carried) == len(labels_x) and body.positioned and all(
+                    t.x0 is not None and bounds[k] < t.x0 < bounds[k + 1] for k, t in enumerate(carried)):
+                for entry, token in zip(empty, carried):
+                    entry[1].append(token)
+            else:
+                _leave_out_tokens(block, carried, "T06 numbers without their group")
+            carried = []
+        if loose:
+            targets = [g for g in waiting if not groups[g][2]]
+            if len(targets) == len(loose):
+                for g, token in zip(targets, loose):
+                    groups[g][2].append(token)
+            elif not line_groups and not line_footers:
+                carried = loose
+            else:
+                _leave_out_tokens(block, loose, "T06 numbers without their group")
+        waiting = [g for g in line_groups if not groups[g][2]]
+    if carried:
+        _leave_out_tokens(block, carried, "T06 numbers without their group")
+    for code, labels, numbers, line in groups:
+        if len(numbers) > 1:
+            _leave_out_tokens(block, numbers, "several numbers in one T06 group")
+            numbers = []
+        name = "".join(t.text for t in labels) or None
+        block.rows.append(raw_row(line, [numbers[0].text if numbers else None], label=name, code=code))
+    for label, numbers, line in footer:
+        if len(numbers) > 1:
+            _leave_out_tokens(block, numbers, f"{label}: several numbers")
+            numbers = []
+        block.rows.append(raw_row(line, [numbers[0].text if numbers else None], label=label))
+
+
+def _econ_code(text: str) -> bool:
+    return len(text) in (3, 5) and text.isdigit() and text[0] in "3456789"
+
+
+# --- T09 --------------------------------------------------------------------------------------------------------------
+
+
+def _three_public(doc: Document, section: Section, block: TableBlock) -> None:
+    body = _body(doc, section)
+    at = next((i for i, toks in enumerate(body.toks)
+               if sum(1 for t in toks if label_key(t.text) in MEASURES) >= 4), None)
+    if at is None:
+        return
+    measures = [t for t in body.toks[at] if label_key(t.text) in MEASURES]
+    header_text = "".join(label_key(line.text) for line in body.lines[:at])
+    extra = "会议费" in header_text and "培训费" in header_text
+    items = T09_COLUMNS_WITH_MEETING_TRAINING if extra else T09_COLUMNS
+    # The k-th 预算数 column belongs to the k-th item (whatever the interleaving of 预算数/决算数).
+    count = {"budget": 0, "actual": 0}
+    slot_names = []
+    for token in measures:
+        measure = MEASURES[label_key(token.text)]
+        slot_names.append(f"{measure}:{items[count[measure]] if count[measure] < len(items) else '?'}")
+        count[measure] += 1
+    if "?" in "".join(slot_names) or count["budget"] != count["actual"]:
+        return
+    columns = tuple(slot_names)
+    centers = [t.x1 for t in measures] if body.positioned and all(t.x1 is not None for t in measures) else None
+
+    def identity(values: dict[str, Decimal]) -> bool:
+        return all(T09_IDENTITY({k.split(":")[1]: v for k, v in values.items() if k.startswith(m)})
+                   for m in ("budget", "actual"))
+
+    numbers = [t for toks in body.toks[at + 1:] for t in toks if t.kind == "number"]
+    if not numbers:
+        return
+    cells, left_out, readings = place(numbers, columns, centers, identity)
+    if readings == 0:
+        _leave_out_tokens(block, numbers, "no reading of the 三公 row fits its columns and identities")
+    elif left_out:
+        _leave_out_tokens(block, left_out, "more than one 三公 column fits")
+    line = numbers[0].line
+    for measure in ("budget", "actual"):
+        values = {name.split(":")[1]: cell for name, cell in zip(columns, cells) if name.startswith(measure)}
+        block.rows.append(raw_row(line, [values.get(item) for item in items], side=measure))
+
+
+# --- T10 --------------------------------------------------------------------------------------------------------------
+
+
+def _stats(doc: Document, section: Section, block: TableBlock) -> None:
+    """One value per known item: a line with the item's label and exactly one number (a 行次 may precede it)."""
+    body = _body(doc, section)
+    line_numbers = _prints_line_numbers(body)
+    for line, toks in zip(body.lines, body.toks):
+        labels = [t for t in toks if t.kind == "label"]
+        numbers = [t for t in toks if t.kind == "number"]
+        label = "".join(t.text for t in labels)
+        if not labels or item_key_for(section.spec, label) is None:
+            continue
+        line_no = None
+        if line_numbers and numbers and numbers[0].text.isdigit():
+            line_no, numbers = int(numbers[0].text), numbers[1:]
+        if not numbers:
+            block.rows.append(raw_row(line, [None], label=label, line_no=line_no))
+            continue
+        if len(numbers) != 1:
+            _leave_out_tokens(block, numbers, "several numbers for one item")
+            continue
+        block.rows.append(raw_row(line, [numbers[0].text], label=label, line_no=line_no))
+
+
+READERS = {"coded": _coded, "two_block": _two_block, "econ": _econ, "three_public": _three_public,
+           "stats": _stats}
+
+
+def read_section(doc: Document, section: Section) -> TableBlock:
+    title, number_label = title_and_number(section)
+    block = new_block(doc, section, number_label, title=title, note=section.empty_note)
+    reader = READERS.get(section.spec.family)
+    if reader is None:
+        block.status, block.note = "unreadable", "此表暂无通用读法 / no generic reading for this table family yet"
+        return block
+    reader(doc, section, block)
+    for line in doc.slice(section.start, section.end):
+        for word in doubtful(line):  # OCR figures too uncertain to read: out, with a finding and the printed value
+            leave_out(block, line, f"{word.text}: read with confidence {word.confidence:.2f}")
+            block.loose_cells.append({"row_label": None, "column_index": 1, "value": word.text, "line": line})
+    printed = any(cell is not None for row in block.rows for cell in row.cells)
+    if section.empty_note or not printed:
+        block.status = "empty"
+        block.rows = [row for row in block.rows if any(cell is not None for cell in row.cells)]
+    return block
+
+
+# The 合计 row of 公开02表 repeats 公开01表's income items: a cross-table identity that pins its columns.
+T02_FROM_T01 = {"total": ("total_income",), "fiscal_appropriation": (
+    "general_budget_appropriation", "government_fund_appropriation", "state_capital_appropriation"),
+    "higher_level_subsidy": ("higher_level_subsidy",), "business_income": ("business_income",),
+    "operating_income": ("operating_income",), "affiliated_remittance": ("affiliated_remittance",),
+    "other_income": ("other_income",)}
+
+
+def _pins_from_t01(block: TableBlock) -> dict[str, Decimal]:
+    """T02 合计 column → the value T01's income side gives it (only columns whose every T01 row was read)."""
+    values: dict[str, Decimal] = {}
+    for row in block.rows:
+        key = item_key_for(TABLES["T01"], row.label or "") if row.side == "income" else None
+        if key and key not in values:
+            amount = parse_amount(row.cells[0]) if row.cells and row.cells[0] is not None else None
+            values[key] = Decimal(amount) if amount else Decimal(0)
+    if any(f.rule_id == "EXTRACT" for f in block.findings):
+        return {}  # some income figure was left out: a blank cannot be told from a figure not read
+    return {column: sum((values[k] for k in keys), Decimal(0)) for column, keys in T02_FROM_T01.items()
+            if all(k in values for k in keys)}
+
+
+def _pins_from_t05(block: TableBlock) -> dict[str, Decimal]:
+    """公开04表 本年支出合计's 一般公共预算 column = 公开05表's 合计 (when that was read)."""
+    total = next((row for row in block.rows if row.code is None and row.cells and row.cells[0] is not None), None)
+    if total is None:
+        return {}
+    amount = parse_amount(total.cells[0])
+    return {"general_budget": Decimal(amount)} if amount is not None else {}
+
+
+def read_tables(doc: Document) -> list[TableBlock]:
+    """One TableBlock per located standard table (公开01表 and 公开05表 first, for the identities they share with
+    公开02表 and 公开04表)."""
+    sections = find_sections(doc)
+    first = sorted(range(len(sections)), key=lambda i: {"T01": 0, "T05": 1}.get(sections[i].table_id, 2))
+    blocks: dict[int, TableBlock] = {}
+    for i in first:
+        blocks[i] = read_section(doc, sections[i])
+        if sections[i].table_id == "T01":
+            doc.cache.setdefault("pins", {})["T02"] = _pins_from_t01(blocks[i])
+        if sections[i].table_id == "T05":
+            doc.cache.setdefault("pins", {})["T04"] = _pins_from_t05(blocks[i])
+    return [blocks[i] for i in range(len(sections))]
+

@@ -1,0 +1,184 @@
+"""Column placement, most certain first: x-positions of the table's columns, else the table's identities.
+
+A row's numbers are placed in the spec's columns. With positions, each number goes to the column its right edge
+lines up with, when the table's numbers fall into exactly as many columns as the spec has (one reading). Without,
+every order-keeping reading is tried (numbers printed on one line stay in their order; lines may come in any
+order). Either way a reading must satisfy the table's row identities (合计 = 基本 + 项目 …); a number is placed
+only when every surviving reading puts it in the same column. Arithmetic chooses among readings of printed numbers;
+it never makes one up.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+from converter.layouts.tokens import Token
+from converter.normalize import parse_amount
+
+Identity = Callable[[dict[str, Decimal]], bool]
+MAX_READINGS = 2_000
+
+
+def _sum(values: dict[str, Decimal], keys: Sequence[str]) -> Decimal:
+    return sum((values.get(key, Decimal(0)) for key in keys), Decimal(0))
+
+
+def total_of(total: str, parts: Sequence[str]) -> Identity:
+    """total = Σ parts (a blank counts as zero)."""
+    return lambda values: values.get(total, Decimal(0)) == _sum(values, parts)
+
+
+def all_of(*identities: Identity) -> Identity:
+    return lambda values: all(identity(values) for identity in identities)
+
+
+def value_of(token: Token) -> Decimal:
+    parsed = parse_amount(token.text)
+    return Decimal(parsed) if parsed is not None else Decimal(0)
+
+
+def column_edges(numbers: list[Token], width: int) -> list[float] | None:
+    """The right edges of a table's printed number columns (figures are right-aligned), when the numbers fall into
+    exactly `width` columns; None when they fall into fewer or more (then no position says which column is which).
+    Edges within about half a digit's width are one column (character columns, PDF points or OCR pixels alike)."""
+    edges = sorted(token.x1 for token in numbers if token.x1 is not None)
+    if not edges or len(edges) < len(numbers):
+        return None
+    digit = statistics.median((t.x1 - t.x0) / max(len(t.text), 1) for t in numbers if t.x0 is not None)
+    tolerance = max(1.5, 0.6 * digit)
+    clusters: list[list[float]] = [[edges[0]]]
+    for edge in edges[1:]:
+        if edge - clusters[-1][-1] <= tolerance:
+            clusters[-1].append(edge)
+        else:
+            clusters.append([edge])
+    if len(clusters) != width:
+        return None
+    return [sum(cluster) / len(cluster) for cluster in clusters]
+
+
+def _by_position(numbers: list[Token], edges: list[float]) -> list[tuple]:
+    """The one reading given by positions: each number in the column its right edge lines up with."""
+    reading = tuple(min(range(len(edges)), key=lambda c: abs(edges[c] - token.x1)) for token in numbers)
+    return [reading] if len(set(reading)) == len(reading) else []
+
+
+def _readings(numbers: list[Token], width: int) -> list[tuple]:
+    """Every assignment of the numbers to distinct columns keeping the printed order within each line (lines may
+    come in any order); none when there are too many to tell anything."""
+    lines: dict[int, list[int]] = {}
+    for index, token in enumerate(numbers):
+        lines.setdefault(id(token.line), []).append(index)
+    if len(numbers) > width:
+        return []
+    groups = list(lines.values())
+    found: list[tuple] = []
+    reading = [0] * len(numbers)
+
+    def assign(group: int, free: tuple[int, ...]) -> bool:
+        if group == len(groups):
+            found.append(tuple(reading))
+            return len(found) <= MAX_READINGS
+        for columns in itertools.combinations(free, len(groups[group])):
+            for index, column in zip(groups[group], columns):
+                reading[index] = column
+            if not assign(group + 1, tuple(c for c in free if c not in columns)):
+                return False
+        return True
+
+    return found if assign(0, tuple(range(width))) else []
+
+
+def fits(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | None, identity: Identity | None) -> bool:
+    """Whether some reading of the numbers fits the columns and the identity (stops at the first)."""
+    positioned = edges is not None and len(edges) == len(columns) and all(t.x1 is not None for t in numbers)
+    readings = _by_position(numbers, edges) if positioned else _readings(numbers, len(columns))
+    if identity is None:
+        return bool(readings)
+    values = [value_of(token) for token in numbers]
+    return any(identity({columns[c]: v for c, v in zip(reading, values)}) for reading in readings)
+
+
+def readings_of(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | None,
+                identity: Identity | None) -> list[tuple]:
+    """Every reading (column index per number) that fits: by positions when every number has one and the table's
+    columns were located (`column_edges`), else every order-keeping one; all must satisfy `identity`."""
+    positioned = edges is not None and len(edges) == len(columns) and all(t.x1 is not None for t in numbers)
+    readings = _by_position(numbers, edges) if positioned else _readings(numbers, len(columns))
+    if identity is None:
+        return readings
+    values = [value_of(token) for token in numbers]
+    return [r for r in readings if identity({columns[c]: v for c, v in zip(r, values)})]
+
+
+def cells_of(numbers: list[Token], readings: list[tuple], width: int) -> tuple[list[str | None], list[Token]]:
+    """(cells, numbers left out): a number is placed only when every reading puts it in the same column. A
+    not-applicable dash places like a number (the builder reads it as null)."""
+    cells: list[str | None] = [None] * width
+    left_out: list[Token] = []
+    for index, token in enumerate(numbers):
+        where = {reading[index] for reading in readings}
+        if len(where) == 1:
+            cells[where.pop()] = token.text
+        else:
+            left_out.append(token)
+    return cells, left_out
+
+
+def place(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | None,
+          identity: Identity | None) -> tuple[list[str | None], list[Token], int]:
+    """(cells in column order, numbers left out, readings that fit)."""
+    readings = readings_of(numbers, columns, edges, identity)
+    cells, left_out = cells_of(numbers, readings, len(columns))
+    return cells, left_out, len(readings)
+
+
+MAX_COMBINATIONS = 5_000
+
+
+def settle_by_sums(codes: list[str | None], numbers: list[list[Token]], readings: list[list[tuple]], width: int
+                   ) -> list[list[tuple]]:
+    """Narrow each coded row's readings with the table's column sums: a parent = Σ its children in every column
+    (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项; a rounding cent per child allowed). Readings that no consistent choice
+    of the whole family keeps are dropped; a family whose sums no choice meets is left as it was."""
+    def vector(row: int, reading: tuple) -> list[Decimal]:
+        values = [Decimal(0)] * width
+        for token, column in zip(numbers[row], reading):
+            values[column] += value_of(token)
+        return values
+
+    index = {code: i for i, code in enumerate(codes) if code}
+    total = next((i for i, code in enumerate(codes) if code is None), None)
+    families: dict[int, list[int]] = {}
+    for i, code in enumerate(codes):
+        parent = (index.get(code[:-2]) if len(code) > 3 else total) if code else None
+        if parent is not None:
+            families.setdefault(parent, []).append(i)
+    changed = True
+    while changed:
+        changed = False
+        for parent, children in families.items():
+            group = [parent, *children]
+            sizes = [len(readings[i]) for i in group]
+            if 0 in sizes or all(size == 1 for size in sizes) or math.prod(sizes) > MAX_COMBINATIONS:
+                continue
+            vectors = {i: [vector(i, r) for r in readings[i]] for i in group}
+            tolerance = Decimal("0.01") * len(children)
+            survivors = [choice for choice in itertools.product(*(range(size) for size in sizes))
+                         if all(abs(vectors[parent][choice[0]][c] - sum((vectors[i][k][c] for i, k in
+                                                                          zip(children, choice[1:])), Decimal(0)))
+                                <= tolerance for c in range(width))]
+            if not survivors:
+                continue
+            for position, row in enumerate(group):
+                kept = sorted({choice[position] for choice in survivors})
+                if len(kept) < len(readings[row]):
+                    readings[row] = [readings[row][k] for k in kept]
+                    changed = True
+    return readings
+
+

@@ -1,0 +1,129 @@
+"""Row assembly for any rendering: each line as label, code and number tokens, with x-positions when it has them.
+
+Positions come from the format (PDF words, OCR boxes: `Line.words`) or from the text itself when it is laid out in
+columns (`pdftotext -layout`: runs of spaces between cells, character columns as x); text whose cells are separated
+by single spaces (pdfplumber, PDFium, `pdftotext` raw) has no usable positions and leaves placement to the table's
+identities. Page furniture (page numbers, running titles, 单位：万元, 栏次 rows) is recognised here, once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from converter.document import Line
+from converter.normalize import AMOUNT, NOT_APPLICABLE, label_key, to_halfwidth
+
+CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+CLASS = re.compile(r"^\d{3}$")
+SUB = re.compile(r"^\d{2}$")
+DECIMAL = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
+GLUED = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+)(\D.*)$")  # "2,940.05使用非财政拨款结余" (pdfplumber)
+PAGE_NUMBER = re.compile(r"^(?:[-－—–]\s*\d+\s*[-－—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
+UNIT = re.compile(r"^(?:金额)?单位[:：]\s*(?:万元|元|千元)$")
+TOTAL_LABELS = ("合计", "总计")
+LAYOUT_GAP = re.compile(r"\S {2,}\S")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # as printed (full-width digits made half-width for numbers)
+    kind: str  # number | code | label
+    x0: float | None
+    x1: float | None
+    line: Line
+
+    @property
+    def center(self) -> float | None:
+        return None if self.x0 is None or self.x1 is None else (self.x0 + self.x1) / 2
+
+
+CELL_WIDTH = 10.0  # cells (from the format, or tab-separated fields) stand this far apart, in x units
+
+
+def _cells(line: Line) -> list[str] | None:
+    if line.cells:
+        return list(line.cells)
+    return line.text.split("\t") if "\t" in line.text else None
+
+
+MIN_CONFIDENCE = 0.9  # an OCR word read with less confidence is not trusted as a figure
+
+
+def doubtful(line: Line) -> list:
+    """The line's OCR words that look like figures but were read with too little confidence to be trusted."""
+    return [word for word in line.words or () if word.confidence is not None and word.confidence < MIN_CONFIDENCE
+            and is_number(word.text)]
+
+
+def _pieces(line: Line, positioned: bool) -> list[tuple[str, float | None, float | None]]:
+    if line.words:
+        unsure = doubtful(line)
+        return [(word.text, word.x0, word.x1) for word in line.words if word.text.strip() and word not in unsure]
+    cells = _cells(line)
+    if cells is not None:  # a blank cell keeps its column: the k-th cell stands at x = k·CELL_WIDTH
+        found = []
+        for index, cell in enumerate(cells):
+            parts = cell.split() if re.fullmatch(r"[\d\s]+", cell.strip() or "x") else [cell.strip()]
+            found.extend((part, index * CELL_WIDTH, index * CELL_WIDTH + 1) for part in parts if part)
+        return found
+    text = line.text.replace("\u3000", " ").replace("\u00a0", " ")
+    return [(m.group(), m.start() if positioned else None, m.end() if positioned else None)
+            for m in re.finditer(r"\S+", text)]
+
+
+def is_number(text: str) -> bool:
+    value = to_halfwidth(text)
+    return bool(AMOUNT.match(value) or NOT_APPLICABLE.match(value))
+
+
+def tokens(line: Line, positioned: bool) -> list[Token]:
+    """The line's tokens in printed order; numbers glued to a following label are split off."""
+    found: list[Token] = []
+    for text, x0, x1 in _pieces(line, positioned):
+        glued = GLUED.match(to_halfwidth(text))
+        if glued and not glued.group(2)[0].isdigit():
+            width = len(glued.group(1))
+            mid = None if x0 is None or x1 is None else x0 + (x1 - x0) * width / len(text)
+            found.append(Token(glued.group(1), "number", x0, mid, line))
+            found.append(Token(text[width:], "label", mid, x1, line))
+            continue
+        kind = "number" if is_number(text) else "label"
+        found.append(Token(to_halfwidth(text) if kind == "number" else text, kind, x0, x1, line))
+    return found
+
+
+def leading_code(found: list[Token], allow_split: bool = True) -> tuple[str | None, int]:
+    """A function code at the start of the tokens: whole ("2010601") or split ("201 06 01"); (code, tokens used)."""
+    if not found or found[0].kind != "number" or not CODE.match(found[0].text):
+        return None, 0
+    code, used = found[0].text, 1
+    if allow_split and CLASS.match(code):
+        while used < len(found) and used < 3 and SUB.match(found[used].text):
+            code += found[used].text
+            used += 1
+    return code, used
+
+
+def is_furniture(text: str, running: set[str]) -> bool:
+    """Page numbers, units, running titles repeated on many pages, 栏次 numbering rows."""
+    key = label_key(text)
+    if not key:
+        return True
+    if PAGE_NUMBER.match(key) or UNIT.match(key) or key in running:
+        return True
+    if key.startswith(("栏次", "行次")) and re.fullmatch(r"(?:栏次|行次)?[\d,\s]*", key.replace("栏次", "")):
+        return True
+    parts = text.split()
+    return len(parts) >= 3 and all(p.isdigit() for p in parts) and [int(p) for p in parts] == list(
+        range(int(parts[0]), int(parts[0]) + len(parts)))
+
+
+def has_layout_columns(lines: list[Line]) -> bool:
+    """Whether text lines keep their columns (cells apart by runs of spaces, as `pdftotext -layout` prints them)."""
+    if any(line.words or _cells(line) is not None for line in lines):
+        return True
+    numeric = [line.text for line in lines if any(ch.isdigit() for ch in line.text) and line.text.strip()]
+    if not numeric:
+        return False
+    return sum(1 for text in numeric if LAYOUT_GAP.search(text.strip())) >= 0.5 * len(numeric)

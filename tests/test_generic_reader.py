@@ -1,0 +1,83 @@
+"""The generic reader on documents built here: OCR-like word boxes, split codes, wrapped labels, numbers a line off."""
+
+from __future__ import annotations
+
+from table_support import built
+
+from converter.document import Document, Line, Word
+from converter.layouts import generic
+
+TITLE = "一般公共预算财政拨款支出决算表"
+# (code, name, total, basic, project) as printed; None is a blank cell.
+T05 = [
+    (None, "合计", "100.00", "60.00", "40.00"),
+    ("201", "一般公共服务支出", "100.00", "60.00", "40.00"),
+    ("20101", "人大事务", "100.00", "60.00", "40.00"),
+    ("2010101", "行政运行", "60.00", "60.00", None),
+    ("2010102", "一般行政管理事务", "40.00", None, "40.00"),
+]
+RIGHT_EDGES = (900, 1200, 1500)  # pixels: each amount column's right edge
+
+
+def _ocr_line(number: int, texts: list[tuple[str, float, float]], doubtful_at: int | None = None) -> Line:
+    words = tuple(Word(text, x0, x1, top=number * 40.0, bottom=number * 40.0 + 30,
+                       confidence=0.4 if index == doubtful_at else 0.98) for index, (text, x0, x1) in enumerate(texts))
+    return Line(text="  ".join(w.text for w in words), line_no=number, page=1, words=words)
+
+
+def _ocr_document(low_confidence: str | None = None) -> Document:
+    lines = [_ocr_line(1, [(TITLE, 300, 1000)]), _ocr_line(2, [("单位：万元", 1300, 1500)]),
+             _ocr_line(3, [("科目编码", 40, 200), ("科目名称", 300, 500), ("合计", 840, 900), ("基本支出", 1080, 1200),
+                           ("项目支出", 1380, 1500)])]
+    for offset, (code, name, *amounts) in enumerate(T05):
+        texts = [(code, 40, 40 + 15 * len(code))] if code else []
+        texts.append((name, 300, 300 + 30 * len(name)))
+        for amount, edge, jitter in zip(amounts, RIGHT_EDGES, (3, -4, 2)):
+            if amount is not None:  # right-aligned, a few pixels of OCR jitter
+                texts.append((amount, edge + jitter - 18 * len(amount), edge + jitter + offset % 2))
+        lines.append(_ocr_line(4 + offset, texts, 3 if low_confidence and low_confidence == code else None))
+    return Document(lines=lines, source_file="ocr.png", source_sha256="0" * 64, source_format="image")
+
+
+def test_ocr_boxes_place_every_figure_under_its_column():
+    (block,) = generic.read_tables(_ocr_document())
+    records, extraction = built(block)
+    assert [(r["code"], r["name"], r["total"], r["basic"], r["project"]) for r in records] == T05_RECORDS
+    assert extraction.findings == []
+
+
+T05_RECORDS = [(code, name, total, basic, project) for code, name, total, basic, project in T05]
+
+
+def test_a_figure_read_with_low_confidence_leaves_its_row_out_with_findings():
+    # 行政运行's 基本支出 60.00 is doubtful: without it the row's 合计 = 基本 + 项目 cannot hold, so nothing is placed.
+    (block,) = generic.read_tables(_ocr_document(low_confidence="2010101"))
+    records, extraction = built(block)
+    row = next(r for r in records if r["code"] == "2010101")
+    assert (row["total"], row["basic"], row["project"]) == (None, None, None)
+    assert {f.source_line for f in extraction.findings if f.rule_id == "EXTRACT"} == {7}
+    others = [(r["code"], r["total"], r["basic"], r["project"]) for r in records if r["code"] != "2010101"]
+    assert others == [(c, t, b, p) for c, _n, t, b, p in T05 if c != "2010101"]
+
+
+def _text_document(*texts: str) -> Document:
+    return Document(lines=[Line(text=t, line_no=i, page=1) for i, t in enumerate(texts, start=1)],
+                    source_file="t.txt", source_sha256="0" * 64, source_format="txt")
+
+
+def test_split_codes_wrapped_names_and_numbers_a_line_above_are_one_row():
+    doc = _text_document(
+        TITLE, "单位：万元", "科目编码 科目名称 合计 基本支出 项目支出",
+        "合计 100.00 60.00 40.00",
+        "201 一般公共服务支出 100.00 60.00 40.00",
+        "60.00 40.00",  # printed a line above its code line (a taller cell centres them there)
+        "201 01 人大事务 100.00",
+        "201 01 01 行政运行 60.00 60.00",
+        "201 01 02 一般行政管理事",
+        "务 40.00 40.00",
+    )
+    (block,) = generic.read_tables(doc)
+    records, extraction = built(block)
+    assert [(r["code"], r["name"], r["total"], r["basic"], r["project"]) for r in records] == T05_RECORDS[:3] + [
+        ("2010101", "行政运行", "60.00", "60.00", None), ("2010102", "一般行政管理事务", "40.00", None, "40.00")]
+    assert extraction.findings == []

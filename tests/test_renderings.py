@@ -1,0 +1,90 @@
+"""Every rendering of a report gives the reference's figures or leaves them out with a finding — never others.
+
+Renderings are generated here (cached per session): the Putuo PDF through pdftotext -layout / raw, pdfplumber and
+PDFium text; each text seed re-rendered as a PDF with reportlab, then read as PDF and through the same four tools.
+The minimum counts of equal figures keep the tests from passing by reading nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, seed
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+from renderings import TABLE_RESOURCES, compare, figures, pdf_renderings, table_pdf  # noqa: E402
+
+from converter.convert import convert_file  # noqa: E402
+from converter.specs.tables import TABLES  # noqa: E402
+
+PUTUO = SAMPLES / "shanghai-putuo-czj-2024.pdf"
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+# Equal figures each rendering must reach (measured; a regression fails, an improvement may raise them).
+MINIMUM_EQUAL = {
+    "putuo": {"pdftotext-layout": 119, "pdfplumber": 117, "pdfium": 159},
+    "000": {"pdf": 63, "pdftotext-layout": 58, "pdfplumber": 62, "pdfium": 62},
+    "001": {"pdf": 212, "pdftotext-layout": 212, "pdfplumber": 203, "pdfium": 203},
+    "002": {"pdf": 559, "pdftotext-layout": 559, "pdfplumber": 559, "pdfium": 559},
+    "003": {"pdf": 117, "pdftotext-layout": 117, "pdfplumber": 104, "pdfium": 104},
+}
+RESOURCE_TABLE = {spec.resource: table_id for table_id, spec in TABLES.items()}
+
+
+@pytest.fixture(scope="session")
+def rendering_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("renderings")
+
+
+def _references(report: str, cache: Path) -> tuple[dict, dict[str, Path]]:
+    if report == "putuo":
+        return figures(convert_file(PUTUO).resources), pdf_renderings(PUTUO, cache)
+    reference = convert_file(seed(report))
+    pdf = table_pdf(reference.report, reference.resources, cache / f"{report}.pdf")
+    return figures(reference.resources), pdf_renderings(pdf, cache)
+
+
+def _cases() -> list[tuple[str, str]]:
+    # pdftotext raw prints in content-stream order: labels and numbers apart, so it mostly gives nothing — but never
+    # a wrong figure.
+    return [(report, rendering) for report, floors in MINIMUM_EQUAL.items() for rendering in floors] + [
+        (report, "pdftotext-raw") for report in MINIMUM_EQUAL]
+
+
+@needs_pdftotext
+@pytest.mark.parametrize(("report", "rendering"), _cases())
+def test_a_rendering_gives_the_reference_figures_or_leaves_them_out(rendering_cache, report, rendering):
+    reference, files = _references(report, rendering_cache)
+    extraction = convert_file(files[rendering])
+    result = compare(reference, figures(extraction.resources))
+    assert result["different"] == []
+    assert len(result["equal"]) >= MINIMUM_EQUAL[report].get(rendering, 0)
+    # An absent figure is explained: its table carries an EXTRACT finding or was not read as found.
+    status = {row["table_id"]: row["status"] for row in extraction.rows("report_tables")}
+    explained = {f.tables for f in extraction.findings if f.rule_id == "EXTRACT"}
+    for resource, _row, _column in result["absent"]:
+        table_id = RESOURCE_TABLE[resource]
+        assert table_id in explained or status.get(table_id) != "found" or resource not in TABLE_RESOURCES, (
+            resource, _row, _column)
+
+
+# The generic reader alone on the files the tuned layouts read (seed texts, the ruled PDF's cells): equal or absent.
+GENERIC_ON_TUNED = {"000": 45, "001": 189, "002": 541, "003": 94, "putuo": 163}
+
+
+@pytest.mark.parametrize("report", sorted(GENERIC_ON_TUNED))
+def test_the_generic_reader_alone_never_contradicts_the_tuned_layouts(monkeypatch, report):
+    import converter.convert as convert
+
+    path = PUTUO if report == "putuo" else seed(report)
+    reference = figures(convert_file(path).resources)
+    monkeypatch.setattr(convert, "detect_layout", lambda doc: None)
+    extraction = convert_file(path)
+    assert extraction.report["layout"] == "generic"
+    result = compare(reference, figures(extraction.resources))
+    assert result["different"] == []
+    assert len(result["equal"]) >= GENERIC_ON_TUNED[report]
