@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -62,7 +63,10 @@ def test_publish_fly_generate_dir_boots_and_serves(built_db, tmp_path):
     dockerfile = (out / "Dockerfile").read_text()
     assert "datasette==0.65.5" in dockerfile and "datasette-dashboards==" in dockerfile
     assert {"juesuan.db", "metadata.json", "fly.toml"} <= {p.name for p in out.iterdir()}
-    assert (out / "plugins" / "juesuan_site.py").is_file() and (out / "files" / "schemas" / "index.html").is_file()
+    assert (out / "plugins" / "juesuan_site_loader.py").is_file()
+    assert (out / "files" / "schemas" / "index.html").is_file()
+    assert (out / "plugins" / "juesuan_site" / "pages.py").is_file()
+    assert (out / "templates" / "juesuan_report.html").is_file()
     # Boot the way the Dockerfile does: its inspect step, then its CMD on a local port.
     env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}"}
     run_line = next(line for line in dockerfile.splitlines() if line.startswith("RUN datasette inspect"))
@@ -73,6 +77,23 @@ def test_publish_fly_generate_dir_boots_and_serves(built_db, tmp_path):
     path = "/juesuan/three_public.json?_shape=array&measure=actual&report_id__startswith=002-"
     found = fetch_json(cmd, out, port, path, env)
     assert [row["total"] for row in found] == [4.35]  # seed 002 三公 决算 合计 4.35
+    # Where juesuan is not installed (a deployment), the shipped copy of the plugin gives the same search and pages.
+    without_juesuan = (
+        "import sys; sys.modules['converter'] = None; sys._called_from_test = True;"
+        " from datasette.cli import cli; cli(prog_name='datasette')"
+    )
+    bare = [sys.executable, "-c", without_juesuan, *cmd[1:]]
+    word = urllib.parse.quote("公务接待费")
+    search = f"/juesuan/basic_expense_detail.json?_shape=array&_col=econ_name&_search={word}"
+    found = fetch_json(bare, out, free_port_in(bare), search, env)
+    assert {row["econ_name"] for row in found} == {"公务接待费"} and len(found) == 4  # seeds 000–003
+
+
+def free_port_in(command: list[str]) -> int:
+    """Give the command a new free port (after its --port option) and return it."""
+    port = free_port()
+    command[command.index("--port") + 1] = str(port)
+    return port
 
 
 def test_publish_vercel_generate_dir_with_a_stub_cli_boots_and_serves(built_db, tmp_path):

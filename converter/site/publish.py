@@ -37,6 +37,7 @@ def publish_command(target: str, site: Site, generate_dir: Path | None, extra: l
     command = [
         sys.executable, "-m", "datasette", "publish", target, str(site.db),
         "--metadata", str(site.metadata), "--plugins-dir", str(site.plugins_dir),
+        "--template-dir", str(site.templates_dir),
         "--static", f"{FILES_MOUNT}:{site.files}",
         "--install", pinned("datasette"),
     ]  # fmt: skip

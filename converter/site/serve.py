@@ -1,4 +1,6 @@
-"""The Datasette site of a built database: its metadata, plugin, static downloads and settings, served or in-process."""
+"""The Datasette site of a built database: its metadata, static downloads and settings, served or in-process.
+
+The plugin (converter.site.plugin) is loaded through the `datasette` entry point of the juesuan distribution."""
 
 from __future__ import annotations
 
@@ -13,8 +15,19 @@ from pathlib import Path
 from converter.site import metadata as site_metadata
 from converter.site.database import FILES_MOUNT, files_dir
 
-PLUGIN_SOURCE = Path(__file__).with_name("plugin.py")
-PLUGIN_NAME = "juesuan_site.py"
+PLUGIN_PACKAGE = Path(__file__).with_name("plugin")
+PLUGIN_NAME = "juesuan_site"  # the plugin package's name in a published site's plugins folder
+LOADER = f'''"""Loads the juesuan site plugin shipped beside this file, unless juesuan is installed (entry point)."""
+
+import sys
+from pathlib import Path
+
+try:
+    import converter.site.plugin  # noqa: F401  (installed: Datasette loads it through its entry point)
+except ImportError:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from {PLUGIN_NAME} import *  # noqa: F401,F403
+'''
 SETTINGS = {
     "sql_time_limit_ms": 3000,
     "facet_time_limit_ms": 400,
@@ -31,21 +44,27 @@ class Site:
 
     db: Path
     metadata: Path
-    plugins_dir: Path
+    plugins_dir: Path  # for publishing: a loader plus the plugin package (the entry point serves locally)
+    templates_dir: Path
     files: Path
 
 
 def prepare(db: Path, folder: Path) -> Site:
-    """Write the site's metadata (named for this database) and plugin into `folder`."""
+    """Write the site's metadata (named for this database) and a publishable copy of the plugin into `folder`."""
     db = db.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     plugins = folder / "plugins"
-    plugins.mkdir(exist_ok=True)
-    shutil.copyfile(PLUGIN_SOURCE, plugins / PLUGIN_NAME)
+    shutil.rmtree(plugins, ignore_errors=True)
+    ignore = shutil.ignore_patterns("__pycache__", "templates")
+    shutil.copytree(PLUGIN_PACKAGE, plugins / PLUGIN_NAME, ignore=ignore)
+    (plugins / f"{PLUGIN_NAME}_loader.py").write_text(LOADER, encoding="utf-8")
     metadata_path = folder / "metadata.json"
     data = site_metadata.for_database(site_metadata.load(), db.stem)
     metadata_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    return Site(db=db, metadata=metadata_path, plugins_dir=plugins, files=files_dir(db))
+    return Site(
+        db=db, metadata=metadata_path, plugins_dir=plugins, templates_dir=PLUGIN_PACKAGE / "templates",
+        files=files_dir(db),
+    )  # fmt: skip
 
 
 def setting_options() -> list[str]:
@@ -60,7 +79,7 @@ def serve_command(site: Site, host: str, port: int) -> list[str]:
     return [
         sys.executable, "-m", "datasette", "serve", "--immutable", str(site.db),
         "--host", host, "--port", str(port),
-        "--metadata", str(site.metadata), "--plugins-dir", str(site.plugins_dir),
+        "--metadata", str(site.metadata),
         "--static", f"{FILES_MOUNT}:{site.files}",
         *setting_options(),
     ]  # fmt: skip
@@ -93,7 +112,6 @@ def app(site: Site):
     return Datasette(
         immutables=[str(site.db)],
         metadata=json.loads(site.metadata.read_text(encoding="utf-8")),
-        plugins_dir=str(site.plugins_dir),
         static_mounts=[(FILES_MOUNT, str(site.files))],
         settings=SETTINGS,
     )
