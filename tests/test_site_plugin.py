@@ -163,7 +163,7 @@ def test_csv_exports_neutralise_formula_cells(plain):
     body = get(plain, f"/juesuan.csv?sql={sql}").text.splitlines()
     assert body[1] == "'=1+2,-0.01,'@SUM(A1),'+86 10,ok"
     assert neutralise("-0.01") == "-0.01" and neutralise("-x") == "'-x" and neutralise("1") == "1"
-    assert neutralise_csv_chunk(b'"=a,b",2\n') == b"\"'=a,b\",2\n"
+    assert neutralise_csv_chunk(b'"=a,b",2\n') == b'"\'=a,b",2\n'
 
 
 def test_templates_ship_in_the_package():
