@@ -58,11 +58,12 @@ def fetch_json(command: list[str], cwd: Path, port: int, path: str, env: dict | 
 
 def test_publish_fly_generate_dir_boots_and_serves(built_db, tmp_path):
     out = tmp_path / "fly"
-    done = juesuan("publish", "fly", "--db", str(built_db), "--generate-dir", str(out), "--", "--app", "juesuan-t")
+    done = juesuan("publish", "fly", "--db", str(built_db), "--generate-dir", str(out), "--app", "juesuan-t")
     assert done.returncode == 0, done.stderr
     dockerfile = (out / "Dockerfile").read_text()
     assert "datasette==0.65.5" in dockerfile and "datasette-dashboards==" in dockerfile
     assert {"juesuan.db", "metadata.json", "fly.toml"} <= {p.name for p in out.iterdir()}
+    assert 'app = "juesuan-t"' in (out / "fly.toml").read_text()
     assert (out / "plugins" / "juesuan_site_loader.py").is_file()
     assert (out / "files" / "schemas" / "index.html").is_file()
     assert (out / "plugins" / "juesuan_site" / "pages.py").is_file()
@@ -104,7 +105,7 @@ def test_publish_vercel_generate_dir_with_a_stub_cli_boots_and_serves(built_db, 
     env = {**os.environ, "PATH": f"{stub}{os.pathsep}{os.environ['PATH']}"}
     out = tmp_path / "vercel"
     done = juesuan(
-        "publish", "vercel", "--db", str(built_db), "--generate-dir", str(out), "--", "--project", "juesuan-t", env=env
+        "publish", "vercel", "--db", str(built_db), "--generate-dir", str(out), "--app", "juesuan-t", env=env
     )
     assert done.returncode == 0, done.stderr
     requirements = (out / "requirements.txt").read_text().split()
@@ -120,5 +121,7 @@ def test_publish_refuses_unknown_targets_and_missing_databases(built_db, tmp_pat
     assert unknown.returncode == 2 and "unknown target" in unknown.stderr
     missing = juesuan("publish", "fly", "--db", str(tmp_path / "none.db"))
     assert missing.returncode == 2 and "juesuan build" in missing.stderr
+    nameless = juesuan("publish", "fly", "--db", str(built_db), "--generate-dir", str(tmp_path / "f"))
+    assert nameless.returncode == 2 and "--app NAME" in nameless.stderr and not (tmp_path / "f").exists()
     cloudrun = juesuan("publish", "cloudrun", "--db", str(built_db), "--generate-dir", str(tmp_path / "c"))
     assert cloudrun.returncode == 2 and "cannot --generate-dir" in cloudrun.stderr
