@@ -166,6 +166,14 @@ def test_csv_exports_neutralise_formula_cells(plain):
     assert neutralise_csv_chunk(b'"=a,b",2\n') == b'"\'=a,b",2\n'
 
 
+def test_schemas_are_browsable_and_downloadable(plain):
+    page = get(plain, "/schemas").text
+    assert "<code>three_public</code>" in page and "财政拨款“三公”经费支出决算表（公开09表）" in page
+    for link in ("three_public.json", "three_public.table-schema.json", "examples/three_public.csv", "CHANGELOG.md"):
+        assert f'href="/files/schemas/{link}"' in page
+        assert get(plain, f"/files/schemas/{link}").status_code == 200
+
+
 def test_templates_ship_in_the_package():
     folder = Path(__file__).resolve().parent.parent / "converter" / "site" / "plugin" / "templates"
     names = {path.name for path in folder.glob("*.html")}

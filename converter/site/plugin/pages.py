@@ -6,6 +6,7 @@ costs a few index look-ups whatever the number of reports.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -348,6 +349,31 @@ async def compare_region(datasette, request):
     return Response.html(await datasette.render_template("juesuan_compare_region.html", context, request=request))
 
 
+async def schemas_page(datasette, request):
+    """The schemas as a browsable list: per resource its JSON Schema, Table Schema and example CSV."""
+    root = files_root(datasette)
+    folder = root / "schemas" if root else None
+    if folder is None or not folder.is_dir():
+        raise NotFound("no schemas folder")
+    base = datasette.urls.path(f"/{FILES_MOUNT}/schemas")
+    resources = []
+    for path in sorted(folder.glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        name = doc.get("x-juesuan-resource")
+        if not name:
+            continue
+        links = {"JSON Schema": f"{base}/{path.name}"}
+        for label, relative in (("Table Schema", f"{name}.table-schema.json"), ("示例 CSV", f"examples/{name}.csv")):
+            if (folder / relative).is_file():
+                links[label] = f"{base}/{relative}"
+        fields = [(field, prop.get("title", "")) for field, prop in doc.get("properties", {}).items()]
+        resources.append({"name": name, "title": doc.get("title", name), "description": doc.get("description", ""),
+                          "version": doc.get("x-juesuan-version", ""), "links": links, "fields": fields})  # fmt: skip
+    extras = {name: f"{base}/{name}" for name in ("README.md", "CHANGELOG.md") if (folder / name).is_file()}
+    context = {"resources": resources, "extras": extras, "index": f"{base}/index.html"}
+    return Response.html(await datasette.render_template("juesuan_schemas.html", context, request=request))
+
+
 async def compare_index(datasette, request):
     return Response.redirect(datasette.urls.path("/compare/region"))
 
@@ -356,6 +382,7 @@ def routes(datasette) -> list[tuple[str, Any]]:
     found = [
         (r"^/report/(?P<report_id>[^/]+)$", report_page),
         (r"^/compare$", compare_index),
+        (r"^/schemas$", schemas_page),
         (r"^/compare/department$", compare_department),
         (r"^/compare/region$", compare_region),
     ]
