@@ -143,6 +143,23 @@ def test_compare_department_across_years_and_region(plain):
     assert "308.50" in by_code  # seed 002 line 240: 2101501 行政运行 308.50
 
 
+def test_canned_queries_are_paged(plain):
+    first = rows(plain, "/juesuan/unbalanced_accounts.json?_shape=array")
+    assert 0 < len(first) <= 100
+    assert rows(plain, "/juesuan/unbalanced_accounts.json?_shape=array&page=2") == []
+    page = get(plain, "/juesuan/unbalanced_accounts?page=2").text
+    assert '<p class="pages">第 2 页 page 2 · <a href="/juesuan/unbalanced_accounts?page=1">' in page
+
+
+def test_home_page_links_reports_comparisons_and_every_table(plain):
+    page = get(plain, "/").text
+    assert "共 5 份报告" in page and 'action="/juesuan/search_all"' in page
+    for href in ("/juesuan/reports", "/compare/region", "/-/dashboards/overview", "/schemas", "/juesuan/three_public"):
+        assert f'href="{href}"' in page
+    assert ">财政拨款“三公”经费支出决算表（公开09表） (three_public)</a>" in page
+    assert get(plain, "/.json").status_code == 200  # Datasette's own index stays available as JSON
+
+
 def test_writes_are_refused_with_405(plain):
     for url in ("/juesuan/three_public_by_department", "/juesuan", "/juesuan/reports"):
         response = asyncio.run(plain.client.post(url, data={"department": "x"}))

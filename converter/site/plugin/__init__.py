@@ -22,6 +22,7 @@ from typing import Any
 
 from datasette import hookimpl
 from datasette.filters import FilterArguments
+from datasette.utils import path_with_replaced_args
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
@@ -263,7 +264,12 @@ def extra_template_vars(datasette, database):
     def column_label(name: str, description: str | None = None) -> str:
         return zh_label(description, name) if description else labels.get(name, name)
 
-    return {"column_label": column_label, "hidden_columns": HIDDEN_COLUMNS, "value_zh": VALUE_ZH}
+    return {
+        "column_label": column_label,
+        "hidden_columns": HIDDEN_COLUMNS,
+        "value_zh": VALUE_ZH,
+        "path_with_replaced_args": path_with_replaced_args,
+    }
 
 
 def column_labels(datasette, database: str | None) -> dict[str, str]:
@@ -285,6 +291,8 @@ EXTRA_LABELS = {
     "public": "公用经费（万元）",
     "personnel_share_pct": "人员经费占比（%）",
     "label": "报告名称",
+    "page": "页码",
+    "q": "搜索词",
 }
 
 

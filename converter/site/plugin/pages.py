@@ -374,12 +374,35 @@ async def schemas_page(datasette, request):
     return Response.html(await datasette.render_template("juesuan_schemas.html", context, request=request))
 
 
+async def home_page(datasette, request):
+    """A reader's home: what the site holds, where to start, every table by its Chinese title (no per-table counts,
+    which cost a query and a permission check per table on Datasette's own index page)."""
+    database = await juesuan_database(datasette)
+    db = datasette.get_database(database)
+    meta = datasette.metadata() or {}
+    tables_meta = ((meta.get("databases") or {}).get(database) or {}).get("tables", {})
+    names = set(await db.table_names()) | set(await db.view_names())
+    tables = [(name, tables_meta[name].get("title", name)) for name in tables_meta if name in names]
+    reports = (await db.execute("select count(*), count(distinct department), min(year), max(year) from reports")).rows
+    queries = ((meta.get("databases") or {}).get(database) or {}).get("queries", {})
+    context = {
+        "database": database,
+        "metadata": meta,
+        "stats": dict(zip(("reports", "departments", "first_year", "last_year"), reports[0], strict=True)),
+        "tables": [t for t in tables if not t[0].endswith("_view")],
+        "views": [t for t in tables if t[0].endswith("_view")],
+        "queries": [(name, query.get("title", name)) for name, query in queries.items()],
+    }
+    return Response.html(await datasette.render_template("juesuan_home.html", context, request=request))
+
+
 async def compare_index(datasette, request):
     return Response.redirect(datasette.urls.path("/compare/region"))
 
 
 def routes(datasette) -> list[tuple[str, Any]]:
     found = [
+        (r"^/$", home_page),
         (r"^/report/(?P<report_id>[^/]+)$", report_page),
         (r"^/compare$", compare_index),
         (r"^/schemas$", schemas_page),
