@@ -103,6 +103,8 @@ def test_canned_queries_show_results_first_and_no_internal_columns(plain):
     assert "printed_scale" not in body.split('<details class="canned-sql">')[0]
     assert "<title>各部门“三公”经费（按年度）" in page
     assert ">公务接待费（万元）</th>" in page and ">4.35<" in page
+    assert '<th class="col-total" scope="col" title="total">合计（万元）</th>' in page  # three_public's, not T03's
+    assert '<span title="budget">预算数</span>' in page and '<span title="actual">决算数</span>' in page
 
 
 def test_report_page_shows_tables_findings_and_downloads(plain, jiaozuo):

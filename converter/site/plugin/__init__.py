@@ -214,6 +214,8 @@ def render_cell(row, value, column, table, database, datasette):
         return linked()
     if column == "label" and table == "reports" and row is not None:
         return report_link(datasette, row["report_id"], value)
+    if column in VALUE_ZH and isinstance(value, str) and value in VALUE_ZH[column]:
+        return Markup(f'<span title="{escape(value)}">{escape(VALUE_ZH[column][value])}</span>')
     if not isinstance(value, float) or row is None:
         return None
     try:
@@ -260,15 +262,34 @@ def filters_from_request(request, database, table, datasette):
 def extra_template_vars(datasette, database):
     """`column_label(name)`: the Chinese label of a column (from the metadata's column descriptions)."""
     labels = column_labels(datasette, database)
+    per_table = table_column_labels(datasette, database)
 
-    def column_label(name: str, description: str | None = None) -> str:
-        return zh_label(description, name) if description else labels.get(name, name)
+    def column_label(name: str, description: str | None = None, sql: str | None = None) -> str:
+        """A table column by its description; a query column by the tables its SQL reads, in order."""
+        if description:
+            return zh_label(description, name)
+        for table in _SQL_TABLES.findall(sql or ""):
+            if name in per_table.get(table, {}):
+                return per_table[table][name]
+        return labels.get(name, name)
 
     return {
         "column_label": column_label,
         "hidden_columns": HIDDEN_COLUMNS,
         "value_zh": VALUE_ZH,
         "path_with_replaced_args": path_with_replaced_args,
+    }
+
+
+_SQL_TABLES = re.compile(r"\b(?:from|join)\s+\[?(\w+)", re.IGNORECASE)
+
+
+def table_column_labels(datasette, database: str | None) -> dict[str, dict[str, str]]:
+    """Table → column name → Chinese label."""
+    tables = ((datasette.metadata("databases") or {}).get(database or "", {}) or {}).get("tables", {})
+    return {
+        table: {name: zh_label(text, name) for name, text in (meta.get("columns") or {}).items()}
+        for table, meta in tables.items()
     }
 
 
