@@ -11,7 +11,7 @@ VALUE_WIDTH = 110
 
 
 def bar_chart(title: str, bars: list[tuple[str, float | None, str]], unit: str = "万元") -> Markup:
-    """Horizontal bars: (label, value, value as printed). Blank values are listed as 未公开 with no bar."""
+    """Horizontal bars: (label, value, value as printed). Missing values are listed as 无数据 (no data) with no bar."""
     values = [value for _, value, _ in bars if value is not None]
     top = max([abs(v) for v in values] or [0]) or 1
     height = ROW_HEIGHT * len(bars) + 30
@@ -26,7 +26,7 @@ def bar_chart(title: str, bars: list[tuple[str, float | None, str]], unit: str =
         y = 30 + index * ROW_HEIGHT
         parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end">{escape(label)}</text>')
         if value is None:
-            parts.append(f'<text x="{LABEL_WIDTH}" y="{y + 16}" fill="#777">未公开</text>')
+            parts.append(f'<text x="{LABEL_WIDTH}" y="{y + 16}" fill="#777">无数据</text>')
             continue
         length = max(1.0, BAR_WIDTH * abs(value) / top)
         parts.append(
