@@ -92,6 +92,8 @@ def test_plain_datasette_prints_decimals_and_chinese_headers(plain, jiaozuo):
 def test_report_ids_show_as_report_titles_linking_to_the_report_page(plain, jiaozuo):
     page = get(plain, f"/juesuan/three_public?report_id={jiaozuo}").text
     assert f'<a href="/report/{jiaozuo}" title="{jiaozuo}">焦作市医疗保障局（2023）</a>' in page
+    row = get(plain, f"/juesuan/reports/{jiaozuo}").text
+    assert "<title>焦作市医疗保障局（2023） · juesuan: reports</title>" in row and f'href="/report/{jiaozuo}"' in row
     query = get(plain, "/juesuan/three_public_by_department?department=焦作&year=").text
     assert f'<a href="/report/{jiaozuo}" title="{jiaozuo}">焦作市医疗保障局（2023）</a>' in query
 
