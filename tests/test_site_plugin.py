@@ -164,6 +164,15 @@ def test_home_page_links_reports_comparisons_and_every_table(plain):
     assert get(plain, "/.json").status_code == 200  # Datasette's own index stays available as JSON
 
 
+def test_the_site_settings_apply_under_plain_datasette(plain):
+    settings = get(plain, "/-/settings.json").json()
+    assert settings["suggest_facets"] is False and settings["sql_time_limit_ms"] == 3000
+    assert "Suggested facets" not in get(plain, "/juesuan/three_public").text
+    page = get(plain, "/juesuan/three_public").text
+    assert "<strong>口径 <small>measure</small>" in page  # facets titled in Chinese
+    assert ">预算数</a>" in page  # facet values in Chinese
+
+
 def test_writes_are_refused_with_405(plain):
     for url in ("/juesuan/three_public_by_department", "/juesuan", "/juesuan/reports"):
         response = asyncio.run(plain.client.post(url, data={"department": "x"}))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from converter.site import metadata as site_metadata
 from converter.site.database import FILES_MOUNT, files_dir
+from converter.site.plugin import SITE_SETTINGS
 
 PLUGIN_PACKAGE = Path(__file__).with_name("plugin")
 PLUGIN_NAME = "juesuan_site"  # the plugin package's name in a published site's plugins folder
@@ -28,13 +29,7 @@ except ImportError:
     sys.path.insert(0, str(Path(__file__).parent))
     from {PLUGIN_NAME} import *  # noqa: F401,F403
 '''
-SETTINGS = {
-    "sql_time_limit_ms": 3000,
-    "facet_time_limit_ms": 400,
-    "max_returned_rows": 2000,
-    "default_page_size": 50,
-    "suggest_facets": False,
-}
+SETTINGS = SITE_SETTINGS  # also applied by the plugin at startup under plain `datasette`
 PLUGINS = ("datasette-dashboards",)  # installed with the site wherever it is published
 
 

@@ -173,6 +173,26 @@ def prepare_connection(conn):
             conn.setlimit(getattr(sqlite3, name), value)
 
 
+# The site's settings, also under plain `datasette juesuan.db -m metadata.yml`: applied at startup wherever the
+# command line left Datasette's default, so an explicit --setting still wins.
+SITE_SETTINGS = {
+    "sql_time_limit_ms": 3000,
+    "facet_time_limit_ms": 400,
+    "max_returned_rows": 2000,
+    "default_page_size": 50,
+    "suggest_facets": False,
+}
+
+
+@hookimpl
+def startup(datasette):
+    from datasette.app import DEFAULT_SETTINGS
+
+    for name, value in SITE_SETTINGS.items():
+        if datasette._settings.get(name) == DEFAULT_SETTINGS.get(name):
+            datasette._settings[name] = value
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     return read_only_app
