@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from converter.site import metadata as site_metadata
@@ -69,6 +70,20 @@ def setting_options() -> list[str]:
     return options
 
 
+def plugin_registered() -> bool:
+    """Whether the installed juesuan distribution registers the plugin (its `datasette` entry point)."""
+    return any(ep.value == "converter.site.plugin" for ep in entry_points(group="datasette"))
+
+
+def plugin_options(site: Site) -> list[str]:
+    """Nothing when the entry point loads the plugin; else the plugin's copy and templates (a source checkout)."""
+    return (
+        []
+        if plugin_registered()
+        else ["--plugins-dir", str(site.plugins_dir), "--template-dir", str(site.templates_dir)]
+    )
+
+
 def serve_command(site: Site, host: str, port: int) -> list[str]:
     """`datasette serve` of the site: immutable database, local host, bounded queries."""
     return [
@@ -76,6 +91,7 @@ def serve_command(site: Site, host: str, port: int) -> list[str]:
         "--host", host, "--port", str(port),
         "--metadata", str(site.metadata),
         "--static", f"{FILES_MOUNT}:{site.files}",
+        *plugin_options(site),
         *setting_options(),
     ]  # fmt: skip
 
@@ -104,9 +120,12 @@ def app(site: Site):
     """The site as an in-process Datasette instance (tests, benchmarks)."""
     from datasette.app import Datasette
 
+    registered = plugin_registered()
     return Datasette(
         immutables=[str(site.db)],
         metadata=json.loads(site.metadata.read_text(encoding="utf-8")),
         static_mounts=[(FILES_MOUNT, str(site.files))],
         settings=SETTINGS,
+        plugins_dir=None if registered else str(site.plugins_dir),
+        template_dir=None if registered else str(site.templates_dir),
     )
