@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from datasette.utils.asgi import NotFound, Response, asgi_static
 from markupsafe import Markup, escape
@@ -217,7 +218,7 @@ async def report_page(datasette, request):
             "zip": datasette.urls.path(f"/{FILES_MOUNT}/packages/{report_id}.zip"),
             "source": source,
         },
-        "compare_url": datasette.urls.path("/compare/department") + "?department=" + _quote(report["department"]),
+        "compare_url": datasette.urls.path("/compare/department") + "?department=" + quote(report["department"]),
         "row_url": datasette.urls.row(database, "reports", report_id),
         "completeness": _completeness(report),
     }
@@ -235,12 +236,6 @@ def _completeness(report: dict[str, Any]) -> list[tuple[str, str]]:
     names = [("tables_found", "已提取"), ("tables_empty", "空表"), ("tables_absent", "未公开"),
              ("tables_unreadable", "未能读取")]  # fmt: skip
     return [(label, report.get(key) or "—") for key, label in names]
-
-
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text)
 
 
 async def line_values(db, key: str, report_ids: list[str]) -> dict[str, tuple[float | None, str]]:
