@@ -4,7 +4,7 @@ Packages are generated from the seed packages by varying their figures (every am
 kept), report id, department and year. The request loop is bounded (a fixed number of requests, each with a
 timeout) and sequential.
 
-    .venv/bin/python bench/bench_site.py --packages 1000 --requests 40 [--work DIR [--reuse]]
+    .venv/bin/python bench/bench_site.py --packages 1000 --requests 40 [--work DIR [--reuse]] [--replicate 10]
 
 Goal: p95 ≤ 150 ms for every page a reader opens at 10,000 packages.
 """
@@ -123,6 +123,47 @@ def variant(seed: Path, number: int, out: Path) -> None:
     (folder / DATAPACKAGE).write_text(descriptor, encoding="utf-8")
 
 
+def replicate(db: Path, times: int) -> None:
+    """Scale a built database ×times in SQL: each report copied with a new id, department suffix and its FTS rows.
+
+    Much faster than converting and loading times× more packages on a shared machine; the downloads are not copied
+    (their links 404 for the copies), which no measured page reads.
+    """
+    import sqlite3
+
+    from converter.site.database import FTS_COLUMNS
+    from converter.site.plugin import cjk_tokens
+
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.create_function("cjk_tokens", 1, cjk_tokens, deterministic=True)
+    tables = ["reports", *(name for name in registry.resource_names() if name != "reports")]
+    last = {name: conn.execute(f"select max(rowid) from [{name}]").fetchone()[0] or 0 for name in tables}
+    for copy in range(1, times):
+        for name in tables:
+            columns = [row[1] for row in conn.execute(f"pragma table_info([{name}])")]
+            values = [
+                f"'r{copy}-' || report_id" if column == "report_id"
+                else f"department || '·{copy}'" if name == "reports" and column in ("department", "label")
+                else f"[{column}]"
+                for column in columns
+            ]  # fmt: skip
+            conn.execute(
+                f"insert into [{name}] ({', '.join(f'[{c}]' for c in columns)}) select {', '.join(values)}"
+                f" from [{name}] where rowid <= {last[name]}"
+            )
+    for name, columns in FTS_COLUMNS.items():
+        names = ", ".join(f"[{c}]" for c in columns)
+        tokens = ", ".join(f"cjk_tokens([{c}])" for c in columns)
+        conn.execute(
+            f"insert into [{name}_fts] (rowid, {names}) select rowid, {tokens} from [{name}] where rowid > {last[name]}"
+        )
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.close()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -151,6 +192,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--reuse", action="store_true", help="Measure the database already built in --work.")
+    parser.add_argument("--replicate", type=int, default=1, help="Scale the built database ×N in SQL first.")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="juesuan-bench-"))
     db = work / "site" / "juesuan.db"
@@ -175,6 +217,18 @@ def main() -> int:
         if done.returncode not in (0, 1):
             print(done.stderr, file=sys.stderr)
             return 1
+    if args.replicate > 1:
+        start = time.perf_counter()
+        scaled_db = work / f"site_x{args.replicate}" / db.name
+        if not (args.reuse and scaled_db.is_file()):
+            scaled_db.parent.mkdir(exist_ok=True)
+            shutil.copyfile(db, scaled_db)
+            replicate(scaled_db, args.replicate)
+        files = scaled_db.with_name(f"{db.stem}_files")
+        if not files.exists():
+            files.symlink_to(db.with_name(f"{db.stem}_files"))
+        db = scaled_db
+        build_output += f"; replicated ×{args.replicate} in SQL in {time.perf_counter() - start:.0f} s"
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "converter.cli", "serve", "--db", str(db), "--port", str(port)],

@@ -132,6 +132,29 @@ def test_report_page_shows_tables_findings_and_downloads(plain, jiaozuo):
     assert "/compare/department?department=" in page
 
 
+def test_report_page_links_each_row_to_its_pdf_page_when_the_source_is_there(tmp_path):
+    from converter.convert import convert_file
+    from converter.package import write_package
+    from converter.site.database import files_dir
+
+    pdf = Path(__file__).resolve().parent.parent / "examples" / "samples" / "shanghai-putuo-czj-2024.pdf"
+    package = write_package(convert_file(pdf), tmp_path / "packages")
+    db = tmp_path / "juesuan.db"
+    assert build_database([package], db).refused == {}
+    ds = Datasette([str(db)], metadata=site_metadata.load())
+    without = get(ds, f"/report/{package.name}").text
+    assert "#page=" not in without and "第18页" in without  # the page is named, the source is not on the site
+    sources = files_dir(db) / "sources"
+    sources.mkdir()
+    (sources / pdf.name).write_bytes(pdf.read_bytes())
+    page = get(ds, f"/report/{package.name}").text
+    t09 = page[page.index('id="T09"') : page.index('id="T10"')]
+    # 三公 of the Putuo report are printed on page 18 (预算 0.95)
+    assert f'<a class="page-link" href="/files/sources/{pdf.name}#page=18">第18页</a>' in t09
+    assert f'href="/files/sources/{pdf.name}">来源文件' in page
+    assert get(ds, f"/files/sources/{pdf.name}").content[:4] == b"%PDF"
+
+
 def test_report_page_of_an_unknown_report_is_404(plain):
     assert get(plain, "/report/no-such-report").status_code == 404
 
