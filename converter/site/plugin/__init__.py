@@ -198,20 +198,21 @@ def asgi_wrapper(datasette):
     return read_only_app
 
 
-_LABELS: dict[str, tuple[float, dict[str, str]]] = {}
+_LABELS: dict[tuple[int, str], tuple[float, dict[str, str]]] = {}
 LABEL_TTL = 60.0
 
 
 async def report_labels(datasette, database: str) -> dict[str, str]:
     """report_id → '部门（年度）' of a database (cached for a minute)."""
-    cached = _LABELS.get(database)
+    key = (id(datasette), database)
+    cached = _LABELS.get(key)
     if cached and time.monotonic() - cached[0] < LABEL_TTL:
         return cached[1]
     db = datasette.get_database(database)
     labels: dict[str, str] = {}
     if await db.table_exists("reports"):
         labels = dict((await db.execute("select report_id, label from reports")).rows)
-    _LABELS[database] = (time.monotonic(), labels)
+    _LABELS[key] = (time.monotonic(), labels)
     return labels
 
 
