@@ -162,7 +162,7 @@ def test_report_page_of_an_unknown_report_is_404(plain):
 def test_compare_department_across_years_and_region(plain):
     page = get(plain, f"/compare/department?department={q('焦作市医疗保障局')}").text
     assert "2023年" in page and "<svg" in page
-    row = re.search(r"<td>“三公”经费合计（决算数）</td><td class="num">([^<]*)</td>", page)
+    row = re.search(r'<td>“三公”经费合计（决算数）</td><td class="num">([^<]*)</td>', page)
     assert row and row.group(1) == "4.35"
     region = get(plain, f"/compare/region?province={q('河南省')}&line=official_reception").text
     assert "焦作市医疗保障局（2023）" in region and ">1.14<" in region and "<svg" in region
