@@ -17,7 +17,7 @@ from datasette.app import Datasette
 
 from converter.site import metadata as site_metadata
 from converter.site.database import build_database
-from converter.site.plugin import neutralise, neutralise_csv_chunk
+from converter.site.plugin import neutralise, neutralise_csv_chunk, without_count
 
 
 @pytest.fixture(scope="module")
@@ -194,6 +194,17 @@ def test_the_site_settings_apply_under_plain_datasette(plain):
     page = get(plain, "/juesuan/three_public").text
     assert "<strong>口径 <small>measure</small>" in page  # facets titled in Chinese
     assert ">预算数</a>" in page  # facet values in Chinese
+
+
+def test_view_and_search_pages_skip_the_row_count():
+    def query(path: str, qs: bytes) -> bytes:
+        return without_count({"path": path, "query_string": qs})["query_string"]
+
+    assert query("/juesuan/findings_view", b"") == b"_nocount=1"
+    assert query("/juesuan/narrative", b"_search=x") == b"_search=x&_nocount=1"
+    assert query("/juesuan/narrative.json", b"_search=x") == b"_search=x"  # the API keeps its count
+    assert query("/juesuan/findings_view", b"_nocount=0") == b"_nocount=0"
+    assert query("/juesuan/findings", b"status=ok") == b"status=ok"
 
 
 def test_writes_are_refused_with_405(plain):
