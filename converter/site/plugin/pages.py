@@ -111,14 +111,12 @@ async def rows_of(db, resource: str, report_id: str, order: str = "row_no") -> l
 def table_section(table_id: str, resource: str, meta: dict, rows: list[dict], findings: dict, context: dict) -> dict:
     """One standard table as printed: Chinese column labels, rows with their printed decimals and findings."""
     described = meta.get("columns") or {}
-    labels = (
-        {name: zh_label(described[name], name) for name in described}
-        | {name: context["labels"].get(name, name) for name in rows[0] if name not in described}
-        if rows
-        else {}
-    )
     columns = [name for name in rows[0] if name not in NOT_PRINTED] if rows else []
-    columns = [name for name in columns if any(row.get(name) not in (None, "") for row in rows)]
+    columns = [name for name in columns if any(row.get(name) not in (None, "") for row in rows)]  # printed ones
+    labels = {
+        name: zh_label(described[name], name) if name in described else context["labels"].get(name, name)
+        for name in columns
+    }
     shown = []
     for row in rows:
         scales = parse_scales(row.get(SCALE_COLUMN))
