@@ -1,4 +1,4 @@
-"""The site in a real browser: `juesuan serve` on 127.0.0.1 driven by Debian's Chromium through Playwright.
+"""The site in a real browser: `juesuan serve` and plain `datasette … -m metadata.yml` driven by Debian's Chromium.
 
 Needs `apt-get install chromium fonts-noto-cjk` and `pip install playwright` (never `playwright install`).
 """
@@ -19,6 +19,7 @@ import pytest
 from converter.site.database import build_database
 
 CHROMIUM = Path("/usr/bin/chromium")
+METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
 FLAGS = [
     "--no-sandbox",
     "--disable-background-networking",
@@ -32,18 +33,31 @@ sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
 
 
-@pytest.fixture(scope="module")
-def base_url(seed_packages, tmp_path_factory):
+SERVERS = {
+    "juesuan serve": lambda db, port: [sys.executable, "-m", "converter.cli", "serve", "--db", str(db), "--port", port],
+    # what a user runs with juesuan installed: the plugin comes through the entry point
+    "plain datasette": lambda db, port: [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        str(db),
+        "-m",
+        str(METADATA),
+        "--port",
+        port,
+    ],  # fmt: skip
+}
+
+
+@pytest.fixture(scope="module", params=list(SERVERS))
+def base_url(request, seed_packages, tmp_path_factory):
     db = tmp_path_factory.mktemp("browser") / "juesuan.db"
     build_database(list(seed_packages.values()), db)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "converter.cli", "serve", "--db", str(db), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    server = subprocess.Popen(SERVERS[request.param](db, str(port)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -53,12 +67,12 @@ def base_url(seed_packages, tmp_path_factory):
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                pytest.fail(f"juesuan serve did not start: {server.stderr.read().decode()[-2000:]}")
+                pytest.fail(f"{request.param} did not start: {server.stderr.read().decode()[-2000:]}")
             time.sleep(0.3)
     yield url
     server.terminate()
     server.wait(timeout=10)
-    # `juesuan serve` takes its Datasette server down with it: nothing keeps listening on the port.
+    # The server goes down with its command: nothing keeps listening on the port.
     with pytest.raises(OSError):
         urllib.request.urlopen(url + "/-/versions.json", timeout=5).close()
 
@@ -137,3 +151,43 @@ def test_report_download_link_gives_the_package_zip(page, base_url, tmp_path):
     assert any(name.endswith("/datapackage.json") for name in names)
     assert any(name.endswith("/three_public.csv") for name in names)
     assert os.path.getsize(path) > 1000
+
+
+def test_report_page_shows_tables_findings_and_downloads(page, base_url):
+    page.goto(base_url + "/juesuan/reports?province=河南省")
+    page.locator("table.rows-and-columns td.col-label a").first.click()
+    page.wait_for_url("**/report/002-*")
+    assert page.locator("h1").inner_text() == "焦作市医疗保障局 2023年度决算 · 河南省焦作市"
+    three_public = page.locator("#T09 table.juesuan-printed")
+    assert "公务接待费（万元）" in three_public.locator("thead").inner_text()
+    assert three_public.locator("tbody tr").nth(1).locator("td").nth(0).inner_text() == "决算数"
+    assert three_public.locator("tbody tr").nth(1).locator("td").nth(1).inner_text() == "4.35"
+    finding = page.locator("#T03 tr.finding", has_text="T03 208 本年支出合计")
+    assert "应为 698.92，印为 698.93" in finding.inner_text()
+    assert page.locator("#performance p.finding", has_text="执行率得分").count() == 1
+    with page.expect_download() as download:
+        page.click(".downloads a[href$='.zip']")
+    assert download.value.suggested_filename.endswith(".zip")
+
+
+def test_comparison_page_draws_the_region_chart(page, base_url):
+    page.goto(base_url + "/compare/region")
+    page.select_option("#province", "河南省")
+    page.select_option("#line", "official_reception")
+    page.click("form.juesuan-form input[type=submit]")
+    page.wait_for_url("**line=official_reception*")
+    chart = page.locator("svg.juesuan-chart")
+    box = chart.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 40
+    assert "焦作市医疗保障局（2023）" in chart.inner_html() and "1.14" in chart.inner_html()
+    page.goto(base_url + "/compare/department?department=焦作市医疗保障局")
+    assert page.locator("svg.juesuan-chart").count() == 8
+
+
+def test_search_from_the_box_on_a_view(page, base_url):
+    page.goto(base_url + "/juesuan/basic_expense_detail_view")
+    page.fill('input[name="_search"]', "公务接待费")
+    page.locator('input[name="_search"]').press("Enter")
+    page.wait_for_url("**_search=*")
+    departments = page.locator("table.rows-and-columns td.col-department").all_inner_texts()
+    assert len(departments) == 4 and "焦作市医疗保障局" in departments

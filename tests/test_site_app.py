@@ -302,7 +302,7 @@ def test_dashboard_page_and_chart_queries_work(ds):
         "/juesuan.json?_shape=array&sql="
         + urllib.parse.quote(re.sub(r"\[\[.*?\]\]", "", charts["three-public"]["query"])),
     )
-    assert ("焦作市医疗保障局（2023）", "budget", "公务接待", 2.0) in [
+    assert ("焦作市医疗保障局（2023）", "预算数", "公务接待", 2.0) in [
         (r["report"], r["measure"], r["item"], r["amount"]) for r in three_public
     ]
 

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -57,12 +58,16 @@ def fetch_json(command: list[str], cwd: Path, port: int, path: str, env: dict | 
 
 def test_publish_fly_generate_dir_boots_and_serves(built_db, tmp_path):
     out = tmp_path / "fly"
-    done = juesuan("publish", "fly", "--db", str(built_db), "--generate-dir", str(out), "--", "--app", "juesuan-t")
+    done = juesuan("publish", "fly", "--db", str(built_db), "--generate-dir", str(out), "--app", "juesuan-t")
     assert done.returncode == 0, done.stderr
     dockerfile = (out / "Dockerfile").read_text()
     assert "datasette==0.65.5" in dockerfile and "datasette-dashboards==" in dockerfile
     assert {"juesuan.db", "metadata.json", "fly.toml"} <= {p.name for p in out.iterdir()}
-    assert (out / "plugins" / "juesuan_site.py").is_file() and (out / "files" / "schemas" / "index.html").is_file()
+    assert 'app = "juesuan-t"' in (out / "fly.toml").read_text()
+    assert (out / "plugins" / "juesuan_site_loader.py").is_file()
+    assert (out / "files" / "schemas" / "index.html").is_file()
+    assert (out / "plugins" / "juesuan_site" / "pages.py").is_file()
+    assert (out / "templates" / "juesuan_report.html").is_file()
     # Boot the way the Dockerfile does: its inspect step, then its CMD on a local port.
     env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}"}
     run_line = next(line for line in dockerfile.splitlines() if line.startswith("RUN datasette inspect"))
@@ -73,6 +78,23 @@ def test_publish_fly_generate_dir_boots_and_serves(built_db, tmp_path):
     path = "/juesuan/three_public.json?_shape=array&measure=actual&report_id__startswith=002-"
     found = fetch_json(cmd, out, port, path, env)
     assert [row["total"] for row in found] == [4.35]  # seed 002 三公 决算 合计 4.35
+    # Where juesuan is not installed (a deployment), the shipped copy of the plugin gives the same search and pages.
+    without_juesuan = (
+        "import sys; sys.modules['converter'] = None; sys._called_from_test = True;"
+        " from datasette.cli import cli; cli(prog_name='datasette')"
+    )
+    bare = [sys.executable, "-c", without_juesuan, *cmd[1:]]
+    word = urllib.parse.quote("公务接待费")
+    search = f"/juesuan/basic_expense_detail.json?_shape=array&_col=econ_name&_search={word}"
+    found = fetch_json(bare, out, free_port_in(bare), search, env)
+    assert {row["econ_name"] for row in found} == {"公务接待费"} and len(found) == 4  # seeds 000–003
+
+
+def free_port_in(command: list[str]) -> int:
+    """Give the command a new free port (after its --port option) and return it."""
+    port = free_port()
+    command[command.index("--port") + 1] = str(port)
+    return port
 
 
 def test_publish_vercel_generate_dir_with_a_stub_cli_boots_and_serves(built_db, tmp_path):
@@ -83,7 +105,7 @@ def test_publish_vercel_generate_dir_with_a_stub_cli_boots_and_serves(built_db, 
     env = {**os.environ, "PATH": f"{stub}{os.pathsep}{os.environ['PATH']}"}
     out = tmp_path / "vercel"
     done = juesuan(
-        "publish", "vercel", "--db", str(built_db), "--generate-dir", str(out), "--", "--project", "juesuan-t", env=env
+        "publish", "vercel", "--db", str(built_db), "--generate-dir", str(out), "--app", "juesuan-t", env=env
     )
     assert done.returncode == 0, done.stderr
     requirements = (out / "requirements.txt").read_text().split()
@@ -99,5 +121,7 @@ def test_publish_refuses_unknown_targets_and_missing_databases(built_db, tmp_pat
     assert unknown.returncode == 2 and "unknown target" in unknown.stderr
     missing = juesuan("publish", "fly", "--db", str(tmp_path / "none.db"))
     assert missing.returncode == 2 and "juesuan build" in missing.stderr
+    nameless = juesuan("publish", "fly", "--db", str(built_db), "--generate-dir", str(tmp_path / "f"))
+    assert nameless.returncode == 2 and "--app NAME" in nameless.stderr and not (tmp_path / "f").exists()
     cloudrun = juesuan("publish", "cloudrun", "--db", str(built_db), "--generate-dir", str(tmp_path / "c"))
     assert cloudrun.returncode == 2 and "cannot --generate-dir" in cloudrun.stderr

@@ -85,11 +85,20 @@ def publish(
     generate_dir: Annotated[
         Path | None, typer.Option("--generate-dir", help="Write the deployable files here instead of deploying.")
     ] = None,
+    app: Annotated[
+        str | None,
+        typer.Option(
+            "--app", "-a", help="The app's name (fly --app, vercel --project, heroku --name, cloudrun --service)."
+        ),
+    ] = None,
     extra: Annotated[
         list[str] | None, typer.Argument(help="Further options for `datasette publish <target>` (after --).")
     ] = None,
 ) -> int:
-    """Publish the site with `datasette publish`: our metadata, plugins, downloads and a pinned Datasette."""
+    """Publish the site with `datasette publish`: our metadata, plugin, downloads and a pinned Datasette.
+
+    Example: juesuan publish fly --app juesuan-demo --generate-dir deploy/ (then `cd deploy && fly deploy`).
+    """
     if not _built(db):
         return _exit(2, f"{db}: no built site here; run `juesuan build --db {db}` first")
     if generate_dir is not None and generate_dir.exists():
@@ -97,7 +106,7 @@ def publish(
     with tempfile.TemporaryDirectory(prefix="juesuan-publish-") as folder:
         site = site_serve.prepare(db, Path(folder))
         try:
-            command = site_publish.publish_command(target, site, generate_dir, extra or [])
+            command = site_publish.publish_command(target, site, generate_dir, extra or [], app)
         except site_publish.PublishError as exc:
             return _exit(2, str(exc))
         code = site_publish.run_command(command)

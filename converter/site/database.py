@@ -218,14 +218,42 @@ def load_codes(conn: sqlite3.Connection) -> None:
 
 
 CONVERTER_RULES = (
-    ("EXTRACT", "converter", "单元格无法确定位置或无法读取，未提取", "A printed cell could not be placed or read with"
-     " certainty and was left out", "", "", "warning"),
-    ("LAYOUT", "converter", "表格版式无法识别，表格未提取", "The table layout was not recognised; tables were not"
-     " extracted", "", "", "error"),
-    ("METADATA", "converter", "报告中未找到部门（单位）名称，暂以文件名代替", "No department or unit name was found in"
-     " the report; the file name stands in for it", "", "", "warning"),
-    ("NARRATIVE_QUANTITY", "converter", "情况说明中同一数量的两种表述不一致", "The narrative states one quantity twice"
-     " with different figures", "", "", "warning"),
+    (
+        "EXTRACT",
+        "converter",
+        "单元格无法确定位置或无法读取，未提取",
+        "A printed cell could not be placed or read with certainty and was left out",
+        "",
+        "",
+        "warning",
+    ),
+    (
+        "LAYOUT",
+        "converter",
+        "表格版式无法识别，表格未提取",
+        "The table layout was not recognised; tables were not extracted",
+        "",
+        "",
+        "error",
+    ),
+    (
+        "METADATA",
+        "converter",
+        "报告中未找到部门（单位）名称，暂以文件名代替",
+        "No department or unit name was found in the report; the file name stands in for it",
+        "",
+        "",
+        "warning",
+    ),
+    (
+        "NARRATIVE_QUANTITY",
+        "converter",
+        "情况说明中同一数量的两种表述不一致",
+        "The narrative states one quantity twice with different figures",
+        "",
+        "",
+        "warning",
+    ),
 )
 
 

@@ -6,6 +6,7 @@ descriptions, columns, full-text search settings) and keeps everything else (fac
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -109,8 +110,8 @@ def for_database(metadata: dict[str, Any], db_name: str) -> dict[str, Any]:
     """The metadata for a database file with another name than juesuan.db (keys and chart references renamed)."""
     if db_name == DB_NAME:
         return metadata
-    text = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False)
-    renamed = yaml.safe_load(text.replace(f'href="/{DB_NAME}/', f'href="/{db_name}/'))
+    text = json.dumps(metadata, ensure_ascii=False)
+    renamed = json.loads(text.replace(f'href=\\"/{DB_NAME}/', f'href=\\"/{db_name}/'))
     renamed["databases"] = {db_name if k == DB_NAME else k: v for k, v in renamed["databases"].items()}
     for dashboard in (renamed.get("plugins", {}).get("datasette-dashboards") or {}).values():
         for part in (*dashboard.get("charts", {}).values(), *dashboard.get("filters", {}).values()):

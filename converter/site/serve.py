@@ -1,4 +1,6 @@
-"""The Datasette site of a built database: its metadata, plugin, static downloads and settings, served or in-process."""
+"""The Datasette site of a built database: its metadata, static downloads and settings, served or in-process.
+
+The plugin (converter.site.plugin) is loaded through the `datasette` entry point of the juesuan distribution."""
 
 from __future__ import annotations
 
@@ -8,20 +10,27 @@ import signal
 import subprocess
 import sys
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from converter.site import metadata as site_metadata
 from converter.site.database import FILES_MOUNT, files_dir
+from converter.site.plugin import SITE_SETTINGS
 
-PLUGIN_SOURCE = Path(__file__).with_name("plugin.py")
-PLUGIN_NAME = "juesuan_site.py"
-SETTINGS = {
-    "sql_time_limit_ms": 3000,
-    "facet_time_limit_ms": 400,
-    "max_returned_rows": 2000,
-    "default_page_size": 50,
-    "suggest_facets": False,
-}
+PLUGIN_PACKAGE = Path(__file__).with_name("plugin")
+PLUGIN_NAME = "juesuan_site"  # the plugin package's name in a published site's plugins folder
+LOADER = f'''"""Loads the juesuan site plugin shipped beside this file, unless juesuan is installed (entry point)."""
+
+import sys
+from pathlib import Path
+
+try:
+    import converter.site.plugin  # noqa: F401  (installed: Datasette loads it through its entry point)
+except ImportError:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from {PLUGIN_NAME} import *  # noqa: F401,F403
+'''
+SETTINGS = SITE_SETTINGS  # also applied by the plugin at startup under plain `datasette`
 PLUGINS = ("datasette-dashboards",)  # installed with the site wherever it is published
 
 
@@ -31,21 +40,27 @@ class Site:
 
     db: Path
     metadata: Path
-    plugins_dir: Path
+    plugins_dir: Path  # for publishing: a loader plus the plugin package (the entry point serves locally)
+    templates_dir: Path
     files: Path
 
 
 def prepare(db: Path, folder: Path) -> Site:
-    """Write the site's metadata (named for this database) and plugin into `folder`."""
+    """Write the site's metadata (named for this database) and a publishable copy of the plugin into `folder`."""
     db = db.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     plugins = folder / "plugins"
-    plugins.mkdir(exist_ok=True)
-    shutil.copyfile(PLUGIN_SOURCE, plugins / PLUGIN_NAME)
+    shutil.rmtree(plugins, ignore_errors=True)
+    ignore = shutil.ignore_patterns("__pycache__", "templates")
+    shutil.copytree(PLUGIN_PACKAGE, plugins / PLUGIN_NAME, ignore=ignore)
+    (plugins / f"{PLUGIN_NAME}_loader.py").write_text(LOADER, encoding="utf-8")
     metadata_path = folder / "metadata.json"
     data = site_metadata.for_database(site_metadata.load(), db.stem)
     metadata_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    return Site(db=db, metadata=metadata_path, plugins_dir=plugins, files=files_dir(db))
+    return Site(
+        db=db, metadata=metadata_path, plugins_dir=plugins, templates_dir=PLUGIN_PACKAGE / "templates",
+        files=files_dir(db),
+    )  # fmt: skip
 
 
 def setting_options() -> list[str]:
@@ -55,13 +70,28 @@ def setting_options() -> list[str]:
     return options
 
 
+def plugin_registered() -> bool:
+    """Whether the installed juesuan distribution registers the plugin (its `datasette` entry point)."""
+    return any(ep.value == "converter.site.plugin" for ep in entry_points(group="datasette"))
+
+
+def plugin_options(site: Site) -> list[str]:
+    """Nothing when the entry point loads the plugin; else the plugin's copy and templates (a source checkout)."""
+    return (
+        []
+        if plugin_registered()
+        else ["--plugins-dir", str(site.plugins_dir), "--template-dir", str(site.templates_dir)]
+    )
+
+
 def serve_command(site: Site, host: str, port: int) -> list[str]:
     """`datasette serve` of the site: immutable database, local host, bounded queries."""
     return [
         sys.executable, "-m", "datasette", "serve", "--immutable", str(site.db),
         "--host", host, "--port", str(port),
-        "--metadata", str(site.metadata), "--plugins-dir", str(site.plugins_dir),
+        "--metadata", str(site.metadata),
         "--static", f"{FILES_MOUNT}:{site.files}",
+        *plugin_options(site),
         *setting_options(),
     ]  # fmt: skip
 
@@ -90,10 +120,12 @@ def app(site: Site):
     """The site as an in-process Datasette instance (tests, benchmarks)."""
     from datasette.app import Datasette
 
+    registered = plugin_registered()
     return Datasette(
         immutables=[str(site.db)],
         metadata=json.loads(site.metadata.read_text(encoding="utf-8")),
-        plugins_dir=str(site.plugins_dir),
         static_mounts=[(FILES_MOUNT, str(site.files))],
         settings=SETTINGS,
+        plugins_dir=None if registered else str(site.plugins_dir),
+        template_dir=None if registered else str(site.templates_dir),
     )
