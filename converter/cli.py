@@ -112,6 +112,26 @@ def quiet_stdout(quiet: bool):
         yield
 
 
+@contextlib.contextmanager
+def progress_bar(description: str, total: int | None, quiet: bool, rate: bool = False):
+    """A transient bar on stderr (not with -q, nor when stderr is not a terminal); yields (progress, task)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    console = _console(stderr=True)
+    columns = [TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    if rate:
+        columns += [TextColumn("[progress.data.speed]{task.fields[rate]}  ETA"), TimeRemainingColumn()]
+    with Progress(*columns, console=console, transient=True, disable=quiet or not console.is_terminal) as progress:
+        yield progress, progress.add_task(description, total=total, rate="")
+
+
 def port_in_use(host: str, port: int) -> bool:
     import socket
 
@@ -237,22 +257,8 @@ class _Reporter:
 
     @contextlib.contextmanager
     def bar(self):
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        columns = (TextColumn("converting"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("[progress.data.speed]{task.fields[rate]}"),
-                   TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
-        enabled = not self.quiet and self.err.is_terminal
-        with Progress(*columns, console=self.err, transient=True, disable=not enabled) as progress:
-            self.task = progress.add_task("converting", total=None, rate="")
-            self.progress = progress
+        with progress_bar("converting", None, self.quiet, rate=True) as (progress, task):
+            self.progress, self.task = progress, task
             try:
                 yield
             finally:
@@ -265,7 +271,7 @@ def convert(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the packages.")] = Path("datapackage"),
     force: Annotated[bool, typer.Option(help="Convert unchanged inputs again and replace packages even when the new "
                                              "one holds fewer rows.")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes [default: cores].")]
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: cores).")]
     = None,
     log: Annotated[Path | None, typer.Option("--log", help="Append one JSON line per input to this file.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results and summary as JSON on stdout.")]
@@ -351,8 +357,10 @@ def validate(
         raise fail(f"no data packages found in {', '.join(map(str, paths))}")
     results: dict[str, list[Problem]] = {}
     try:
-        for package in packages:
-            results[str(package)] = validate_package(package)
+        with progress_bar("validating", len(packages), quiet) as (progress, task):
+            for package in packages:
+                results[str(package)] = validate_package(package)
+                progress.advance(task)
     except Exception as exc:
         raise internal_error(exc, verbose) from None
     valid = all(not problems for problems in results.values())

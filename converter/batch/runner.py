@@ -112,8 +112,8 @@ def run_batch(inputs: list[Path], options: BatchOptions | None = None,
         if on_result is not None:
             on_result(result)
 
+    index = ContentIndex(options.out_dir) if options.use_cache else None
     try:
-        index = ContentIndex(options.out_dir) if options.use_cache else None
         paths = list(expand_inputs(inputs, exclude=options.out_dir))
         if on_total is not None:
             on_total(len(paths))
@@ -126,9 +126,9 @@ def run_batch(inputs: list[Path], options: BatchOptions | None = None,
                     emit(result)
                     for path, started in pending.duplicates:
                         emit(_duplicate(path, result, started))
+    finally:  # even when interrupted, what was converted is recorded
         if index is not None:
             index.save()
-    finally:
         if log is not None:
             log.close()
     summary.seconds = time.perf_counter() - start
