@@ -90,6 +90,7 @@ class ContentIndex:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump({"version": 1, "entries": entries}, handle, ensure_ascii=False, separators=(",", ":"))
+            os.chmod(temp, 0o644)
             os.replace(temp, self.path)
         finally:
             if os.path.exists(temp):

@@ -173,22 +173,28 @@ class DaskPool:
             return _failed(pending, *_internal(pending.path, exc))
 
     def map_unordered(self, todo: list[_Pending]) -> Iterator[tuple[_Pending, FileResult]]:
+        """Workers get absolute paths (they run elsewhere); results name the input and package as given here."""
         from distributed import wait
 
         o = self.options
+        out_dir = str(o.out_dir.resolve())
         inputs = iter(todo)
         running: dict = {}
         window = self.size * IN_FLIGHT_PER_WORKER
         while True:
             while len(running) < window and (pending := next(inputs, None)) is not None:
-                future = self.client.submit(o.function, str(pending.path), str(o.out_dir), o.force, o.limits,
+                future = self.client.submit(o.function, str(pending.path.resolve()), out_dir, o.force, o.limits,
                                             pure=False)
                 running[future] = pending
             if not running:
                 return
             for future in wait(list(running), return_when="FIRST_COMPLETED").done:
                 pending = running.pop(future)
-                yield pending, self._result(future, pending)
+                result = self._result(future, pending)
+                result.input = str(pending.path)
+                if result.report_id:
+                    result.package = str(o.out_dir / result.report_id)
+                yield pending, result
 
     def close(self, abort: bool = False) -> None:
         if self.own_client:
