@@ -6,6 +6,9 @@ import ctypes
 import json
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -212,3 +215,30 @@ def test_the_dask_path_writes_the_same_packages_as_the_local_pool(tmp_path):
         assert package_bytes(tmp_path / "dask" / result.report_id) == package_bytes(tmp_path / "local" /
                                                                                    result.report_id)
     assert len(log.read_text(encoding="utf-8").splitlines()) == 5
+
+
+def _alive(pid: str) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc")
+def test_killing_the_batch_leaves_no_worker_running(tmp_path):
+    slow = long_report(tmp_path)
+    batch = subprocess.Popen([sys.executable, "-m", "converter.cli", "convert", slow, "--out", tmp_path / "out", "-q"])
+    children: list[str] = []
+    deadline = time.monotonic() + 60
+    while not children and time.monotonic() < deadline:
+        time.sleep(0.1)
+        children = Path(f"/proc/{batch.pid}/task/{batch.pid}/children").read_text().split()
+    assert children, "the batch started no worker"
+    batch.kill()
+    batch.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in children)
+    assert not (tmp_path / "out").exists() or not [p for p in (tmp_path / "out").iterdir() if p.is_dir()]

@@ -27,15 +27,20 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+NOT_IN_PACKAGES = ("batch", "site", "cli.py")  # code that never changes what a package holds
+
+
 @cache
 def converter_fingerprint() -> str:
-    """The converter's version plus a hash of its code and schemas: an edited converter converts again."""
+    """The converter's version plus a hash of the code and schemas that make packages: an edited converter
+    converts again (editing the batch runner, the CLI or the site does not)."""
     import converter
     from converter.registry import SCHEMA_DIR
 
     digest = hashlib.sha256()
     code = Path(converter.__file__).parent
-    for root, files in ((code, sorted(code.rglob("*.py"))), (SCHEMA_DIR, sorted(SCHEMA_DIR.rglob("*.json")))):
+    sources = [p for p in sorted(code.rglob("*.py")) if p.relative_to(code).parts[0] not in NOT_IN_PACKAGES]
+    for root, files in ((code, sources), (SCHEMA_DIR, sorted(SCHEMA_DIR.rglob("*.json")))):
         for path in files:
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"

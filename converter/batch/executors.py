@@ -11,6 +11,7 @@ pool, tried first, loses track of a task whose worker dies before acknowledging 
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -36,11 +37,27 @@ def _internal(path, exc: BaseException) -> tuple[str, str]:
     return f"{path}: internal error: {type(exc).__name__}: {exc}", "".join(traceback.format_exception(exc))
 
 
-def _serve(conn, function: Callable[..., FileResult], max_memory_mb: int | None) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux: this worker is killed when the batch process dies (else it notices within a second when idle)."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _serve(conn, parent_end, function: Callable[..., FileResult], max_memory_mb: int | None, parent: int) -> None:
     """A worker process: run the per-file function on each input received until told to stop."""
+    parent_end.close()
+    _die_with_parent(parent)
     limit_memory(max_memory_mb)
     while True:
         try:
+            while not conn.poll(1.0):
+                if os.getppid() != parent:
+                    return
             task = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
@@ -57,8 +74,8 @@ def _serve(conn, function: Callable[..., FileResult], max_memory_mb: int | None)
 class _Worker:
     def __init__(self, context, options: BatchOptions) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, options.function, options.limits.max_memory_mb),
-                                       daemon=True)
+        self.process = context.Process(target=_serve, daemon=True, args=(
+            child, self.conn, options.function, options.limits.max_memory_mb, os.getpid()))
         self.process.start()
         child.close()
         self.pending: _Pending | None = None
