@@ -213,3 +213,36 @@ def test_serve_on_a_port_in_use_is_one_line(tmp_path, seed_packages):
         result = juesuan("serve", "--db", db, "--port", port)
     assert result.returncode == 2
     assert _one_line_error(result) == [f"error: port {port} on 127.0.0.1 is in use; choose another with --port"]
+
+
+BROKEN_CONVERTER = """
+import sys
+import converter.convert
+from converter.cli import app
+
+def broken(path):
+    raise KeyError("no such column")
+
+converter.convert.convert_file = broken  # inherited by the forked workers
+sys.argv = ["juesuan", *sys.argv[1:]]
+app()
+"""
+
+
+def test_an_internal_error_is_one_line_naming_the_file_and_its_traceback_only_with_verbose(tmp_path):
+    args = [sys.executable, "-c", BROKEN_CONVERTER, "convert", str(seed("004")), "--out", str(tmp_path)]
+    plain = subprocess.run(args, capture_output=True, text=True)
+    assert plain.returncode == 2
+    assert _one_line_error(plain) == [f"✗ {seed('004')}: internal error: KeyError: 'no such column'"]
+    verbose = subprocess.run([*args, "-v"], capture_output=True, text=True)
+    assert verbose.returncode == 2
+    assert "Traceback (most recent call last)" in verbose.stderr and "in broken" in verbose.stderr
+
+
+def test_quiet_silences_the_library_commands_but_keeps_their_exit_codes(seed_packages):
+    relaxed = juesuan("check", seed_packages["000"], "-q")
+    assert relaxed.returncode == 0 and relaxed.stdout == ""
+    strict = juesuan("check", seed_packages["000"], "--strict", "-q")
+    assert strict.returncode == 1 and strict.stdout == ""
+    missing = juesuan("check", "/nonexistent/package", "-q")
+    assert missing.returncode == 2 and len(_one_line_error(missing)) == 1
