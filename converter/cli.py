@@ -300,7 +300,9 @@ def convert(
     try:
         with reporter.bar():
             summary = run_batch(inputs, options, on_result=_with_rate(reporter), on_total=reporter.set_total)
-    except Exception as exc:  # the batch itself (not one file) failed: e.g. the output folder or log is unwritable
+    except OSError as exc:  # the batch itself (not one file): e.g. the log or the output folder cannot be written
+        raise fail(str(exc)) from None
+    except Exception as exc:
         raise internal_error(exc, verbose) from None
     if as_json:
         import json
