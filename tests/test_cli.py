@@ -164,9 +164,9 @@ def test_a_folder_of_unsupported_files_lists_them_and_exits_2(tmp_path):
 def test_a_file_over_its_time_budget_fails_alone(tmp_path):
     slow = tmp_path / "long.txt"  # a real report 300 times over: seconds of work
     slow.write_text(seed("001").read_text(encoding="utf-8") * 300, encoding="utf-8")
-    result = juesuan("convert", slow, seed("004"), "--out", tmp_path / "out", "--timeout", "1.5")
+    result = juesuan("convert", slow, seed("004"), "--out", tmp_path / "out", "--timeout", "3")
     assert result.returncode == 1
-    assert _one_line_error(result) == [f"✗ {slow}: timeout: still converting after 1.5 s (the worker was stopped;"
+    assert _one_line_error(result) == [f"✗ {slow}: timeout: still converting after 3 s (the worker was stopped;"
                                        " raise --timeout)"]
     assert "1 converted, 1 failed" in result.stdout
 
