@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from converter.batch.result import FAILED, FileResult
-from converter.batch.work import crash_reason, limit_memory, warm_up
+from converter.batch.work import crash_reason, internal_error, limit_memory, warm_up
 
 if TYPE_CHECKING:
     from converter.batch.runner import BatchOptions, _Pending
@@ -29,12 +29,6 @@ TASKS_PER_WORKER = 250  # a local worker is replaced after this many inputs, so 
 def _failed(pending: _Pending, reason: str, trace: str | None = None) -> FileResult:
     return FileResult(str(pending.path), FAILED, reason=reason, seconds=time.perf_counter() - pending.started,
                       sha256=pending.sha256, traceback=trace)
-
-
-def _internal(path, exc: BaseException) -> tuple[str, str]:
-    import traceback
-
-    return f"{path}: internal error: {type(exc).__name__}: {exc}", "".join(traceback.format_exception(exc))
 
 
 def _die_with_parent(parent: int) -> None:
@@ -66,7 +60,7 @@ def _serve(conn, parent_end, function: Callable[..., FileResult], max_memory_mb:
         try:
             result = function(*task)
         except BaseException as exc:  # an injected function may raise; convert_one never does
-            reason, trace = _internal(task[0], exc)
+            reason, trace = internal_error(task[0], exc)
             result = FileResult(str(task[0]), FAILED, reason=reason, traceback=trace)
         conn.send(result)
 
@@ -187,7 +181,7 @@ class DaskPool:
             return _failed(pending, f"{pending.path}: internal error: the Dask worker converting it was lost"
                                     " (KilledWorker)")
         except Exception as exc:
-            return _failed(pending, *_internal(pending.path, exc))
+            return _failed(pending, *internal_error(pending.path, exc))
 
     def map_unordered(self, todo: list[_Pending]) -> Iterator[tuple[_Pending, FileResult]]:
         """Workers get absolute paths (they run elsewhere); results name the input and package as given here."""

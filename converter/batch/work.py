@@ -82,13 +82,11 @@ def convert_one(path: str | Path, out_dir: str | Path, force: bool = False, limi
         extraction = convert_file(path)
         target = write_package(extraction, out_dir, force=force)
     except _known_errors() as exc:
-        return failed(naming(path, str(exc)))
+        return failed(naming(path, one_line(str(exc))))
     except MemoryError:
         return failed(f"{path}: out of memory (over the {limits.max_memory_mb} MB per worker; raise --max-memory)")
-    except RecursionError:
-        return failed(f"{path}: internal error: nesting too deep (RecursionError)", traceback.format_exc())
     except Exception as exc:  # the per-file boundary: nothing escapes, the batch goes on
-        return failed(f"{path}: internal error: {type(exc).__name__}: {exc}", traceback.format_exc())
+        return failed(*internal_error(path, exc))
     report = extraction.report
     rows = sum(len(values) for values in extraction.resources.values())
     return FileResult(
@@ -96,6 +94,16 @@ def convert_one(path: str | Path, out_dir: str | Path, force: bool = False, limi
         package=str(target), sha256=report.get("source_sha256"), rows=rows,
         mismatches=sum(1 for f in extraction.findings if f.status == "mismatch"),
     )
+
+
+def one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def internal_error(path: str | Path, exc: BaseException) -> tuple[str, str]:
+    """(one-line reason naming the file, traceback) of an unexpected exception."""
+    trace = "".join(traceback.format_exception(exc))
+    return f"{path}: internal error: {type(exc).__name__}: {one_line(str(exc))}", trace
 
 
 def naming(path: Path, message: str) -> str:
