@@ -15,6 +15,7 @@ import functools
 import importlib
 import inspect
 import io
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -114,7 +115,11 @@ def quiet_stdout(quiet: bool):
 
 @contextlib.contextmanager
 def progress_bar(description: str, total: int | None, quiet: bool, rate: bool = False):
-    """A transient bar on stderr (not with -q, nor when stderr is not a terminal); yields (progress, task)."""
+    """A transient bar on stderr (not with -q, nor when stderr is not a terminal); yields (progress, task), or
+    (None, None) when there is no bar."""
+    if quiet or not sys.stderr.isatty():  # nothing to show: rich's progress is not even imported
+        yield None, None
+        return
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -124,11 +129,10 @@ def progress_bar(description: str, total: int | None, quiet: bool, rate: bool = 
         TimeRemainingColumn,
     )
 
-    console = _console(stderr=True)
     columns = [TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     if rate:
         columns += [TextColumn("[progress.data.speed]{task.fields[rate]}  ETA"), TimeRemainingColumn()]
-    with Progress(*columns, console=console, transient=True, disable=quiet or not console.is_terminal) as progress:
+    with Progress(*columns, console=_console(stderr=True), transient=True) as progress:
         yield progress, progress.add_task(description, total=total, rate="")
 
 
@@ -224,10 +228,17 @@ class _Reporter:
     """Prints each result as it arrives (above the progress bar) and the summary."""
 
     def __init__(self, quiet: bool, verbose: bool, as_json: bool) -> None:
-        self.out, self.err = _console(), _console(stderr=True)
         self.quiet, self.verbose, self.as_json = quiet, verbose, as_json
         self.results: list[dict] = []
         self.progress = None
+
+    @functools.cached_property
+    def out(self) -> Console:
+        return _console()
+
+    @functools.cached_property
+    def err(self) -> Console:
+        return _console(stderr=True)
 
     def __call__(self, result: FileResult) -> None:
         from rich.markup import escape
@@ -236,13 +247,13 @@ class _Reporter:
             self.results.append(result.as_dict())
         if self.progress is not None:
             self.progress.advance(self.task)
+        if (self.quiet or self.as_json) and result.ok:
+            return
         if result.status in ("failed", "skipped"):
             word = "✗" if result.status == "failed" else "skipped:"
             self.err.print(f"{word} {result.reason}", markup=False)
             if self.verbose and result.traceback:
                 self.err.print(result.traceback.rstrip(), markup=False)
-            return
-        if self.quiet or self.as_json:
             return
         if result.status == "converted":
             note = f", {result.mismatches} mismatch finding(s)" if result.mismatches else ""
@@ -362,7 +373,8 @@ def validate(
         with progress_bar("validating", len(packages), quiet) as (progress, task):
             for package in packages:
                 results[str(package)] = validate_package(package)
-                progress.advance(task)
+                if progress is not None:
+                    progress.advance(task)
     except Exception as exc:
         raise internal_error(exc, verbose) from None
     valid = all(not problems for problems in results.values())
