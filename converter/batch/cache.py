@@ -1,21 +1,20 @@
 """The content index of an output folder: source sha256 + converter fingerprint → the package converted from it.
 
-An input whose bytes and converter are unchanged since its package was written is skipped in a stat call. The index
-is `<out>/.juesuan-index.json`, written atomically; a package removed or rewritten since is converted again.
+An input whose bytes and converter are unchanged since its package was written is skipped after one indexed lookup and
+one stat call. The index is `<out>/.juesuan-index.sqlite` (SQLite: looked up row by row, never loaded whole, so memory
+stays flat however many packages it holds; safe for concurrent runs); a package removed or rewritten since is
+converted again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
 
 from converter import __version__
 
-INDEX_NAME = ".juesuan-index.json"
+INDEX_NAME = ".juesuan-index.sqlite"
 CHUNK = 1024 * 1024
 
 
@@ -46,58 +45,66 @@ def converter_fingerprint() -> str:
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
-def _stamp(package: Path) -> list[int] | None:
+def _stamp(package: Path) -> tuple[int, int] | None:
     try:
         stat = (package / "datapackage.json").stat()
     except OSError:
         return None
-    return [stat.st_size, stat.st_mtime_ns]
+    return stat.st_size, stat.st_mtime_ns
+
+
+SCHEMA = """create table if not exists packages (
+    sha256 text not null, converter text not null, report_id text not null, source text,
+    size integer, mtime_ns integer, primary key (sha256, converter))"""
+RECORDS_PER_COMMIT = 200
 
 
 class ContentIndex:
-    """Lookups and records of one output folder's index (written back by `save`)."""
+    """Lookups in and records to one output folder's index (records are committed in batches and by `close`)."""
 
     def __init__(self, out_dir: Path, fingerprint: str | None = None) -> None:
         self.path = out_dir / INDEX_NAME
         self.fingerprint = fingerprint or converter_fingerprint()
-        self.entries = self._read()
-        self.changed: dict[str, dict] = {}
+        self.records: list[tuple] = []
+        self._db = None
 
-    def _read(self) -> dict[str, dict]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            return dict(data["entries"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return {}
+    def _connect(self, create: bool):
+        if self._db is None and (create or self.path.is_file()):
+            import sqlite3
 
-    def _key(self, sha256: str) -> str:
-        return f"{sha256} {self.fingerprint}"
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=60)
+            self._db.execute(SCHEMA)
+        return self._db
 
     def lookup(self, sha256: str) -> dict | None:
         """The package converted from these bytes by this converter, if it is still there unchanged."""
-        entry = self.entries.get(self._key(sha256))
-        if not entry or _stamp(self.path.parent / entry["report_id"]) != entry.get("stamp"):
+        db = self._connect(create=False)
+        row = db.execute("select report_id, source, size, mtime_ns from packages where sha256 = ? and converter = ?",
+                         (sha256, self.fingerprint)).fetchone() if db else None
+        if row is None or _stamp(self.path.parent / row[0]) != (row[2], row[3]):
             return None
-        return entry
+        return {"report_id": row[0], "source": row[1]}
 
     def record(self, sha256: str, report_id: str, source: str) -> None:
         stamp = _stamp(self.path.parent / report_id)
         if stamp is not None:
-            entry = {"report_id": report_id, "source": source, "stamp": stamp}
-            self.entries[self._key(sha256)] = self.changed[self._key(sha256)] = entry
+            self.records.append((sha256, self.fingerprint, report_id, source, *stamp))
+        if len(self.records) >= RECORDS_PER_COMMIT:
+            self.save()
 
     def save(self) -> None:
-        """Merge this run's records into the index on disk (another run may have written it meanwhile)."""
-        if not self.changed or not self.path.parent.is_dir():
+        if not self.records:
             return
-        entries = {**self._read(), **self.changed}
-        fd, temp = tempfile.mkstemp(prefix=f"{INDEX_NAME}.", dir=self.path.parent)
+        db = self._connect(create=True)
+        with db:
+            db.executemany("insert or replace into packages values (?, ?, ?, ?, ?, ?)", self.records)
+        self.records.clear()
+
+    def close(self) -> None:
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"version": 1, "entries": entries}, handle, ensure_ascii=False, separators=(",", ":"))
-            os.chmod(temp, 0o644)
-            os.replace(temp, self.path)
+            self.save()
         finally:
-            if os.path.exists(temp):
-                os.unlink(temp)
-        self.changed.clear()
+            if self._db is not None:
+                self._db.close()
+                self._db = None

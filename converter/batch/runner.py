@@ -128,7 +128,7 @@ def run_batch(inputs: list[Path], options: BatchOptions | None = None,
                         emit(_duplicate(path, result, started))
     finally:  # even when interrupted, what was converted is recorded
         if index is not None:
-            index.save()
+            index.close()
         if log is not None:
             log.close()
     summary.seconds = time.perf_counter() - start
