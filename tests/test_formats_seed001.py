@@ -311,13 +311,13 @@ def test_gbk_page_is_decoded_from_its_meta_charset(tmp_path):
 
 
 def test_a_folder_of_reports_includes_legacy_and_opendocument_workbooks(tmp_path):
-    from converter.cli import expand_inputs
+    from converter.batch.inputs import expand_inputs
 
     write_xls(tmp_path / "决算报表.xls")
     write_ods(tmp_path / "决算报表.ods")
     (tmp_path / "决算报表.et").write_bytes((tmp_path / "决算报表.xls").read_bytes())
     (tmp_path / "说明.md").write_text("不是报告", encoding="utf-8")
-    found = expand_inputs([tmp_path])
+    found = [path for path, supported in expand_inputs([tmp_path]) if supported]
     assert [path.name for path in found] == ["决算报表.et", "决算报表.ods", "决算报表.xls"]
     et, ods, xls = (convert_file(path).report["report_id"] for path in found)
     assert et == xls != ods  # one id per source content: the same workbook saved twice is one report
