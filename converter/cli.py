@@ -50,14 +50,16 @@ def main(version: Annotated[bool, typer.Option("--version", help="Show the versi
         raise typer.Exit()
 
 
-REPORT_SUFFIXES = {".txt", ".pdf", ".html", ".htm", ".shtml", ".xlsx", ".docx"}
-
-
 def expand_inputs(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder stands for the report files below it (sorted)."""
+    """Files as given; a folder stands for the report files below it (sorted), or is itself one report when it
+    holds only page images."""
+    from converter.readers import REPORT_SUFFIXES, page_images
+
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and page_images(path):
+            files.append(path)
+        elif path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES))
         else:
             files.append(path)
@@ -66,7 +68,9 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
 
 @app.command()
 def convert(
-    inputs: Annotated[list[Path], typer.Argument(help="Report files (txt, pdf, html, xlsx, docx) or folders of them.")],
+    inputs: Annotated[list[Path], typer.Argument(
+        help="Report files (txt, pdf, html, xlsx, docx; png/jpg/tif pages) or folders of them (a folder of page"
+             " images is one report).")],
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the packages.")] = Path("datapackage"),
     force: Annotated[bool, typer.Option(help="Replace an existing package even when the new one holds fewer rows.")]
     = False,

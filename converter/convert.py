@@ -82,6 +82,7 @@ def extract(doc: Document) -> Extraction:
             f"{doc.source_file}: no department or unit name found (部门名称/单位名称 or a report title);"
             " is the file complete?"
         )
+    extraction.findings.extend(doc.findings)
     blocks = _table_blocks(doc, extraction)
     _record_tables(extraction, blocks)
     extract_narrative(doc, extraction)

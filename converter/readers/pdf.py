@@ -1,8 +1,12 @@
-"""PDF reports: the text layer page by page (pdfplumber), lines keeping their page numbers.
+"""PDF reports: the text layer page by page (pdfplumber), lines keeping their page numbers; OCR where there is none.
 
 Text outside ruled tables becomes lines by vertical overlap, so digits set in another font a few points lower
 ("年初预算为 万元" / "2993.92") rejoin their line. Each row of a ruled table becomes one Line whose `cells` hold
 the cell texts in column order ("" for a blank or merged cell); rows with no text at all are dropped.
+
+Decided page by page: a page with (almost) no text layer is rendered by PDFium and read by OCR, and so is a large
+picture on a text page that has no text over it (a table pasted as an image); their lines carry the OCR `words`
+(see `converter.readers.ocr`). A report mixing both kinds of pages reads each its own way.
 """
 
 from __future__ import annotations
@@ -14,7 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from converter.document import Document, Line
+from converter.readers.ocr import (
+    MISSING_EXTRA,
+    OcrLine,
+    OcrUnavailable,
+    add_lines,
+    engine_name,
+    ocr_pdf_page,
+    page_ranges,
+    unread_page_finding,
+)
 
+MIN_TEXT_CHARS = 8  # a page with fewer printed characters in its text layer is read by OCR
+MIN_PICTURE_SHARE = 0.15  # a picture covering this share of a text page, with no text over it, is read by OCR
 SAME_LINE_OVERLAP = 0.5  # share of the smaller glyph height two glyphs must share to sit on one line
 WORD_GAP = 0.3  # a horizontal gap wider than this share of the glyph size is printed as a space
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
@@ -67,6 +83,22 @@ def join_wrapped(text: str | None) -> str:
     return joined
 
 
+def ocr_regions(page: Any) -> list[Bbox | None]:
+    """What of a page needs OCR: [None] for the whole page (no text layer), the boxes of large pictures without text
+    over them, or nothing."""
+    printed = [char for char in page.chars if char["text"].strip()]
+    if len(printed) < MIN_TEXT_CHARS:
+        return [None]
+    area = float(page.width * page.height) or 1.0
+    regions: list[Bbox | None] = []
+    for image in page.images:
+        box = (float(image["x0"]), float(image["top"]), float(image["x1"]), float(image["bottom"]))
+        if (box[2] - box[0]) * (box[3] - box[1]) / area >= MIN_PICTURE_SHARE and \
+                sum(1 for char in printed if _inside(char, box)) < MIN_TEXT_CHARS:
+            regions.append(box)
+    return regions
+
+
 def _page_lines(page: Any) -> list[tuple[float, str, tuple[str, ...] | None]]:
     """(top, text, cells) of a page in reading order: free text lines and table rows interleaved by position."""
     tables = page.find_tables()
@@ -83,33 +115,83 @@ def _page_lines(page: Any) -> list[tuple[float, str, tuple[str, ...] | None]]:
     return items
 
 
+class _Pages:
+    """The Document being read: text-layer lines and OCR lines in page order, OCR findings, which pages were OCR'd."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.lines: list[Line] = []
+        self.findings: list = []
+        self.ocr_pages: list[int] = []
+        self.unread: list[int] = []  # pages without a text layer left unread (no OCR engine installed)
+        self.text_pages = 0
+        self._pdfium: Any = None
+
+    def _pdfium_page(self, page_no: int) -> Any:
+        if self._pdfium is None:
+            import pypdfium2
+
+            self._pdfium = pypdfium2.PdfDocument(self.data)
+        return self._pdfium[page_no - 1]
+
+    def read(self, page: Any, page_no: int) -> None:
+        regions = ocr_regions(page)
+        items: list[tuple[float, str, tuple[str, ...] | None, OcrLine | None]] = []
+        if regions != [None]:
+            self.text_pages += 1
+            items = [(top, text, cells, None) for top, text, cells in _page_lines(page)]
+        if regions:
+            try:
+                ocr_lines = [line for region in regions for line in ocr_pdf_page(self._pdfium_page(page_no), region)]
+            except OcrUnavailable:
+                self.unread.append(page_no)
+                self.findings.append(unread_page_finding(page_no))
+                ocr_lines = []
+            items += [(line.top, line.text, None, line) for line in ocr_lines]
+            items.sort(key=lambda item: item[0])
+            if ocr_lines:
+                self.ocr_pages.append(page_no)
+        for _top, text, cells, ocr_line in items:
+            if ocr_line is None:
+                self.lines.append(Line(text=text, line_no=len(self.lines) + 1, page=page_no, cells=cells))
+            else:
+                add_lines(self.lines, self.findings, [ocr_line], page_no)
+
+    def close(self) -> None:
+        if self._pdfium is not None:
+            self._pdfium.close()
+
+
 def read_pdf(path: Path, data: bytes) -> Document:
-    """A Document of the PDF's text lines; a PDF without a text layer (scanned) is refused clearly."""
+    """A Document of the PDF's text lines; pages (or pictures) without a text layer are read by OCR."""
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
     from converter.readers import UnreadableInput
 
-    lines: list[Line] = []
+    pages = _Pages(data)
     warnings: list[str] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page_no, page in enumerate(pdf.pages, start=1):
                 try:
-                    items = _page_lines(page)
+                    pages.read(page, page_no)
                 except Exception as exc:  # a damaged page: keep the others
                     warnings.append(f"page {page_no}: unreadable ({exc.__class__.__name__})")
-                    continue
-                for _top, text, cells in items:
-                    lines.append(Line(text=text, line_no=len(lines) + 1, page=page_no, cells=cells))
     except (PdfminerException, ValueError, KeyError, TypeError) as exc:
         raise UnreadableInput(f"{path}: damaged or truncated PDF ({exc.__class__.__name__})") from None
-    if not any(line.text.strip() for line in lines):
-        raise UnreadableInput(f"{path}: the PDF has no text layer (scanned images?); OCR is not supported")
+    finally:
+        pages.close()
+    if not any(line.text.strip() for line in pages.lines):
+        if pages.unread:
+            raise UnreadableInput(f"{path}: no text layer (scanned pages?); {MISSING_EXTRA}")
+        raise UnreadableInput(f"{path}: no text layer, and OCR found no text on its pages")
     return Document(
-        lines=lines,
+        lines=pages.lines,
         source_file=path.name,
         source_sha256=hashlib.sha256(data).hexdigest(),
-        source_format="pdf",
+        source_format="pdf" if pages.text_pages else "pdf-ocr",
         warnings=warnings,
+        findings=pages.findings,
+        ocr=f"pages {page_ranges(pages.ocr_pages)} · {engine_name()}" if pages.ocr_pages else None,
     )
