@@ -155,6 +155,30 @@ def test_a_mixed_pdf_reads_text_pages_as_text_and_image_pages_by_ocr(tmp_path):
     assert [line.text for line in doc.lines if line.page != 15] == [line.text for line in full.lines if line.page != 15]
 
 
+def test_a_table_pasted_as_a_picture_on_a_text_page_is_read_by_ocr_beside_the_text(tmp_path):
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    picture = pypdfium2.PdfDocument(PUTUO)[14].render(scale=150 / 72, grayscale=True).to_pil()
+    path = tmp_path / "pasted.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(595, 842))
+    pdf.setFont("STSong-Light", 12)
+    pdf.drawString(60, 800, "五、一般公共预算财政拨款支出决算表（见下图）")
+    pdf.drawImage(ImageReader(picture), 20, 20, width=555, height=555 * 842 / 595 * 0.9)
+    pdf.save()
+    doc = read_document(path)
+    assert doc.source_format == "pdf" and doc.ocr.startswith("pages 1 · ")
+    assert doc.lines[0].text == "五、一般公共预算财政拨款支出决算表（见下图）" and doc.lines[0].words is None
+    ocr_lines = [line for line in doc.lines if line.words]
+    assert len(ocr_lines) >= 20
+    assert all(20 <= word.x0 and word.x1 <= 576 and word.top >= 842 - 20 - 555 * 842 / 595 * 0.9 - 1
+               for line in ocr_lines for word in line.words)
+    _verified(doc, 1, text_layer_numbers(PUTUO, 15))
+
+
 def test_the_mixed_pdf_converts_end_to_end_with_the_text_pages_tables_intact(tmp_path):
     from converter.convert import convert_file
     from converter.package import write_package

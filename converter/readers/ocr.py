@@ -3,9 +3,9 @@
 Each detected text box becomes a `Word` (text, box in page units, confidence = its weakest character's probability);
 boxes sharing most of their height form one `Line` per visual row, ordered by x, whose `text` is laid out like
 `pdftotext -layout` (each box starts at the text column of its x, a column being a digit's width; the gap before a
-box is at least one space, two when it is wider than a character), so a text reader that knows
-nothing of OCR can read it. No table is parsed here. Digits are normalised only inside tokens that look numeric
-(full-width digits, O/o→0, I/l/|→1 between digits, "3832. 36" → "3832.36"); every numeric token whose confidence is
+box is at least one space, two when it is wider than a character), so a text reader that knows nothing of OCR can
+read it. No table is parsed here. Digits are normalised only inside tokens that look numeric (full-width digits,
+O/o→0 and I/l/|→1 in a run that is mostly digits, "3832. 36" → "3832.36"); every numeric token whose confidence is
 low, or whose letters were read as digits, becomes an `OCR` finding with its page, line and confidence, so an OCR
 misread never passes silently.
 """
@@ -125,8 +125,7 @@ def normalise(text: str, confidences: Sequence[float]) -> tuple[str, list[float]
                 chars[position] = "."
             elif char == "％":
                 chars[position] = "%"
-            elif char == "，" and re.fullmatch(r"\d{3}(?!\d)", joined[position + 1:position + 4] or "") \
-                    and not joined[position + 4:position + 5].isdigit():
+            elif char == "，" and re.match(r"\d{3}(?!\d)", joined[position + 1:]):  # a thousands separator
                 chars[position] = ","
     normalised = "".join(chars)
     tokens = [(m.group(), min(confs[m.start():m.end()]), any(i in guessed for i in range(m.start(), m.end())))
