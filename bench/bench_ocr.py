@@ -15,11 +15,13 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
 import pypdfium2
 
+from converter.readers import read_document
 from converter.readers.ocr import (
     NUMBER,
     PDF_SCALE,
@@ -73,6 +75,14 @@ def main() -> None:
     print(f"per page: wall median {statistics.median(walls):.2f} s, mean {statistics.mean(walls):.2f} s, max "
           f"{max(walls):.2f} s; CPU median {statistics.median(cpus):.2f} s, mean {statistics.mean(cpus):.2f} s, max "
           f"{max(cpus):.2f} s ({len(pages)} pages)")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "scan.pdf"
+        path.write_bytes(image_only_pdf(original, pages, args.dpi))
+        start = time.perf_counter()
+        read_document(path)
+        whole = time.perf_counter() - start
+    print(f"the whole scan through read_document (scale {PDF_SCALE}, pages in parallel worker processes): "
+          f"{whole:.1f} s wall for {len(pages)} pages, {whole / len(pages):.2f} s per page")
     share = totals[1] / totals[0] if totals[0] else 1.0
     print(f"numeric tokens: {totals[0]} in the text layer, {totals[1]} read identically ({share:.2%}), {totals[2]} "
           f"differing but flagged, {totals[3]} differing silently {silent}, {totals[4]} missed; {totals[5]} flagged")

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from converter.document import Document, Line
+from converter.model import Finding
 from converter.readers.ocr import (
     MISSING_EXTRA,
     OcrLine,
     OcrUnavailable,
     add_lines,
     engine_name,
-    ocr_pdf_page,
+    ocr_pdf_pages,
     page_ranges,
     unread_page_finding,
 )
@@ -116,50 +117,50 @@ def _page_lines(page: Any) -> list[tuple[float, str, tuple[str, ...] | None]]:
 
 
 class _Pages:
-    """The Document being read: text-layer lines and OCR lines in page order, OCR findings, which pages were OCR'd."""
+    """The Document being read: each page's text-layer lines, then the OCR of the pages (or pictures) that need it."""
 
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.lines: list[Line] = []
-        self.findings: list = []
-        self.ocr_pages: list[int] = []
-        self.unread: list[int] = []  # pages without a text layer left unread (no OCR engine installed)
+    def __init__(self) -> None:
+        self.items: dict[int, list[tuple[float, str, tuple[str, ...] | None, OcrLine | None]]] = {}
+        self.jobs: list[tuple[int, list]] = []
         self.text_pages = 0
-        self._pdfium: Any = None
-
-    def _pdfium_page(self, page_no: int) -> Any:
-        if self._pdfium is None:
-            import pypdfium2
-
-            self._pdfium = pypdfium2.PdfDocument(self.data)
-        return self._pdfium[page_no - 1]
+        self.no_ocr = False  # pages needed OCR but the extra is not installed
 
     def read(self, page: Any, page_no: int) -> None:
         regions = ocr_regions(page)
-        items: list[tuple[float, str, tuple[str, ...] | None, OcrLine | None]] = []
-        if regions != [None]:
-            self.text_pages += 1
-            items = [(top, text, cells, None) for top, text, cells in _page_lines(page)]
+        items = [] if regions == [None] else [(top, text, cells, None) for top, text, cells in _page_lines(page)]
+        self.text_pages += 0 if regions == [None] else 1
+        self.items[page_no] = items
         if regions:
-            try:
-                ocr_lines = [line for region in regions for line in ocr_pdf_page(self._pdfium_page(page_no), region)]
-            except OcrUnavailable:
-                self.unread.append(page_no)
-                self.findings.append(unread_page_finding(page_no))
-                ocr_lines = []
-            items += [(line.top, line.text, None, line) for line in ocr_lines]
-            items.sort(key=lambda item: item[0])
-            if ocr_lines:
-                self.ocr_pages.append(page_no)
-        for _top, text, cells, ocr_line in items:
-            if ocr_line is None:
-                self.lines.append(Line(text=text, line_no=len(self.lines) + 1, page=page_no, cells=cells))
-            else:
-                add_lines(self.lines, self.findings, [ocr_line], page_no)
+            self.jobs.append((page_no, regions))
 
-    def close(self) -> None:
-        if self._pdfium is not None:
-            self._pdfium.close()
+    def document_parts(self, data: bytes) -> tuple[list[Line], list[Finding], list[int], list[str]]:
+        """Lines in page order, OCR findings, the pages OCR read, and warnings (pages left unread)."""
+        findings: list[Finding] = []
+        ocr_pages: list[int] = []
+        warnings: list[str] = []
+        try:
+            results = ocr_pdf_pages(data, self.jobs) if self.jobs else []
+        except OcrUnavailable:
+            self.no_ocr = True
+            findings += [unread_page_finding(page_no) for page_no, _regions in self.jobs]
+            warnings += [f"page {page_no}: no text layer, not read (no OCR)" for page_no, _regions in self.jobs]
+            results = [[] for _job in self.jobs]
+        for (page_no, _regions), ocr_lines in zip(self.jobs, results):
+            if ocr_lines is None:
+                warnings.append(f"page {page_no}: OCR failed")
+                continue
+            self.items[page_no] += [(line.top, line.text, None, line) for line in ocr_lines]
+            self.items[page_no].sort(key=lambda item: item[0])
+            if ocr_lines:
+                ocr_pages.append(page_no)
+        lines: list[Line] = []
+        for page_no in sorted(self.items):
+            for _top, text, cells, ocr_line in self.items[page_no]:
+                if ocr_line is None:
+                    lines.append(Line(text=text, line_no=len(lines) + 1, page=page_no, cells=cells))
+                else:
+                    add_lines(lines, findings, [ocr_line], page_no)
+        return lines, findings, ocr_pages, warnings
 
 
 def read_pdf(path: Path, data: bytes) -> Document:
@@ -169,7 +170,7 @@ def read_pdf(path: Path, data: bytes) -> Document:
 
     from converter.readers import UnreadableInput
 
-    pages = _Pages(data)
+    pages = _Pages()
     warnings: list[str] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -180,18 +181,17 @@ def read_pdf(path: Path, data: bytes) -> Document:
                     warnings.append(f"page {page_no}: unreadable ({exc.__class__.__name__})")
     except (PdfminerException, ValueError, KeyError, TypeError) as exc:
         raise UnreadableInput(f"{path}: damaged or truncated PDF ({exc.__class__.__name__})") from None
-    finally:
-        pages.close()
-    if not any(line.text.strip() for line in pages.lines):
-        if pages.unread:
+    lines, findings, ocr_pages, unread = pages.document_parts(data)
+    if not any(line.text.strip() for line in lines):
+        if pages.no_ocr:
             raise UnreadableInput(f"{path}: no text layer (scanned pages?); {MISSING_EXTRA}")
         raise UnreadableInput(f"{path}: no text layer, and OCR found no text on its pages")
     return Document(
-        lines=pages.lines,
+        lines=lines,
         source_file=path.name,
         source_sha256=hashlib.sha256(data).hexdigest(),
         source_format="pdf" if pages.text_pages else "pdf-ocr",
-        warnings=warnings,
-        findings=pages.findings,
-        ocr=f"pages {page_ranges(pages.ocr_pages)} · {engine_name()}" if pages.ocr_pages else None,
+        warnings=warnings + unread,
+        findings=findings,
+        ocr=f"pages {page_ranges(ocr_pages)} · {engine_name()}" if ocr_pages else None,
     )
