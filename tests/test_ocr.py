@@ -179,13 +179,13 @@ def test_a_table_pasted_as_a_picture_on_a_text_page_is_read_by_ocr_beside_the_te
     _verified(doc, 1, text_layer_numbers(PUTUO, 15))
 
 
-def test_pages_read_in_parallel_worker_processes_equal_those_read_here(monkeypatch):
+def test_pages_recognised_in_parallel_threads_equal_those_read_one_by_one(monkeypatch):
     from converter.readers import ocr
 
     data = image_only_pdf(PUTUO, [1, 7, 18])
     jobs = [(1, [None]), (2, [None]), (3, [None])]
     parallel = ocr.ocr_pdf_pages(data, jobs)
-    monkeypatch.setattr(ocr, "MIN_PARALLEL_PAGES", 99)
+    monkeypatch.setattr(ocr, "MAX_WORKERS", 1)
     assert parallel == ocr.ocr_pdf_pages(data, jobs)
     assert [len(lines) > 0 for lines in parallel] == [True, True, True]
     assert any("三公" in line.text for line in parallel[2])

@@ -16,10 +16,12 @@ import hashlib
 import os
 import re
 import statistics
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +31,7 @@ from converter.model import Finding
 PDF_SCALE = 1.0  # PDF points → pixels (72 dpi): read all 596 figures of the Putuo scan like 1.5× and 2× (bench_ocr.py)
 LOW_CONFIDENCE = 0.95  # a numeric token whose weakest character is less sure than this is flagged
 REC_MIN_WIDTH = 96  # recogniser input width floor (the wheel's 320 pads short boxes: 3× slower, no better)
-MIN_PARALLEL_PAGES = 3  # fewer pages are read in this process (starting a worker costs about a second)
-MAX_WORKERS = 4
+MAX_WORKERS = 4  # pages recognised at once (never more than the cores)
 SAME_ROW_OVERLAP = 0.5  # share of the smaller box height two boxes must share to sit on one line
 MISSING_EXTRA = "reading scanned pages and images needs the OCR extra: pip install 'juesuan[ocr]'"
 
@@ -83,8 +84,8 @@ def engine() -> Any:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError:
         raise OcrUnavailable(MISSING_EXTRA) from None
-    # one thread per engine: two intra-op threads cost twice the CPU for the same page here (bench_ocr.py); cores
-    # are used by reading pages in parallel processes instead (`ocr_pdf_pages`)
+    # single-threaded runs: two intra-op threads cost twice the CPU for the same page here (bench_ocr.py); the cores
+    # are used by recognising pages in parallel threads instead (`ocr_pdf_pages`)
     ocr = RapidOCR(text_score=0.0, rec_batch_num=1, rec_img_shape=[3, 48, REC_MIN_WIDTH],
                    intra_op_num_threads=1, inter_op_num_threads=1)
     ocr.text_rec.postprocess_op = _CharConfidences(ocr.text_rec.postprocess_op)
@@ -260,52 +261,52 @@ def ocr_pdf_page(page: Any, crop: tuple[float, float, float, float] | None = Non
                  scale: float = PDF_SCALE) -> list[OcrLine]:
     """OCR lines of a PDFium page, or of one region of it, in PDF points."""
     origin = (max(0.0, crop[0]), max(0.0, crop[1])) if crop else (0.0, 0.0)
-    return group_lines(recognise(render_pdf_page(page, scale, crop), scale, origin))
+    with _PDFIUM:
+        image = render_pdf_page(page, scale, crop)
+    return group_lines(recognise(image, scale, origin))
 
 
 PageJob = tuple[int, list]  # (1-based page, regions: None for the whole page or (x0, top, x1, bottom) in points)
-_worker_pdf: Any = None
+_PDFIUM = threading.Lock()  # PDFium is not thread-safe: pages are opened, rendered and closed one at a time
 
 
-def _start_worker(data: bytes) -> None:
-    global _worker_pdf
-    import pypdfium2
-
-    _worker_pdf = pypdfium2.PdfDocument(data)
-    engine()
-
-
-def _ocr_job(job: PageJob, pdf: Any = None) -> list[OcrLine] | None:
+def _ocr_job(pdf: Any, job: PageJob, scale: float = PDF_SCALE) -> list[OcrLine] | None:
     """A page's OCR lines; None when the page cannot be rendered or read (a damaged page: the others are kept)."""
     page_no, regions = job
     try:
-        page = (pdf or _worker_pdf)[page_no - 1]
-        return [line for region in regions for line in ocr_pdf_page(page, region)]
+        images = []
+        with _PDFIUM:
+            page = pdf[page_no - 1]
+            try:
+                for region in regions:
+                    origin = (max(0.0, region[0]), max(0.0, region[1])) if region else (0.0, 0.0)
+                    images.append((render_pdf_page(page, scale, region), origin))
+            finally:
+                page.close()
+        return [line for image, origin in images for line in group_lines(recognise(image, scale, origin))]
     except Exception:
         return None
 
 
 def ocr_pdf_pages(data: bytes, jobs: Sequence[PageJob]) -> list[list[OcrLine] | None]:
-    """OCR lines of several pages (or regions) of a PDF, in order (None for a page that could not be read): in
-    parallel worker processes, one single-threaded engine each, when there are MIN_PARALLEL_PAGES pages or more and
-    two cores; else in this process."""
+    """OCR lines of several pages (or regions) of a PDF, in order (None for a page that could not be read).
+
+    Pages are recognised in parallel threads sharing the process's engine (onnxruntime runs without the GIL; each
+    run single-threaded, which costs half the CPU of two intra-op threads here), rendering one page at a time."""
+    import pypdfium2
+
+    engine()  # OcrUnavailable before anything is rendered
     workers = min(os.cpu_count() or 1, len(jobs), MAX_WORKERS)
-    if workers < 2 or len(jobs) < MIN_PARALLEL_PAGES:
-        import pypdfium2
-
-        engine()  # OcrUnavailable before anything is rendered
+    with _PDFIUM:
         pdf = pypdfium2.PdfDocument(data)
-        try:
-            return [_ocr_job(job, pdf) for job in jobs]
-        finally:
+    try:
+        if workers < 2:
+            return [_ocr_job(pdf, job) for job in jobs]
+        with ThreadPoolExecutor(workers) as pool:
+            return list(pool.map(partial(_ocr_job, pdf), jobs))
+    finally:
+        with _PDFIUM:
             pdf.close()
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    engine()  # the extra is installed: fail here, in one line, rather than in every worker
-    context = multiprocessing.get_context("spawn")  # never fork a process holding onnxruntime threads
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(data,)) as pool:
-        return list(pool.map(_ocr_job, jobs))
 
 
 def image_pages(path: Path) -> list[Any]:
