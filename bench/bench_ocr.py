@@ -81,7 +81,7 @@ def main() -> None:
         start = time.perf_counter()
         read_document(path)
         whole = time.perf_counter() - start
-    print(f"the whole scan through read_document (scale {PDF_SCALE}, pages in parallel worker processes): "
+    print(f"the whole scan through read_document (scale {PDF_SCALE}, pages recognised in parallel threads): "
           f"{whole:.1f} s wall for {len(pages)} pages, {whole / len(pages):.2f} s per page")
     share = totals[1] / totals[0] if totals[0] else 1.0
     print(f"numeric tokens: {totals[0]} in the text layer, {totals[1]} read identically ({share:.2%}), {totals[2]} "
