@@ -81,6 +81,7 @@ def extract(doc: Document) -> Extraction:
             message_en="No department or unit name found (cover, title line, name field, file name); the file name"
                        " stands in for it",
         ))
+    extraction.findings.extend(doc.findings)
     blocks = _table_blocks(doc, extraction)
     _record_tables(extraction, blocks)
     for record in [cell for block in blocks for cell in unplaced_cells(block)] + other_table_cells(doc):

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from converter.model import Finding
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,12 @@ class Document:
     lines: list[Line]
     source_file: str
     source_sha256: str
-    source_format: str  # txt | pdf | xlsx | xls | ods | html | docx
+    source_format: str  # txt | pdf | pdf-ocr | image | xlsx | xls | ods | html | docx
     encoding: str | None = None
     script: str = "zh-Hans"  # zh-Hant when the printed text was Traditional Chinese (lines hold it as Simplified)
     warnings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # what the reader itself flags (low-confidence OCR figures)
+    ocr: str | None = None  # pages read by OCR and the engine that read them; None when every page had text
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived views (located sections …)
 
     @property

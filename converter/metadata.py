@@ -113,6 +113,7 @@ def report_metadata(doc: Document) -> Record:
         "source_file": doc.source_file,
         "source_sha256": doc.source_sha256,
         "source_format": doc.source_format,
+        "ocr": doc.ocr,
         "layout": None,
         "converter_version": __version__,
         "tables_found": None,

@@ -112,7 +112,7 @@ def test_unsupported_files_are_listed_and_a_folder_of_only_them_converts_nothing
     summary, results = run([folder], tmp_path / "out")
     assert summary.counts["skipped"] == 2 and summary.exit_code == 2
     assert results["notes.md"].reason == f"{folder / 'notes.md'}: not a report file type (.md); supported: txt, pdf," \
-                                         " html, xls, xlsx, ods, docx"
+                                         " html, xls, xlsx, ods, docx, png, jpg, tif"
     (tmp_path / "empty").mkdir()
     empty, _ = run([tmp_path / "empty"], tmp_path / "elsewhere")
     assert sum(empty.counts.values()) == 0 and empty.exit_code == 2

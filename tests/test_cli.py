@@ -158,7 +158,7 @@ def test_a_folder_of_unsupported_files_lists_them_and_exits_2(tmp_path):
     assert any(line.startswith(f"✗ {tmp_path / 'budget.xls'}: damaged or unsupported legacy Excel workbook")
                for line in lines)
     assert f"skipped: {tmp_path / 'readme.md'}: not a report file type (.md); supported: txt, pdf, html, xls, xlsx," \
-           " ods, docx" in lines
+           " ods, docx, png, jpg, tif" in lines
     assert "0 converted, 1 failed, 1 skipped" in result.stdout
 
 

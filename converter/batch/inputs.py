@@ -1,13 +1,13 @@
-"""Which files a batch converts: files as given; a folder stands for the report files below it."""
+"""Which files a batch converts: files as given; a folder stands for the report files below it, or is one report
+when it holds only page images."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
-REPORT_SUFFIXES = frozenset(
-    {".txt", ".pdf", ".html", ".htm", ".shtml", ".xhtml", ".xlsx", ".xls", ".et", ".ods", ".docx"}
-)
+from converter.readers import REPORT_SUFFIXES, page_images
+
 LEGACY_SUFFIXES = frozenset({".doc", ".wps"})  # tried, so that the reader says how to save them
 
 
@@ -21,7 +21,7 @@ def expand_inputs(paths: list[Path], exclude: Path | None = None) -> Iterator[tu
     Hidden files and folders and the `exclude` folder (the output) are left out."""
     excluded = exclude.resolve() if exclude is not None and exclude.is_dir() else None
     for path in paths:
-        if not path.is_dir():
+        if not path.is_dir() or page_images(path):
             yield path, True
             continue
         for child in sorted(path.rglob("*")):

@@ -55,6 +55,9 @@ def _duplicate(path: Path, first: FileResult, started: float) -> FileResult:
                       seconds=seconds, sha256=first.sha256, duplicate_of=first.input)
 
 
+SUPPORTED_TYPES = "txt, pdf, html, xls, xlsx, ods, docx, png, jpg, tif"
+
+
 def _plan(paths: Iterable[tuple[Path, bool]], options: BatchOptions, index: ContentIndex | None,
           emit: Callable[[FileResult], None]) -> list[_Pending]:
     """Answer every input that needs no conversion (unsupported, unchanged, same bytes as another input) and
@@ -64,8 +67,9 @@ def _plan(paths: Iterable[tuple[Path, bool]], options: BatchOptions, index: Cont
     for path, supported in paths:
         started = time.perf_counter()
         if not supported:
-            emit(FileResult(str(path), SKIPPED, reason=f"{path}: not a report file type ({path.suffix or 'no suffix'});"
-                                                      " supported: txt, pdf, html, xls, xlsx, ods, docx"))
+            kind = path.suffix or "no suffix"
+            reason = f"{path}: not a report file type ({kind}); supported: {SUPPORTED_TYPES}"
+            emit(FileResult(str(path), SKIPPED, reason=reason))
             continue
         try:
             size = path.stat().st_size if path.is_file() else None

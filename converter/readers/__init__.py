@@ -52,8 +52,31 @@ def _office_format(path: Path, data: bytes) -> str | None:
     raise UnreadableInput(f"{path}: a ZIP archive that is neither a .docx, an .xlsx nor an .ods report")
 
 
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+REPORT_SUFFIXES = frozenset(
+    {".txt", ".pdf", *HTML_SUFFIXES, ".xlsx", ".xls", ".et", ".ods", ".docx", *IMAGE_SUFFIXES}
+)
+
+
+def page_images(folder: Path) -> list[Path]:
+    """A folder's page images in name order, when it holds images and no other report file (else [])."""
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES)
+    return files if files and all(p.suffix.lower() in IMAGE_SUFFIXES for p in files) else []
+
+
+def _read_images(paths: list[Path], source_file: str) -> Document:
+    from converter.readers.ocr import OcrUnavailable, read_images
+
+    try:
+        return read_images(paths, source_file)
+    except OcrUnavailable as exc:
+        raise UnreadableInput(f"{paths[0]}: {exc}") from None
+
+
 def read_document(path: str | Path) -> Document:
-    """Read any supported report file into a Document (format chosen by content and suffix), in Simplified Chinese."""
+    """Read any supported report file into a Document (format chosen by content and suffix), in Simplified Chinese;
+    a folder of page images (and nothing else) is one report whose pages are the images in name order."""
     from converter.readers.script import to_simplified
 
     return to_simplified(_read(Path(path)))
@@ -63,12 +86,16 @@ def _read(path: Path) -> Document:
     path = Path(path)
     if not path.exists():
         raise UnreadableInput(f"{path}: no such file")
+    if path.is_dir() and page_images(path):
+        return _read_images(page_images(path), path.name)
     if not path.is_file():
         raise UnreadableInput(f"{path}: not a file")
     data = path.read_bytes()
     if not data.strip():
         raise UnreadableInput(f"{path}: the file is empty")
     suffix = path.suffix.lower()
+    if suffix in IMAGE_SUFFIXES or data.startswith(IMAGE_MAGIC):
+        return _read_images([path], path.name)
     if data.startswith(b"%PDF") or suffix == ".pdf":
         from converter.readers.pdf import read_pdf
 

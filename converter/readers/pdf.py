@@ -1,8 +1,12 @@
-"""PDF reports: the text layer page by page (pdfplumber), lines keeping their page numbers.
+"""PDF reports: the text layer page by page (pdfplumber), lines keeping their page numbers; OCR where there is none.
 
 Text outside ruled tables becomes lines by vertical overlap, so digits set in another font a few points lower
 ("年初预算为 万元" / "2993.92") rejoin their line. Each row of a ruled table becomes one Line whose `cells` hold
 the cell texts in column order ("" for a blank or merged cell); rows with no text at all are dropped.
+
+Decided page by page: a page with (almost) no text layer is rendered by PDFium and read by OCR, and so is a large
+picture on a text page that has no text over it (a table pasted as an image); their lines carry the OCR `words`
+(see `converter.readers.ocr`). A report mixing both kinds of pages reads each its own way.
 """
 
 from __future__ import annotations
@@ -14,7 +18,20 @@ from pathlib import Path
 from typing import Any
 
 from converter.document import Document, Line, Word
+from converter.model import Finding
+from converter.readers.ocr import (
+    MISSING_EXTRA,
+    OcrLine,
+    OcrUnavailable,
+    add_lines,
+    engine_name,
+    ocr_pdf_pages,
+    page_ranges,
+    unread_page_finding,
+)
 
+MIN_TEXT_CHARS = 8  # a page with fewer printed characters in its text layer is read by OCR
+MIN_PICTURE_SHARE = 0.15  # a picture covering this share of a text page, with no text over it, is read by OCR
 SAME_LINE_OVERLAP = 0.5  # share of the smaller glyph height two glyphs must share to sit on one line
 WORD_GAP = 0.3  # a horizontal gap wider than this share of the glyph size is printed as a space
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
@@ -72,6 +89,22 @@ def join_wrapped(text: str | None) -> str:
     return joined
 
 
+def ocr_regions(page: Any) -> list[Bbox | None]:
+    """What of a page needs OCR: [None] for the whole page (no text layer), the boxes of large pictures without text
+    over them, or nothing."""
+    printed = [char for char in page.chars if char["text"].strip()]
+    if len(printed) < MIN_TEXT_CHARS:
+        return [None]
+    area = float(page.width * page.height) or 1.0
+    regions: list[Bbox | None] = []
+    for image in page.images:
+        box = (float(image["x0"]), float(image["top"]), float(image["x1"]), float(image["bottom"]))
+        if (box[2] - box[0]) * (box[3] - box[1]) / area >= MIN_PICTURE_SHARE and \
+                sum(1 for char in printed if _inside(char, box)) < MIN_TEXT_CHARS:
+            regions.append(box)
+    return regions
+
+
 Item = tuple[float, str, tuple[str, ...] | None, tuple[Word, ...] | None]
 
 
@@ -92,33 +125,82 @@ def _page_lines(page: Any) -> list[Item]:
     return items
 
 
+class _Pages:
+    """The Document being read: each page's text-layer lines, then the OCR of the pages (or pictures) that need it."""
+
+    def __init__(self) -> None:
+        self.items: dict[int, list[tuple[*Item, OcrLine | None]]] = {}  # type: ignore[valid-type]
+        self.jobs: list[tuple[int, list]] = []
+        self.text_pages = 0
+        self.no_ocr = False  # pages needed OCR but the extra is not installed
+
+    def read(self, page: Any, page_no: int) -> None:
+        regions = ocr_regions(page)
+        items = [] if regions == [None] else [(*item, None) for item in _page_lines(page)]
+        self.text_pages += 0 if regions == [None] else 1
+        self.items[page_no] = items
+        if regions:
+            self.jobs.append((page_no, regions))
+
+    def document_parts(self, data: bytes) -> tuple[list[Line], list[Finding], list[int], list[str]]:
+        """Lines in page order, OCR findings, the pages OCR read, and warnings (pages left unread)."""
+        findings: list[Finding] = []
+        ocr_pages: list[int] = []
+        warnings: list[str] = []
+        try:
+            results = ocr_pdf_pages(data, self.jobs) if self.jobs else []
+        except OcrUnavailable:
+            self.no_ocr = True
+            findings += [unread_page_finding(page_no) for page_no, _regions in self.jobs]
+            warnings += [f"page {page_no}: no text layer, not read (no OCR)" for page_no, _regions in self.jobs]
+            results = [[] for _job in self.jobs]
+        for (page_no, _regions), ocr_lines in zip(self.jobs, results):
+            if ocr_lines is None:
+                warnings.append(f"page {page_no}: OCR failed")
+                continue
+            self.items[page_no] += [(line.top, line.text, None, None, line) for line in ocr_lines]
+            self.items[page_no].sort(key=lambda item: item[0])
+            if ocr_lines:
+                ocr_pages.append(page_no)
+        lines: list[Line] = []
+        for page_no in sorted(self.items):
+            for _top, text, cells, words, ocr_line in self.items[page_no]:
+                if ocr_line is None:
+                    lines.append(Line(text=text, line_no=len(lines) + 1, page=page_no, cells=cells, words=words))
+                else:
+                    add_lines(lines, findings, [ocr_line], page_no)
+        return lines, findings, ocr_pages, warnings
+
+
 def read_pdf(path: Path, data: bytes) -> Document:
-    """A Document of the PDF's text lines; a PDF without a text layer (scanned) is refused clearly."""
+    """A Document of the PDF's text lines; pages (or pictures) without a text layer are read by OCR."""
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
     from converter.readers import UnreadableInput
 
-    lines: list[Line] = []
+    pages = _Pages()
     warnings: list[str] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page_no, page in enumerate(pdf.pages, start=1):
                 try:
-                    items = _page_lines(page)
+                    pages.read(page, page_no)
                 except Exception as exc:  # a damaged page: keep the others
                     warnings.append(f"page {page_no}: unreadable ({exc.__class__.__name__})")
-                    continue
-                for _top, text, cells, words in items:
-                    lines.append(Line(text=text, line_no=len(lines) + 1, page=page_no, cells=cells, words=words))
     except (PdfminerException, ValueError, KeyError, TypeError) as exc:
         raise UnreadableInput(f"{path}: damaged or truncated PDF ({exc.__class__.__name__})") from None
+    lines, findings, ocr_pages, unread = pages.document_parts(data)
     if not any(line.text.strip() for line in lines):
-        raise UnreadableInput(f"{path}: the PDF has no text layer (scanned images?); OCR is not supported")
+        if pages.no_ocr:
+            raise UnreadableInput(f"{path}: no text layer (scanned pages?); {MISSING_EXTRA}")
+        raise UnreadableInput(f"{path}: no text layer, and OCR found no text on its pages")
     return Document(
         lines=lines,
         source_file=path.name,
         source_sha256=hashlib.sha256(data).hexdigest(),
-        source_format="pdf",
-        warnings=warnings,
+        source_format="pdf" if pages.text_pages else "pdf-ocr",
+        warnings=warnings + unread,
+        findings=findings,
+        ocr=f"pages {page_ranges(ocr_pages)} · {engine_name()}" if ocr_pages else None,
     )

@@ -246,6 +246,16 @@ CONVERTER_RULES = (
         "warning",
     ),
     (
+        "OCR",
+        "converter",
+        "OCR识别的数字置信度低或有字母被读作数字，需核对；或无文字层的页面未能识别",
+        "A figure read by OCR with low confidence or with a letter read as a digit: check it against the page;"
+        " or a page without a text layer left unread",
+        "",
+        "",
+        "warning",
+    ),
+    (
         "NARRATIVE_QUANTITY",
         "converter",
         "情况说明中同一数量的两种表述不一致",

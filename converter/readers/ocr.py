@@ -1,0 +1,423 @@
+"""OCR of page images (rapidocr-onnxruntime: PP-OCRv4 models shipped in its wheel, onnxruntime on CPU, offline).
+
+Each detected text box becomes a `Word` (text, box in page units, confidence = its weakest character's probability);
+boxes sharing most of their height form one `Line` per visual row, ordered by x, whose `text` is laid out like
+`pdftotext -layout` (each box starts at the text column of its x, a column being a digit's width; the gap before a
+box is at least one space, two when it is wider than a character), so a text reader that knows nothing of OCR can
+read it. No table is parsed here. Digits are normalised only inside tokens that look numeric (full-width digits,
+O/o→0 and I/l/|→1 in a run that is mostly digits, "3832. 36" → "3832.36"); every numeric token whose confidence is
+low, or whose letters were read as digits, becomes an `OCR` finding with its page, line and confidence, so an OCR
+misread never passes silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import statistics
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache, partial
+from pathlib import Path
+from typing import Any
+
+from converter.document import Document, Line, Word
+from converter.model import Finding
+
+PDF_SCALE = 1.0  # PDF points → pixels (72 dpi): read all 596 figures of the Putuo scan like 1.5× and 2× (bench_ocr.py)
+LOW_CONFIDENCE = 0.95  # a numeric token whose weakest character is less sure than this is flagged
+REC_MIN_WIDTH = 96  # recogniser input width floor (the wheel's 320 pads short boxes: 3× slower, no better)
+MAX_WORKERS = 4  # pages recognised at once (never more than the cores)
+SAME_ROW_OVERLAP = 0.5  # share of the smaller box height two boxes must share to sit on one line
+MISSING_EXTRA = "reading scanned pages and images needs the OCR extra: pip install 'juesuan[ocr]'"
+
+_CONFUSABLE = str.maketrans("OoIl|", "00111")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_RUN = re.compile(r"(?<![A-Za-z])[0-9OoIl|.,，．%％]+(?![A-Za-z])")
+_SPACE_IN_NUMBER = re.compile(  # "3832. 36", "3832 .36", "2, 106.66": blanks OCR put inside one printed figure
+    r"(?<=\d)\s*([.．])\s+(?=\d{1,2}(?!\d))|(?<=\d)\s+(?=[.．]\d)|(?<=\d[,，])\s+(?=\d{3}(?!\d))"
+)
+NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
+
+
+class OcrUnavailable(Exception):
+    """The `ocr` extra (rapidocr-onnxruntime) is not installed."""
+
+
+@dataclass
+class OcrLine:
+    """One visual row of OCR'd words on a page, with the numeric tokens that need a second look."""
+
+    top: float
+    text: str
+    words: tuple[Word, ...]
+    flagged: list[tuple[str, float, str]] = field(default_factory=list)  # (token, confidence, why)
+
+
+class _CharConfidences:
+    """CTC decoding that also returns each character's probability (the wheel's decoder keeps only their mean)."""
+
+    def __init__(self, decoder: Any) -> None:
+        self.decoder = decoder
+
+    def __call__(self, preds: Any, return_word_box: bool = False, **kwargs: Any) -> list[tuple[str, float, list]]:
+        indexes, probabilities = preds.argmax(axis=2), preds.max(axis=2)
+        results = []
+        for index, probability in zip(indexes, probabilities):
+            keep = index != 0  # CTC blank
+            keep[1:] &= index[1:] != index[:-1]
+            chars = [self.decoder.character[i] for i in index[keep]]
+            confidences = [float(p) for p in probability[keep]]
+            mean = sum(confidences) / len(confidences) if confidences else 0.0
+            results.append(("".join(chars), mean, confidences))
+        return results
+
+
+@cache
+def engine() -> Any:
+    """The process's one OCR engine (models load once, on first use)."""
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError:
+        raise OcrUnavailable(MISSING_EXTRA) from None
+    # single-threaded runs: two intra-op threads cost twice the CPU for the same page here (bench_ocr.py); the cores
+    # are used by recognising pages in parallel threads instead (`ocr_pdf_pages`)
+    ocr = RapidOCR(text_score=0.0, rec_batch_num=1, rec_img_shape=[3, 48, REC_MIN_WIDTH],
+                   intra_op_num_threads=1, inter_op_num_threads=1)
+    ocr.text_rec.postprocess_op = _CharConfidences(ocr.text_rec.postprocess_op)
+    return ocr
+
+
+def engine_name() -> str:
+    """The engine and model named in the report metadata."""
+    from importlib.metadata import version
+
+    return f"rapidocr-onnxruntime {version('rapidocr-onnxruntime')} (PP-OCRv4)"
+
+
+# --- numbers -----------------------------------------------------------------------------------------------------
+
+
+def normalise(text: str, confidences: Sequence[float]) -> tuple[str, list[float], list[tuple[str, float, bool]]]:
+    """Text with numeric-looking tokens normalised, the per-character confidences kept aligned, and every numeric
+    token as (token, confidence of its weakest character, whether a letter was read as a digit)."""
+    chars, confs = list(text.translate(_FULL_WIDTH_DIGITS)), list(confidences)
+    if len(confs) != len(chars):
+        confs = [min(confs, default=0.0)] * len(chars)
+    drop = {i for m in _SPACE_IN_NUMBER.finditer("".join(chars)) for i in range(m.start(), m.end())
+            if chars[i].isspace()}
+    chars = [c for i, c in enumerate(chars) if i not in drop]
+    confs = [c for i, c in enumerate(confs) if i not in drop]
+    guessed: set[int] = set()
+    joined = "".join(chars)
+    for run in _RUN.finditer(joined):
+        body = run.group()
+        digits = sum(c.isdigit() for c in body)
+        letters = sum(c in "OoIl|" for c in body)
+        if not digits or letters >= digits:
+            continue
+        for offset, char in enumerate(body):
+            position = run.start() + offset
+            if char in "OoIl|":
+                chars[position] = char.translate(_CONFUSABLE)
+                guessed.add(position)
+            elif char == "．":
+                chars[position] = "."
+            elif char == "％":
+                chars[position] = "%"
+            elif char == "，" and re.match(r"\d{3}(?!\d)", joined[position + 1:]):  # a thousands separator
+                chars[position] = ","
+    normalised = "".join(chars)
+    tokens = [(m.group(), min(confs[m.start():m.end()]), any(i in guessed for i in range(m.start(), m.end())))
+              for m in NUMBER.finditer(normalised)]
+    return normalised, confs, tokens
+
+
+# --- boxes → words → lines ---------------------------------------------------------------------------------------
+
+
+def recognise(image: Any, scale: float = 1.0, origin: tuple[float, float] = (0.0, 0.0)) -> list[tuple[Word, list]]:
+    """OCR one image (PIL image or array): each box as a Word in page units (pixels / scale + origin) with the
+    numeric tokens it holds (token, confidence, letter read as digit)."""
+    import numpy as np
+
+    array = np.asarray(image.convert("RGB") if hasattr(image, "convert") else image)
+    result, _ = engine()(array, use_cls=False)
+    words = []
+    for box, raw, _mean, confidences in result or []:
+        text, confs, tokens = normalise(raw.strip(), confidences[len(raw) - len(raw.lstrip()):][:len(raw.strip())])
+        if not text:
+            continue
+        xs, ys = [p[0] for p in box], [p[1] for p in box]
+        word = Word(text=text, x0=round(min(xs) / scale + origin[0], 2), x1=round(max(xs) / scale + origin[0], 2),
+                    top=round(min(ys) / scale + origin[1], 2), bottom=round(max(ys) / scale + origin[1], 2),
+                    confidence=round(min(confs, default=0.0), 4))
+        words.append((word, tokens))
+    return words
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _overlap(row: list[float], word: Word) -> float:
+    shared = min(row[1], word.bottom) - max(row[0], word.top)
+    return shared / max(min(row[1] - row[0], word.bottom - word.top), 0.1)
+
+
+def group_lines(words: Iterable[tuple[Word, list]]) -> list[OcrLine]:
+    """Visual rows: boxes grouped by vertical overlap, ordered by x, laid out as `pdftotext -layout` text."""
+    words = list(words)
+    rows: list[tuple[list[float], list[tuple[Word, list]]]] = []
+    for item in sorted(words, key=lambda item: (item[0].top, item[0].x0)):
+        word = item[0]
+        best = max(rows[-4:], key=lambda row: _overlap(row[0], word), default=None)
+        if best is not None and _overlap(best[0], word) >= SAME_ROW_OVERLAP:
+            best[1].append(item)
+            best[0][0], best[0][1] = min(best[0][0], word.top), max(best[0][1], word.bottom)
+        else:
+            rows.append(([word.top, word.bottom], [item]))
+    # one text column = the width of a half-width character (a digit), as in `pdftotext -layout`: a figure starts at
+    # the column of its x, so figure columns line up (by character count) whatever CJK labels precede them
+    widths = [(w.x1 - w.x0) / _display_width(w.text) for w, _ in words if _display_width(w.text) >= 2]
+    unit = statistics.median(widths) if widths else 1.0
+    left = min((w.x0 for w, _ in words), default=0.0)
+    lines = []
+    for extent, items in rows:
+        items.sort(key=lambda item: item[0].x0)
+        text, previous = "", None
+        for word, _tokens in items:
+            column = round((word.x0 - left) / unit)
+            gap = 0 if previous is None else max(1 if word.x0 - previous.x1 < 1.5 * unit else 2, column - len(text))
+            text += " " * (column if previous is None else gap) + word.text
+            previous = word
+        flagged = [(token, confidence, "letter read as digit" if guessed else "low confidence")
+                   for _word, tokens in items for token, confidence, guessed in tokens
+                   if guessed or confidence < LOW_CONFIDENCE]
+        lines.append(OcrLine(top=extent[0], text=text, words=tuple(w for w, _ in items), flagged=flagged))
+    return lines
+
+
+def ocr_findings(line: Line, flagged: list[tuple[str, float, str]]) -> list[Finding]:
+    """One OCR finding per numeric token that needs a second look."""
+    return [
+        Finding(rule_id="OCR", status="info", severity="warning",
+                message_zh=f"OCR识别的数字需核对：第{line.page}页“{token}”（置信度 {confidence:.2f}，"
+                           f"{'字母被读作数字' if why.startswith('letter') else '置信度低'}）",
+                message_en=f"OCR-read figure needs checking: page {line.page} '{token}' (confidence "
+                           f"{confidence:.2f}, {why})",
+                location=f"page {line.page} line {line.line_no}: {token}", source_page=line.page,
+                source_line=line.line_no)
+        for token, confidence, why in flagged
+    ]
+
+
+def unread_page_finding(page: int) -> Finding:
+    """A page without a text layer that could not be read because no OCR engine is installed."""
+    return Finding(rule_id="OCR", status="not_checkable", severity="warning",
+                   message_zh=f"第{page}页没有文字层，未安装OCR组件，未读取",
+                   message_en=f"page {page} has no text layer and was not read: {MISSING_EXTRA}",
+                   location=f"page {page}", source_page=page)
+
+
+def add_lines(document_lines: list[Line], findings: list[Finding], ocr_lines: Iterable[OcrLine], page: int) -> None:
+    """Append OCR lines to a Document's lines (numbered in running order) and their findings."""
+    for item in ocr_lines:
+        line = Line(text=item.text, line_no=len(document_lines) + 1, page=page, words=item.words)
+        document_lines.append(line)
+        findings.extend(ocr_findings(line, item.flagged))
+
+
+def page_ranges(pages: list[int]) -> str:
+    """"1-3,7" for pages 1, 2, 3 and 7."""
+    spans: list[list[int]] = []
+    for page in pages:
+        if spans and page == spans[-1][1] + 1:
+            spans[-1][1] = page
+        else:
+            spans.append([page, page])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+# --- inputs ------------------------------------------------------------------------------------------------------
+
+
+def render_pdf_page(page: Any, scale: float = PDF_SCALE, crop: tuple[float, float, float, float] | None = None) -> Any:
+    """A PDFium page (or the region x0, top, x1, bottom in points) as a greyscale PIL image."""
+    if crop is None:
+        return page.render(scale=scale, grayscale=True).to_pil()
+    width, height = page.get_size()
+    x0, top, x1, bottom = crop
+    bitmap = page.render(scale=scale, grayscale=True,
+                         crop=(max(0.0, x0), max(0.0, height - bottom), max(0.0, width - x1), max(0.0, top)))
+    return bitmap.to_pil()
+
+
+def ocr_pdf_page(page: Any, crop: tuple[float, float, float, float] | None = None,
+                 scale: float = PDF_SCALE) -> list[OcrLine]:
+    """OCR lines of a PDFium page, or of one region of it, in PDF points."""
+    origin = (max(0.0, crop[0]), max(0.0, crop[1])) if crop else (0.0, 0.0)
+    with _PDFIUM:
+        image = render_pdf_page(page, scale, crop)
+    return group_lines(recognise(image, scale, origin))
+
+
+PageJob = tuple[int, list]  # (1-based page, regions: None for the whole page or (x0, top, x1, bottom) in points)
+_PDFIUM = threading.Lock()  # PDFium is not thread-safe: pages are opened, rendered and closed one at a time
+
+
+def _ocr_job(pdf: Any, job: PageJob, scale: float = PDF_SCALE) -> list[OcrLine] | None:
+    """A page's OCR lines; None when the page cannot be rendered or read (a damaged page: the others are kept)."""
+    page_no, regions = job
+    try:
+        images = []
+        with _PDFIUM:
+            page = pdf[page_no - 1]
+            try:
+                for region in regions:
+                    origin = (max(0.0, region[0]), max(0.0, region[1])) if region else (0.0, 0.0)
+                    images.append((render_pdf_page(page, scale, region), origin))
+            finally:
+                page.close()
+        return [line for image, origin in images for line in group_lines(recognise(image, scale, origin))]
+    except Exception:
+        return None
+
+
+def ocr_pdf_pages(data: bytes, jobs: Sequence[PageJob]) -> list[list[OcrLine] | None]:
+    """OCR lines of several pages (or regions) of a PDF, in order (None for a page that could not be read).
+
+    Pages are recognised in parallel threads sharing the process's engine (onnxruntime runs without the GIL; each
+    run single-threaded, which costs half the CPU of two intra-op threads here), rendering one page at a time."""
+    import pypdfium2
+
+    engine()  # OcrUnavailable before anything is rendered
+    workers = min(os.cpu_count() or 1, len(jobs), MAX_WORKERS)
+    with _PDFIUM:
+        pdf = pypdfium2.PdfDocument(data)
+    try:
+        if workers < 2:
+            return [_ocr_job(pdf, job) for job in jobs]
+        with ThreadPoolExecutor(workers) as pool:
+            return list(pool.map(partial(_ocr_job, pdf), jobs))
+    finally:
+        with _PDFIUM:
+            pdf.close()
+
+
+def image_pages(path: Path) -> list[Any]:
+    """The pages of an image file (each frame of a multi-page TIFF), as PIL images."""
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    from converter.readers import UnreadableInput
+
+    try:
+        with Image.open(path) as image:
+            return [frame.convert("L") for frame in ImageSequence.Iterator(image)]
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise UnreadableInput(f"{path}: damaged or unsupported image ({exc.__class__.__name__})") from None
+
+
+def read_images(paths: Sequence[str | Path], source_file: str | None = None) -> Document:
+    """One report from page images (PNG, JPEG, TIFF …) in the order given: each image (or TIFF frame) one page."""
+    from converter.readers import UnreadableInput
+
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise UnreadableInput("no page images given")
+    lines: list[Line] = []
+    findings: list[Finding] = []
+    digest = hashlib.sha256()
+    page = 0
+    for path in paths:
+        digest.update(path.read_bytes())
+        for image in image_pages(path):
+            page += 1
+            try:
+                add_lines(lines, findings, group_lines(recognise(image)), page)
+            except OcrUnavailable as exc:
+                raise UnreadableInput(f"{path}: {exc}") from None
+    if not any(line.text.strip() for line in lines):
+        raise UnreadableInput(f"{paths[0] if len(paths) == 1 else paths[0].parent}: no text found in the image(s)")
+    ocr = f"pages {page_ranges(list(range(1, page + 1)))} · {engine_name()}"
+    return Document(lines=lines, source_file=source_file or paths[0].name, source_sha256=digest.hexdigest(),
+                    source_format="image", findings=findings, ocr=ocr)
+
+
+# --- verification against a text layer ---------------------------------------------------------------------------
+
+
+@dataclass
+class Agreement:
+    """Numeric tokens OCR read on a page compared with those the page's text layer prints."""
+
+    expected: int  # tokens in the text layer
+    identical: int  # of those, read identically (as a multiset: order-free)
+    differing: list[tuple[str, bool]]  # OCR tokens with no identical text-layer token, and whether each was flagged
+    missing: list[str]  # text-layer tokens OCR did not return
+
+    @property
+    def share(self) -> float:
+        return self.identical / self.expected if self.expected else 1.0
+
+    @property
+    def silent(self) -> list[str]:
+        """OCR tokens that differ from the text layer and were not flagged: must be none."""
+        return [token for token, flagged in self.differing if not flagged]
+
+
+def page_numbers(doc: Document, page: int) -> list[tuple[str, bool]]:
+    """(token, flagged) of every numeric token OCR read on a page of a Document, flagged by an OCR finding."""
+    flagged = {(f.source_line, (f.location or "").rsplit(": ", 1)[-1]) for f in doc.findings if f.rule_id == "OCR"}
+    return [(token, (line.line_no, token) in flagged)
+            for line in doc.lines if line.page == page and line.words
+            for word in line.words for token in NUMBER.findall(word.text)]
+
+
+def agreement(expected: Iterable[str], read: Iterable[tuple[str, bool]]) -> Agreement:
+    """Compare the text layer's numeric tokens with OCR's (token, flagged) pairs."""
+    from collections import Counter
+
+    expected, read = list(expected), list(read)
+    remaining = Counter(expected)
+    differing = []
+    for token, flagged in read:
+        if remaining[token] > 0:
+            remaining[token] -= 1
+        else:
+            differing.append((token, flagged))
+    missing = list(remaining.elements())
+    return Agreement(len(expected), len(expected) - len(missing), differing, missing)
+
+
+def image_only_pdf(pdf: bytes | Path, pages: Sequence[int] | None = None, dpi: int = 150) -> bytes:
+    """A PDF's pages (1-based; all by default) rendered by PDFium as greyscale images in an image-only PDF, as a
+    scanner would make it (no text layer)."""
+    import io
+
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes())
+    try:
+        numbers = list(pages) if pages else list(range(1, len(document) + 1))
+        images = [document[n - 1].render(scale=dpi / 72, grayscale=True).to_pil() for n in numbers]
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    images[0].save(buffer, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
+    return buffer.getvalue()
+
+
+def text_layer_numbers(pdf: bytes | Path, page: int) -> list[str]:
+    """The numeric tokens of one page's text layer (PDFium), to verify OCR against."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes())
+    try:
+        return NUMBER.findall(document[page - 1].get_textpage().get_text_range())
+    finally:
+        document.close()
