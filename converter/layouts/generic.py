@@ -452,7 +452,12 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
             placed[side].append((row, cells))
     failing = _two_block_failures(spec, placed)
     for side in ("income", "expense"):
+        # A label with no figure whose item another row prints with figures is a column header (公开04表 names its
+        # columns 一般公共预算财政拨款 …), not a second, blank row of that item.
+        printed = {item_key_for(spec, row.label) for row, cells in placed[side] if any(cells)}
         for row, cells in placed[side]:
+            if not row.numbers and item_key_for(spec, row.label) in printed - {None}:
+                continue
             if side in failing:
                 _leave_out_tokens(block, row.numbers, f"the {side} side's totals do not add up as read", row.line)
                 cells = [None] * len(cells)
@@ -641,6 +646,7 @@ def _three_public(doc: Document, section: Section, block: TableBlock) -> None:
     at = next((i for i, toks in enumerate(body.toks)
                if sum(1 for t in toks if label_key(t.text) in MEASURES) >= 4), None)
     if at is None:
+        _three_public_by_measure_rows(body, block)
         return
     measures = [t for t in body.toks[at] if label_key(t.text) in MEASURES]
     header_text = "".join(label_key(line.text) for line in body.lines[:at])
@@ -674,6 +680,25 @@ def _three_public(doc: Document, section: Section, block: TableBlock) -> None:
     for measure in ("budget", "actual"):
         values = {name.split(":")[1]: cell for name, cell in zip(columns, cells) if name.startswith(measure)}
         block.rows.append(raw_row(line, [values.get(item) for item in items], side=measure))
+
+
+def _three_public_by_measure_rows(body: Body, block: TableBlock) -> None:
+    """三公 printed one row per measure ("预算数 6.50 0.00 4.50 …", the items as column headers): each row's numbers
+    placed in the item columns in printed order, when exactly one reading fits the 三公 identities."""
+    header_text = "".join(label_key(line.text) for line in body.lines)
+    items = T09_COLUMNS_WITH_MEETING_TRAINING if "会议费" in header_text and "培训费" in header_text else T09_COLUMNS
+    for line, toks in zip(body.lines, body.toks):
+        if not toks or toks[0].kind != "label" or label_key(toks[0].text) not in MEASURES:
+            continue
+        numbers = [t for t in toks[1:] if t.kind == "number"]
+        if not numbers or len(numbers) != len(toks) - 1:
+            continue
+        cells, left_out, readings = place(numbers, items, None, T09_IDENTITY)
+        if readings == 0:
+            _leave_out_tokens(block, numbers, "no reading of the 三公 row fits its columns and identities")
+        elif left_out:
+            _leave_out_tokens(block, left_out, "more than one 三公 column fits")
+        block.rows.append(raw_row(line, list(cells), side=MEASURES[label_key(toks[0].text)]))
 
 
 # --- T10 --------------------------------------------------------------------------------------------------------------
@@ -718,10 +743,18 @@ def read_section(doc: Document, section: Section) -> TableBlock:
             leave_out(block, line, f"{word.text}: read with confidence {word.confidence:.2f}")
             block.loose_cells.append({"row_label": None, "column_index": 1, "value": word.text, "line": line})
     printed = any(cell is not None for row in block.rows for cell in row.cells)
-    if section.empty_note or not printed:
+    if not printed and not section.empty_note and not block.findings and _prints_figures(doc, section):
+        leave_out(block, doc.lines[section.start] if section.start < len(doc.lines) else None,
+                  "figures printed, none placed in a column")
+    if section.empty_note or (not printed and not block.findings):
         block.status = "empty"
         block.rows = [row for row in block.rows if any(cell is not None for cell in row.cells)]
     return block
+
+
+def _prints_figures(doc: Document, section: Section) -> bool:
+    """Whether the section's body (page furniture aside) prints any decimal figure."""
+    return any(t.kind == "number" and "." in t.text for toks in _body(doc, section).toks for t in toks)
 
 
 # The 合计 row of 公开02表 repeats 公开01表's income items: a cross-table identity that pins its columns.
