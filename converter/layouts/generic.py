@@ -28,6 +28,7 @@ from converter.layouts.placement import (
     all_of,
     cells_of,
     column_edges,
+    edges_under_headers,
     fits,
     place,
     readings_of,
@@ -133,14 +134,38 @@ def _is_header(toks: list[Token], names: dict[str, tuple[str, ...]]) -> bool:
     return False
 
 
-def _edges_by_page(items: list, width: int, positioned: bool) -> dict:
-    """Page → right edges of the table's number columns on that page (None when they cannot be told)."""
+def _edges_by_page(items: list, width: int, positioned: bool, header_starts: dict | None = None) -> dict:
+    """Page → right edges of the table's number columns on that page (None when they cannot be told): from the
+    figures alone when every column prints one, else from the column headers' positions when the page has them."""
     if not positioned:
         return {}
     pages: dict = {}
     for item in items:
         pages.setdefault(item.line.page, []).extend(item.numbers)
-    return {page: column_edges(numbers, width) for page, numbers in pages.items()}
+    edges = {page: column_edges(numbers, width) for page, numbers in pages.items()}
+    for page, numbers in pages.items():
+        if edges[page] is None and (header_starts or {}).get(page):
+            edges[page] = edges_under_headers(numbers, header_starts[page])
+    return edges
+
+
+def _header_starts(body: Body, names: dict[str, tuple[str, ...]], columns: tuple[str, ...]) -> dict:
+    """Page → left edges of the amount columns' headers, from a header line of PDF words (exact positions) that
+    names every column exactly once, in printed order; pages without such a line are left out."""
+    starts: dict = {}
+    for line, toks in zip(body.lines, body.toks):
+        if not line.words or line.page in starts or any(t.kind != "label" for t in toks):
+            continue
+        found = []
+        for column in columns:
+            aliases = {label_key(alias) for alias in names.get(column, ())}
+            hits = [t for t in toks if label_key(t.text) in aliases]
+            if len(hits) != 1 or hits[0].x0 is None:
+                break
+            found.append(hits[0].x0)
+        else:
+            starts[line.page] = found
+    return starts
 
 
 def _leave_out_tokens(block: TableBlock, numbers: list[Token], why: str, row: Line | None = None) -> None:
@@ -238,7 +263,7 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
     anchors = [item for item in items if item.anchor]
     if not anchors:
         return
-    centers = _edges_by_page(items, len(columns), body.positioned)
+    centers = _edges_by_page(items, len(columns), body.positioned, _header_starts(body, names, columns))
     # Gaps: number-bearing lines between anchors; label-only lines are placed by the table's naming pattern.
     gaps: list[list[Item]] = [[] for _ in range(len(anchors) + 1)]
     labels_only: dict[int, list[Item]] = {}

@@ -41,10 +41,9 @@ def value_of(token: Token) -> Decimal:
     return Decimal(parsed) if parsed is not None else Decimal(0)
 
 
-def column_edges(numbers: list[Token], width: int) -> list[float] | None:
-    """The right edges of a table's printed number columns (figures are right-aligned), when the numbers fall into
-    exactly `width` columns; None when they fall into fewer or more (then no position says which column is which).
-    Edges within about half a digit's width are one column (character columns, PDF points or OCR pixels alike)."""
+def _clusters(numbers: list[Token]) -> list[list[float]] | None:
+    """The right edges of the numbers grouped into printed columns (edges within about half a digit's width are one
+    column: character columns, PDF points or OCR pixels alike); None when a number has no position."""
     edges = sorted(token.x1 for token in numbers if token.x1 is not None)
     if not edges or len(edges) < len(numbers):
         return None
@@ -56,9 +55,43 @@ def column_edges(numbers: list[Token], width: int) -> list[float] | None:
             clusters[-1].append(edge)
         else:
             clusters.append([edge])
-    if len(clusters) != width:
+    return clusters
+
+
+def column_edges(numbers: list[Token], width: int) -> list[float] | None:
+    """The right edges of a table's printed number columns (figures are right-aligned), when the numbers fall into
+    exactly `width` columns; None when they fall into fewer or more (then no position says which column is which)."""
+    clusters = _clusters(numbers)
+    if clusters is None or len(clusters) != width:
         return None
     return [sum(cluster) / len(cluster) for cluster in clusters]
+
+
+FAR = -1e12  # the edge of a column no figure is printed in: never the nearest
+
+
+def edges_under_headers(numbers: list[Token], starts: list[float]) -> list[float] | None:
+    """Right edges of the number columns when some columns print no figure at all, told by the column headers'
+    left edges `starts` (one per spec column, increasing; PDF words): a printed column belongs to header j when each
+    of its figures ends right of header j's start and not right of header j+1's start (a figure lies in its
+    column's band, and a header starts inside its own column). None unless every printed column falls in its own
+    header band."""
+    clusters = _clusters(numbers)
+    if clusters is None or len(clusters) > len(starts) or any(b <= a for a, b in zip(starts, starts[1:])):
+        return None
+    bounds = [*starts, math.inf]
+    edges = [FAR * (j + 1) for j in range(len(starts))]
+    taken: set[int] = set()
+    for cluster in clusters:
+        bands = {j for j in range(len(starts)) for edge in cluster if bounds[j] < edge <= bounds[j + 1]}
+        if len(bands) != 1 or any(not starts[0] < edge for edge in cluster):
+            return None
+        (j,) = bands
+        if j in taken:
+            return None
+        taken.add(j)
+        edges[j] = sum(cluster) / len(cluster)
+    return edges
 
 
 def _by_position(numbers: list[Token], edges: list[float]) -> list[tuple]:
