@@ -118,3 +118,17 @@ def test_figures_outside_their_header_band_are_left_out_not_guessed():
     row = next(r for r in records if r["code"] == "20101")
     assert (row["basic"], row["project"]) == (None, None)
     assert any(f.rule_id == "EXTRACT" and f.source_line == 5 for f in extraction.findings)
+
+
+def test_positions_accept_a_printed_rounding_cent_text_without_positions_does_not():
+    # 合计 100.01 = 基本 60.00 + 项目 40.00 as printed (a cent of rounding): positions alone fix the reading, so it is
+    # placed; without positions the identity must choose the reading, and it holds for none.
+    from converter.layouts.placement import readings_of
+    from converter.layouts.tokens import Token
+
+    line = Line(text="100.01 60.00 40.00", line_no=1, page=1)
+    numbers = [Token(text, "number", edge - 40, edge, line) for text, edge in
+               (("100.01", 900), ("60.00", 1200), ("40.00", 1500))]
+    identity = generic.IDENTITIES["T05"]
+    assert readings_of(numbers, ("total", "basic", "project"), [900.0, 1200.0, 1500.0], identity) == [(0, 1, 2)]
+    assert readings_of(numbers, ("total", "basic", "project"), None, identity) == []

@@ -71,7 +71,7 @@ IDENTITIES: dict[str, Identity] = {
     "T04": total_of("total", TABLES["T04"].columns[1:]),
     "T05": total_of("total", ("basic", "project")),
     "T07": all_of(total_of("expense_total", ("basic", "project")),
-                  lambda v: v.get("carryover_begin", Decimal(0)) + v.get("income", Decimal(0))
+                  lambda v, rounded=False: v.get("carryover_begin", Decimal(0)) + v.get("income", Decimal(0))
                   - v.get("expense_total", Decimal(0)) == v.get("carryover_end", Decimal(0))),
     "T08": total_of("total", ("basic", "project")),
 }
@@ -689,8 +689,8 @@ def _three_public(doc: Document, section: Section, block: TableBlock) -> None:
     columns = tuple(slot_names)
     centers = [t.x1 for t in measures] if body.positioned and all(t.x1 is not None for t in measures) else None
 
-    def identity(values: dict[str, Decimal]) -> bool:
-        return all(T09_IDENTITY({k.split(":")[1]: v for k, v in values.items() if k.startswith(m)})
+    def identity(values: dict[str, Decimal], rounded: bool = False) -> bool:
+        return all(T09_IDENTITY({k.split(":")[1]: v for k, v in values.items() if k.startswith(m)}, rounded)
                    for m in ("budget", "actual"))
 
     numbers = [t for toks in body.toks[at + 1:] for t in toks if t.kind == "number"]

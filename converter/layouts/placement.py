@@ -3,7 +3,8 @@
 A row's numbers are placed in the spec's columns. With positions, each number goes to the column its right edge
 lines up with, when the table's numbers fall into exactly as many columns as the spec has (one reading). Without,
 every order-keeping reading is tried (numbers printed on one line stay in their order; lines may come in any
-order). Either way a reading must satisfy the table's row identities (合计 = 基本 + 项目 …); a number is placed
+order). Either way a reading must satisfy the table's row identities (合计 = 基本 + 项目 …; where positions
+alone fix the reading, within a printed rounding of a cent per term); a number is placed
 only when every surviving reading puts it in the same column. Arithmetic chooses among readings of printed numbers;
 it never makes one up.
 """
@@ -19,7 +20,8 @@ from decimal import Decimal
 from converter.layouts.tokens import Token
 from converter.normalize import parse_amount
 
-Identity = Callable[[dict[str, Decimal]], bool]
+Identity = Callable[..., bool]  # (values, rounded=False) -> whether the identity holds
+CENT = Decimal("0.01")  # a rounding cent per summed term, allowed only where positions alone fixed the reading
 MAX_READINGS = 2_000
 
 
@@ -28,12 +30,13 @@ def _sum(values: dict[str, Decimal], keys: Sequence[str]) -> Decimal:
 
 
 def total_of(total: str, parts: Sequence[str]) -> Identity:
-    """total = Σ parts (a blank counts as zero)."""
-    return lambda values: values.get(total, Decimal(0)) == _sum(values, parts)
+    """total = Σ parts (a blank counts as zero); `rounded`: within a cent per term (a printed rounding)."""
+    return lambda values, rounded=False: abs(values.get(total, Decimal(0)) - _sum(values, parts)) <= (
+        CENT * len(parts) if rounded else 0)
 
 
 def all_of(*identities: Identity) -> Identity:
-    return lambda values: all(identity(values) for identity in identities)
+    return lambda values, rounded=False: all(identity(values, rounded) for identity in identities)
 
 
 def value_of(token: Token) -> Decimal:
@@ -133,7 +136,7 @@ def fits(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | No
     if identity is None:
         return bool(readings)
     values = [value_of(token) for token in numbers]
-    return any(identity({columns[c]: v for c, v in zip(reading, values)}) for reading in readings)
+    return any(identity({columns[c]: v for c, v in zip(reading, values)}, positioned) for reading in readings)
 
 
 def readings_of(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | None,
@@ -145,7 +148,7 @@ def readings_of(numbers: list[Token], columns: tuple[str, ...], edges: list[floa
     if identity is None:
         return readings
     values = [value_of(token) for token in numbers]
-    return [r for r in readings if identity({columns[c]: v for c, v in zip(r, values)})]
+    return [r for r in readings if identity({columns[c]: v for c, v in zip(r, values)}, positioned)]
 
 
 def cells_of(numbers: list[Token], readings: list[tuple], width: int) -> tuple[list[str | None], list[Token]]:
