@@ -120,15 +120,17 @@ def test_figures_outside_their_header_band_are_left_out_not_guessed():
     assert any(f.rule_id == "EXTRACT" and f.source_line == 5 for f in extraction.findings)
 
 
-def test_positions_accept_a_printed_rounding_cent_text_without_positions_does_not():
-    # 合计 100.01 = 基本 60.00 + 项目 40.00 as printed (a cent of rounding): positions alone fix the reading, so it is
-    # placed; without positions the identity must choose the reading, and it holds for none.
+def test_a_reading_fixed_by_positions_or_order_accepts_a_printed_rounding_cent_a_chosen_one_does_not():
+    # 合计 100.01 = 基本 60.00 + 项目 40.00 as printed (a cent of rounding): positions, or three numbers in order for
+    # three columns, alone fix the reading, so it is placed. Where the identity must choose among readings (a blank
+    # vanished: 100.01 60.00 could be 合计+基本 or 合计+项目), it stays exact and holds for none.
     from converter.layouts.placement import readings_of
     from converter.layouts.tokens import Token
 
     line = Line(text="100.01 60.00 40.00", line_no=1, page=1)
     numbers = [Token(text, "number", edge - 40, edge, line) for text, edge in
                (("100.01", 900), ("60.00", 1200), ("40.00", 1500))]
-    identity = generic.IDENTITIES["T05"]
-    assert readings_of(numbers, ("total", "basic", "project"), [900.0, 1200.0, 1500.0], identity) == [(0, 1, 2)]
-    assert readings_of(numbers, ("total", "basic", "project"), None, identity) == []
+    columns, identity = ("total", "basic", "project"), generic.IDENTITIES["T05"]
+    assert readings_of(numbers, columns, [900.0, 1200.0, 1500.0], identity) == [(0, 1, 2)]
+    assert readings_of(numbers, columns, None, identity) == [(0, 1, 2)]
+    assert readings_of(numbers[:2], columns, None, identity) == []

@@ -3,8 +3,8 @@
 A row's numbers are placed in the spec's columns. With positions, each number goes to the column its right edge
 lines up with, when the table's numbers fall into exactly as many columns as the spec has (one reading). Without,
 every order-keeping reading is tried (numbers printed on one line stay in their order; lines may come in any
-order). Either way a reading must satisfy the table's row identities (合计 = 基本 + 项目 …; where positions
-alone fix the reading, within a printed rounding of a cent per term); a number is placed
+order). Either way a reading must satisfy the table's row identities (合计 = 基本 + 项目 …; where positions or
+the printed order alone fix the reading, within a printed rounding of a cent per term); a number is placed
 only when every surviving reading puts it in the same column. Arithmetic chooses among readings of printed numbers;
 it never makes one up.
 """
@@ -136,7 +136,8 @@ def fits(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | No
     if identity is None:
         return bool(readings)
     values = [value_of(token) for token in numbers]
-    return any(identity({columns[c]: v for c, v in zip(reading, values)}, positioned) for reading in readings)
+    fixed = len(readings) == 1  # positions or the printed order alone fix the reading: a rounding cent may show
+    return any(identity({columns[c]: v for c, v in zip(reading, values)}, fixed) for reading in readings)
 
 
 def readings_of(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | None,
@@ -148,7 +149,8 @@ def readings_of(numbers: list[Token], columns: tuple[str, ...], edges: list[floa
     if identity is None:
         return readings
     values = [value_of(token) for token in numbers]
-    return [r for r in readings if identity({columns[c]: v for c, v in zip(r, values)}, positioned)]
+    fixed = len(readings) == 1  # positions or the printed order alone fix the reading: a rounding cent may show
+    return [r for r in readings if identity({columns[c]: v for c, v in zip(r, values)}, fixed)]
 
 
 def cells_of(numbers: list[Token], readings: list[tuple], width: int) -> tuple[list[str | None], list[Token]]:
