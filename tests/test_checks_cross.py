@@ -67,6 +67,20 @@ def test_general_budget_within_all_money_per_code():
     assert [(f.location, f.status, f.severity) for f in found] == [("T05 20801 basic", "mismatch", "warning")]
 
 
+def test_a_figure_the_reader_left_out_is_not_read_as_zero():
+    """T03 20801's 基本支出 not read (blank, an EXTRACT finding names T03 at another line): T05 20801 basic 540.35
+    ≤ T03 cannot be called a mismatch — the blank may be a figure not read. The same blank without the finding is
+    one."""
+    broken = changed(seed002(), "expense_by_function", {"code": "20801"}, basic=None)
+    assert statuses(broken, "X7")["T05 20801 basic"] == "mismatch"
+    broken["findings"] = [{"rule_id": "EXTRACT", "status": "not_checkable", "tables": "T03", "source_line": 9999}]
+    (found,) = [f for f in run(broken, "X7") if f.location == "T05 20801 basic"]
+    assert (found.status, found.severity) == ("not_checkable", "info")
+    assert "T03" in found.message_en
+    broken["findings"][0]["tables"] = "performance_evaluations"  # a figure left out elsewhere changes nothing
+    assert statuses(broken, "X7")["T05 20801 basic"] == "mismatch"
+
+
 def test_fiscal_money_below_all_money_is_fine():
     """Seed 002: T04 208 = 698.90 ≤ T03 208 = 698.93 (lines 289, 214) — fiscal money is a part of all money."""
     finding = next(f for f in run(seed002(), "X3") if f.location == "T04 208 total")

@@ -81,3 +81,56 @@ def test_split_codes_wrapped_names_and_numbers_a_line_above_are_one_row():
     assert [(r["code"], r["name"], r["total"], r["basic"], r["project"]) for r in records] == T05_RECORDS[:3] + [
         ("2010101", "行政运行", "60.00", "60.00", None), ("2010102", "一般行政管理事务", "40.00", None, "40.00")]
     assert extraction.findings == []
+
+
+# 支出决算表 with six amount columns of which only three print figures: the headers' positions say which three.
+T03_HEADERS = (("本年支出合计", 700), ("基本支出", 1000), ("项目支出", 1300), ("上缴上级支出", 1600),
+               ("经营支出", 1900), ("对附属单位补助支出", 2200))
+T03 = [(None, "合计", "100.00", "60.00", "40.00"), ("201", "一般公共服务支出", "100.00", "60.00", "40.00"),
+       ("20101", "人大事务", "60.00", "60.00", None), ("20102", "政协事务", "40.00", None, "40.00")]
+
+
+def _t03_document(basic_header_at: int) -> Document:
+    headers = [(name, basic_header_at if name == "基本支出" else x0, x0 + 200) for name, x0 in T03_HEADERS]
+    lines = [_ocr_line(1, [("支出决算表", 900, 1200)]), _ocr_line(2, [("科目编码", 40, 200), *headers])]
+    for offset, (code, name, *amounts) in enumerate(T03):
+        texts = [(code, 40, 40 + 15 * len(code))] if code else []
+        texts.append((name, 300, 300 + 30 * len(name)))
+        texts += [(amount, edge - 18 * len(amount), edge) for amount, edge in zip(amounts, (900, 1200, 1500))
+                  if amount is not None]
+        lines.append(_ocr_line(3 + offset, texts))
+    return Document(lines=lines, source_file="t03.pdf", source_sha256="0" * 64, source_format="pdf")
+
+
+def test_header_positions_tell_which_columns_print_figures():
+    (block,) = generic.read_tables(_t03_document(basic_header_at=1000))
+    records, extraction = built(block)
+    assert [(r["code"], r["total"], r["basic"], r["project"], r["operating"]) for r in records] == [
+        (code, total, basic, project, None) for code, _name, total, basic, project in T03]
+    assert extraction.findings == []
+
+
+def test_figures_outside_their_header_band_are_left_out_not_guessed():
+    # 基本支出 starts right of the basic figures' right edge: they fall in 本年支出合计's band, so no header tells
+    # the columns; 人大事务 60.00 60.00 could be 基本 or 项目 (or any other column): left out, never guessed.
+    (block,) = generic.read_tables(_t03_document(basic_header_at=1250))
+    records, extraction = built(block)
+    row = next(r for r in records if r["code"] == "20101")
+    assert (row["basic"], row["project"]) == (None, None)
+    assert any(f.rule_id == "EXTRACT" and f.source_line == 5 for f in extraction.findings)
+
+
+def test_a_reading_fixed_by_positions_or_order_accepts_a_printed_rounding_cent_a_chosen_one_does_not():
+    # 合计 100.01 = 基本 60.00 + 项目 40.00 as printed (a cent of rounding): positions, or three numbers in order for
+    # three columns, alone fix the reading, so it is placed. Where the identity must choose among readings (a blank
+    # vanished: 100.01 60.00 could be 合计+基本 or 合计+项目), it stays exact and holds for none.
+    from converter.layouts.placement import readings_of
+    from converter.layouts.tokens import Token
+
+    line = Line(text="100.01 60.00 40.00", line_no=1, page=1)
+    numbers = [Token(text, "number", edge - 40, edge, line) for text, edge in
+               (("100.01", 900), ("60.00", 1200), ("40.00", 1500))]
+    columns, identity = ("total", "basic", "project"), generic.IDENTITIES["T05"]
+    assert readings_of(numbers, columns, [900.0, 1200.0, 1500.0], identity) == [(0, 1, 2)]
+    assert readings_of(numbers, columns, None, identity) == [(0, 1, 2)]
+    assert readings_of(numbers[:2], columns, None, identity) == []

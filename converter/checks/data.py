@@ -56,6 +56,10 @@ class Data:
         self._status = {row.get("table_id"): row.get("status") for row in resources.get("report_tables", [])}
         self.units = {row.get("table_id"): row.get("amount_unit") for row in resources.get("report_tables", [])}
         self._in_wan: dict[str, list[Record]] = {}
+        # Tables the reader left a printed figure out of (an EXTRACT finding names them): a blank there may be
+        # a figure not read, so no identity over them can be called a mismatch.
+        self.unread = {table_id for row in resources.get("findings") or [] if row.get("rule_id") == "EXTRACT"
+                       for table_id in (row.get("tables") or "").split(",") if table_id in TABLE_RESOURCES}
 
     def rows(self, resource: str) -> list[Record]:
         rows = self.resources.get(resource) or []
@@ -96,6 +100,10 @@ class Data:
     def missing(self, *table_ids: str) -> list[str]:
         """Tables among table_ids absent from the text or unreadable; empty tables are present (all zero)."""
         return [table_id for table_id in table_ids if self.status(table_id) in {"absent", "unreadable"}]
+
+    def incomplete(self, tables: str | None) -> list[str]:
+        """Of the tables a finding names ("T03,T05"), those the reader left a printed figure out of."""
+        return [table_id for table_id in (tables or "").split(",") if table_id in self.unread]
 
     # -- fixed-row tables (T01, T04, T10)
 

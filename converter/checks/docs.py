@@ -47,7 +47,9 @@ finding records both of them.
   rule that reads it `not_checkable`.
 - 类/款 totals a report does not print (e.g. only 项 rows) are derived from their printed sub-items; findings that
   use a derived figure say so.
-- A mismatch on a row where the converter reported an unreadable cell becomes `not_checkable`.
+- A mismatch on a row where the converter reported an unreadable cell becomes `not_checkable`, and so does a
+  mismatch of any identity over a table the reader left a printed figure out of (an EXTRACT finding names the
+  table): a blank there may be a figure not read, and is never read as 0.
 - `T01[27] ≠ T01[58]` (income ≠ expense of the year) is not an identity: carry-overs balance it (A3–A5).
 """
 

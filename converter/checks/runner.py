@@ -30,7 +30,9 @@ def run_checks(resources: dict[str, list[Record]]) -> list[Finding]:
     """Findings of every rule: one per identity instance (ok, rounding, mismatch or not_checkable).
 
     A mismatch on a row where the converter already reported an unreadable cell (an EXTRACT finding in
-    resources["findings"] at the same source line) becomes not_checkable: the figure was not read, not misprinted.
+    resources["findings"] at the same source line), or over a table the reader left a printed figure out of (an
+    EXTRACT finding names the table: a blank there, or a row not there, may be a figure not read, never 0), becomes
+    not_checkable: the figure was not read, not misprinted.
     """
     data = Data(resources)
     unreadable = {
@@ -58,5 +60,10 @@ def run_checks(resources: dict[str, list[Record]]) -> list[Finding]:
                 result.status, result.severity = "not_checkable", "info"
                 result.message_zh += "（该行有未能读取的单元格）"
                 result.message_en += " (a cell of this row could not be read)"
+            elif result.status == "mismatch" and (unread := data.incomplete(result.tables)):
+                names = ",".join(unread)
+                result.status, result.severity = "not_checkable", "info"
+                result.message_zh += f"（{names} 有未能读取的数字，空白不按0计）"
+                result.message_en += f" ({names}: a printed figure could not be read, a blank is not read as 0)"
             findings.append(result)
     return findings

@@ -28,6 +28,7 @@ from converter.layouts.placement import (
     all_of,
     cells_of,
     column_edges,
+    edges_under_headers,
     fits,
     place,
     readings_of,
@@ -70,7 +71,7 @@ IDENTITIES: dict[str, Identity] = {
     "T04": total_of("total", TABLES["T04"].columns[1:]),
     "T05": total_of("total", ("basic", "project")),
     "T07": all_of(total_of("expense_total", ("basic", "project")),
-                  lambda v: v.get("carryover_begin", Decimal(0)) + v.get("income", Decimal(0))
+                  lambda v, rounded=False: v.get("carryover_begin", Decimal(0)) + v.get("income", Decimal(0))
                   - v.get("expense_total", Decimal(0)) == v.get("carryover_end", Decimal(0))),
     "T08": total_of("total", ("basic", "project")),
 }
@@ -133,14 +134,38 @@ def _is_header(toks: list[Token], names: dict[str, tuple[str, ...]]) -> bool:
     return False
 
 
-def _edges_by_page(items: list, width: int, positioned: bool) -> dict:
-    """Page → right edges of the table's number columns on that page (None when they cannot be told)."""
+def _edges_by_page(items: list, width: int, positioned: bool, header_starts: dict | None = None) -> dict:
+    """Page → right edges of the table's number columns on that page (None when they cannot be told): from the
+    figures alone when every column prints one, else from the column headers' positions when the page has them."""
     if not positioned:
         return {}
     pages: dict = {}
     for item in items:
         pages.setdefault(item.line.page, []).extend(item.numbers)
-    return {page: column_edges(numbers, width) for page, numbers in pages.items()}
+    edges = {page: column_edges(numbers, width) for page, numbers in pages.items()}
+    for page, numbers in pages.items():
+        if edges[page] is None and (header_starts or {}).get(page):
+            edges[page] = edges_under_headers(numbers, header_starts[page])
+    return edges
+
+
+def _header_starts(body: Body, names: dict[str, tuple[str, ...]], columns: tuple[str, ...]) -> dict:
+    """Page → left edges of the amount columns' headers, from a header line of PDF words (exact positions) that
+    names every column exactly once, in printed order; pages without such a line are left out."""
+    starts: dict = {}
+    for line, toks in zip(body.lines, body.toks):
+        if not line.words or line.page in starts or any(t.kind != "label" for t in toks):
+            continue
+        found = []
+        for column in columns:
+            aliases = {label_key(alias) for alias in names.get(column, ())}
+            hits = [t for t in toks if label_key(t.text) in aliases]
+            if len(hits) != 1 or hits[0].x0 is None:
+                break
+            found.append(hits[0].x0)
+        else:
+            starts[line.page] = found
+    return starts
 
 
 def _leave_out_tokens(block: TableBlock, numbers: list[Token], why: str, row: Line | None = None) -> None:
@@ -238,7 +263,7 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
     anchors = [item for item in items if item.anchor]
     if not anchors:
         return
-    centers = _edges_by_page(items, len(columns), body.positioned)
+    centers = _edges_by_page(items, len(columns), body.positioned, _header_starts(body, names, columns))
     # Gaps: number-bearing lines between anchors; label-only lines are placed by the table's naming pattern.
     gaps: list[list[Item]] = [[] for _ in range(len(anchors) + 1)]
     labels_only: dict[int, list[Item]] = {}
@@ -452,7 +477,12 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
             placed[side].append((row, cells))
     failing = _two_block_failures(spec, placed)
     for side in ("income", "expense"):
+        # A label with no figure whose item another row prints with figures is a column header (公开04表 names its
+        # columns 一般公共预算财政拨款 …), not a second, blank row of that item.
+        printed = {item_key_for(spec, row.label) for row, cells in placed[side] if any(cells)}
         for row, cells in placed[side]:
+            if not row.numbers and item_key_for(spec, row.label) in printed - {None}:
+                continue
             if side in failing:
                 _leave_out_tokens(block, row.numbers, f"the {side} side's totals do not add up as read", row.line)
                 cells = [None] * len(cells)
@@ -641,6 +671,7 @@ def _three_public(doc: Document, section: Section, block: TableBlock) -> None:
     at = next((i for i, toks in enumerate(body.toks)
                if sum(1 for t in toks if label_key(t.text) in MEASURES) >= 4), None)
     if at is None:
+        _three_public_by_measure_rows(body, block)
         return
     measures = [t for t in body.toks[at] if label_key(t.text) in MEASURES]
     header_text = "".join(label_key(line.text) for line in body.lines[:at])
@@ -658,8 +689,8 @@ def _three_public(doc: Document, section: Section, block: TableBlock) -> None:
     columns = tuple(slot_names)
     centers = [t.x1 for t in measures] if body.positioned and all(t.x1 is not None for t in measures) else None
 
-    def identity(values: dict[str, Decimal]) -> bool:
-        return all(T09_IDENTITY({k.split(":")[1]: v for k, v in values.items() if k.startswith(m)})
+    def identity(values: dict[str, Decimal], rounded: bool = False) -> bool:
+        return all(T09_IDENTITY({k.split(":")[1]: v for k, v in values.items() if k.startswith(m)}, rounded)
                    for m in ("budget", "actual"))
 
     numbers = [t for toks in body.toks[at + 1:] for t in toks if t.kind == "number"]
@@ -674,6 +705,25 @@ def _three_public(doc: Document, section: Section, block: TableBlock) -> None:
     for measure in ("budget", "actual"):
         values = {name.split(":")[1]: cell for name, cell in zip(columns, cells) if name.startswith(measure)}
         block.rows.append(raw_row(line, [values.get(item) for item in items], side=measure))
+
+
+def _three_public_by_measure_rows(body: Body, block: TableBlock) -> None:
+    """三公 printed one row per measure ("预算数 6.50 0.00 4.50 …", the items as column headers): each row's numbers
+    placed in the item columns in printed order, when exactly one reading fits the 三公 identities."""
+    header_text = "".join(label_key(line.text) for line in body.lines)
+    items = T09_COLUMNS_WITH_MEETING_TRAINING if "会议费" in header_text and "培训费" in header_text else T09_COLUMNS
+    for line, toks in zip(body.lines, body.toks):
+        if not toks or toks[0].kind != "label" or label_key(toks[0].text) not in MEASURES:
+            continue
+        numbers = [t for t in toks[1:] if t.kind == "number"]
+        if not numbers or len(numbers) != len(toks) - 1:
+            continue
+        cells, left_out, readings = place(numbers, items, None, T09_IDENTITY)
+        if readings == 0:
+            _leave_out_tokens(block, numbers, "no reading of the 三公 row fits its columns and identities")
+        elif left_out:
+            _leave_out_tokens(block, left_out, "more than one 三公 column fits")
+        block.rows.append(raw_row(line, list(cells), side=MEASURES[label_key(toks[0].text)]))
 
 
 # --- T10 --------------------------------------------------------------------------------------------------------------
@@ -718,10 +768,18 @@ def read_section(doc: Document, section: Section) -> TableBlock:
             leave_out(block, line, f"{word.text}: read with confidence {word.confidence:.2f}")
             block.loose_cells.append({"row_label": None, "column_index": 1, "value": word.text, "line": line})
     printed = any(cell is not None for row in block.rows for cell in row.cells)
-    if section.empty_note or not printed:
+    if not printed and not section.empty_note and not block.findings and _prints_figures(doc, section):
+        leave_out(block, doc.lines[section.start] if section.start < len(doc.lines) else None,
+                  "figures printed, none placed in a column")
+    if section.empty_note or (not printed and not block.findings):
         block.status = "empty"
         block.rows = [row for row in block.rows if any(cell is not None for cell in row.cells)]
     return block
+
+
+def _prints_figures(doc: Document, section: Section) -> bool:
+    """Whether the section's body (page furniture aside) prints any decimal figure."""
+    return any(t.kind == "number" and "." in t.text for toks in _body(doc, section).toks for t in toks)
 
 
 # The 合计 row of 公开02表 repeats 公开01表's income items: a cross-table identity that pins its columns.

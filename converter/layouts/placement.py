@@ -3,7 +3,8 @@
 A row's numbers are placed in the spec's columns. With positions, each number goes to the column its right edge
 lines up with, when the table's numbers fall into exactly as many columns as the spec has (one reading). Without,
 every order-keeping reading is tried (numbers printed on one line stay in their order; lines may come in any
-order). Either way a reading must satisfy the table's row identities (合计 = 基本 + 项目 …); a number is placed
+order). Either way a reading must satisfy the table's row identities (合计 = 基本 + 项目 …; where positions or
+the printed order alone fix the reading, within a printed rounding of a cent per term); a number is placed
 only when every surviving reading puts it in the same column. Arithmetic chooses among readings of printed numbers;
 it never makes one up.
 """
@@ -19,7 +20,8 @@ from decimal import Decimal
 from converter.layouts.tokens import Token
 from converter.normalize import parse_amount
 
-Identity = Callable[[dict[str, Decimal]], bool]
+Identity = Callable[..., bool]  # (values, rounded=False) -> whether the identity holds
+CENT = Decimal("0.01")  # a rounding cent per summed term, allowed only where positions alone fixed the reading
 MAX_READINGS = 2_000
 
 
@@ -28,12 +30,13 @@ def _sum(values: dict[str, Decimal], keys: Sequence[str]) -> Decimal:
 
 
 def total_of(total: str, parts: Sequence[str]) -> Identity:
-    """total = Σ parts (a blank counts as zero)."""
-    return lambda values: values.get(total, Decimal(0)) == _sum(values, parts)
+    """total = Σ parts (a blank counts as zero); `rounded`: within a cent per term (a printed rounding)."""
+    return lambda values, rounded=False: abs(values.get(total, Decimal(0)) - _sum(values, parts)) <= (
+        CENT * len(parts) if rounded else 0)
 
 
 def all_of(*identities: Identity) -> Identity:
-    return lambda values: all(identity(values) for identity in identities)
+    return lambda values, rounded=False: all(identity(values, rounded) for identity in identities)
 
 
 def value_of(token: Token) -> Decimal:
@@ -41,10 +44,9 @@ def value_of(token: Token) -> Decimal:
     return Decimal(parsed) if parsed is not None else Decimal(0)
 
 
-def column_edges(numbers: list[Token], width: int) -> list[float] | None:
-    """The right edges of a table's printed number columns (figures are right-aligned), when the numbers fall into
-    exactly `width` columns; None when they fall into fewer or more (then no position says which column is which).
-    Edges within about half a digit's width are one column (character columns, PDF points or OCR pixels alike)."""
+def _clusters(numbers: list[Token]) -> list[list[float]] | None:
+    """The right edges of the numbers grouped into printed columns (edges within about half a digit's width are one
+    column: character columns, PDF points or OCR pixels alike); None when a number has no position."""
     edges = sorted(token.x1 for token in numbers if token.x1 is not None)
     if not edges or len(edges) < len(numbers):
         return None
@@ -56,9 +58,43 @@ def column_edges(numbers: list[Token], width: int) -> list[float] | None:
             clusters[-1].append(edge)
         else:
             clusters.append([edge])
-    if len(clusters) != width:
+    return clusters
+
+
+def column_edges(numbers: list[Token], width: int) -> list[float] | None:
+    """The right edges of a table's printed number columns (figures are right-aligned), when the numbers fall into
+    exactly `width` columns; None when they fall into fewer or more (then no position says which column is which)."""
+    clusters = _clusters(numbers)
+    if clusters is None or len(clusters) != width:
         return None
     return [sum(cluster) / len(cluster) for cluster in clusters]
+
+
+FAR = -1e12  # the edge of a column no figure is printed in: never the nearest
+
+
+def edges_under_headers(numbers: list[Token], starts: list[float]) -> list[float] | None:
+    """Right edges of the number columns when some columns print no figure at all, told by the column headers'
+    left edges `starts` (one per spec column, increasing; PDF words): a printed column belongs to header j when each
+    of its figures ends right of header j's start and not right of header j+1's start (a figure lies in its
+    column's band, and a header starts inside its own column). None unless every printed column falls in its own
+    header band."""
+    clusters = _clusters(numbers)
+    if clusters is None or len(clusters) > len(starts) or any(b <= a for a, b in zip(starts, starts[1:])):
+        return None
+    bounds = [*starts, math.inf]
+    edges = [FAR * (j + 1) for j in range(len(starts))]
+    taken: set[int] = set()
+    for cluster in clusters:
+        bands = {j for j in range(len(starts)) for edge in cluster if bounds[j] < edge <= bounds[j + 1]}
+        if len(bands) != 1 or any(not starts[0] < edge for edge in cluster):
+            return None
+        (j,) = bands
+        if j in taken:
+            return None
+        taken.add(j)
+        edges[j] = sum(cluster) / len(cluster)
+    return edges
 
 
 def _by_position(numbers: list[Token], edges: list[float]) -> list[tuple]:
@@ -100,7 +136,8 @@ def fits(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | No
     if identity is None:
         return bool(readings)
     values = [value_of(token) for token in numbers]
-    return any(identity({columns[c]: v for c, v in zip(reading, values)}) for reading in readings)
+    fixed = len(readings) == 1  # positions or the printed order alone fix the reading: a rounding cent may show
+    return any(identity({columns[c]: v for c, v in zip(reading, values)}, fixed) for reading in readings)
 
 
 def readings_of(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | None,
@@ -112,7 +149,8 @@ def readings_of(numbers: list[Token], columns: tuple[str, ...], edges: list[floa
     if identity is None:
         return readings
     values = [value_of(token) for token in numbers]
-    return [r for r in readings if identity({columns[c]: v for c, v in zip(r, values)})]
+    fixed = len(readings) == 1  # positions or the printed order alone fix the reading: a rounding cent may show
+    return [r for r in readings if identity({columns[c]: v for c, v in zip(r, values)}, fixed)]
 
 
 def cells_of(numbers: list[Token], readings: list[tuple], width: int) -> tuple[list[str | None], list[Token]]:
