@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from converter import limits
 from converter.document import Document
 
 
 class UnreadableInput(Exception):
-    """The file cannot be read as a report (missing, empty, binary, unknown format)."""
+    """The file cannot be read as a report (missing, empty, binary, damaged, over a limit); one line naming it."""
 
 
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+CONTAINER_SUFFIXES = {".pdf", ".xlsx", ".docx", ".xls", ".doc"}
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -27,9 +29,11 @@ def _office_format(path: Path, data: bytes) -> str | None:
     import zipfile
 
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except zipfile.BadZipFile:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
         raise UnreadableInput(f"{path}: damaged ZIP archive (not a readable .docx/.xlsx)") from None
+    names = {member.filename for member in members}
+    limits.check("max_unpacked_bytes", sum(member.file_size for member in members), "the archive unpacks too large")
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
@@ -44,9 +48,44 @@ def read_document(path: str | Path) -> Document:
         raise UnreadableInput(f"{path}: no such file")
     if not path.is_file():
         raise UnreadableInput(f"{path}: not a file")
-    data = path.read_bytes()
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+        container = head.startswith((b"%PDF", b"PK\x03\x04", OLE2)) or path.suffix.lower() in CONTAINER_SUFFIXES
+        size = path.stat().st_size
+        if container:
+            limits.check("max_input_bytes", size, "the file is too large")
+        else:  # text or HTML: refused before it is read into memory
+            limits.check("max_text_bytes", size, "the text is too large for a report")
+        data = path.read_bytes()
+    except limits.LimitExceeded as exc:
+        raise UnreadableInput(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise UnreadableInput(f"{path}: cannot read the file ({exc.strerror or exc.__class__.__name__})") from None
     if not data.strip():
         raise UnreadableInput(f"{path}: the file is empty")
+    try:
+        return _read(path, data)
+    except UnreadableInput:
+        raise
+    except limits.LimitExceeded as exc:
+        raise UnreadableInput(f"{path}: {exc}") from None
+    except (RecursionError, MemoryError) as exc:
+        raise UnreadableInput(f"{path}: too deeply nested or too large ({exc.__class__.__name__})") from None
+    except Exception as exc:  # a parser library failing on a damaged file: one line, never a traceback
+        raise UnreadableInput(f"{path}: damaged or unsupported file ({_reason(exc)})") from None
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception as a short one-line reason."""
+    message = " ".join(str(exc).split())
+    if len(message) > 160:
+        message = message[:157] + "..."
+    return f"{exc.__class__.__name__}: {message}" if message else exc.__class__.__name__
+
+
+def _read(path: Path, data: bytes) -> Document:
+    """Dispatch to the reader of the file's format (by content, then by suffix)."""
     suffix = path.suffix.lower()
     if data.startswith(b"%PDF") or suffix == ".pdf":
         from converter.readers.pdf import read_pdf
