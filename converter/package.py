@@ -126,7 +126,7 @@ def package_files(extraction: Extraction) -> dict[str, str]:
 
     report_id = extraction.report["report_id"]
     rows = resource_rows(extraction, report_id)
-    _check_field_lengths(report_id, rows)
+    _check_field_lengths(f"{extraction.report.get('source_file')} ({report_id})", rows)
     texts = {resource: csv_text(resource, values) for resource, values in rows.items()}
     problems = []
     for resource, text in texts.items():  # validate exactly what is written: the CSV text read back
@@ -141,7 +141,7 @@ def package_files(extraction: Extraction) -> dict[str, str]:
     return files
 
 
-def _check_field_lengths(report_id: str, rows: dict[str, list[Record]]) -> None:
+def _check_field_lengths(where: str, rows: dict[str, list[Record]]) -> None:
     """Refuse a value longer than `max_field_chars` (below the 131,072-character CSV field limit that Python's
     csv module and the tools built on it keep by default): such a package could be written but not read back.
     Narrative paragraphs are split into parts below the limit before they get here."""
@@ -151,7 +151,7 @@ def _check_field_lengths(report_id: str, rows: dict[str, list[Record]]) -> None:
             for name, value in row.items():
                 if isinstance(value, str) and len(value) > limit:
                     raise FieldTooLong(
-                        f"{report_id}/{resource}.csv:{number} [{name}]: a value of {len(value):,} characters"
+                        f"{where}: {resource}.csv:{number} [{name}]: a value of {len(value):,} characters"
                         f" (> {limit:,}); nothing written; raise {limits.ENV_PREFIX}MAX_FIELD_CHARS"
                         f" (at most {limits.CSV_FIELD_LIMIT - 1:,}) to allow more"
                     )
@@ -193,12 +193,15 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
             )
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=out_dir))
     try:
-        for relative, text in files.items():
+        # datapackage.json last: a folder left by a killed run is never a (half) package
+        for relative, text in sorted(files.items(), key=lambda item: item[0] == DATAPACKAGE):
             path = temp / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="")
         os.chmod(temp, 0o755)
-        if target.exists():
+        if target.exists() and exchange(temp, target):
+            (temp / DATAPACKAGE).unlink(missing_ok=True)  # temp now holds the old package: unpublish it first
+        elif target.exists():
             backup = out_dir / f".{target.name}.old"
             shutil.rmtree(backup, ignore_errors=True)
             target.rename(backup)
@@ -210,6 +213,25 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
         if temp.exists():
             shutil.rmtree(temp, ignore_errors=True)
     return target
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE): the package folder is always either
+    the old or the new one, even when the process is killed. False where the system cannot do it."""
+    import ctypes
+    import errno
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP}:
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def typed_value(resource: str, name: str, text: str) -> Any:

@@ -56,7 +56,7 @@ def time_budget(seconds: float) -> Iterator[None]:
 def convert_case(path: Path, out: Path, budget: float = BUDGET_SECONDS, frictionless: bool = False) -> Outcome:
     """Convert one input into `out` (forced) and classify what happened."""
     from converter.convert import convert_file
-    from converter.package import InvalidRecords, write_package
+    from converter.package import FieldTooLong, InvalidRecords, write_package
     from converter.readers import UnreadableInput
     from converter.validate import validate_package
 
@@ -65,7 +65,7 @@ def convert_case(path: Path, out: Path, budget: float = BUDGET_SECONDS, friction
         with time_budget(budget):
             try:
                 target = write_package(convert_file(path), out, force=True)
-            except UnreadableInput as exc:
+            except (UnreadableInput, FieldTooLong) as exc:
                 message = str(exc)
                 if "\n" in message or path.name not in message:
                     return Outcome("traceback", f"refusal not one line naming the file: {message!r}", _since(start))
@@ -138,6 +138,40 @@ def damage(data: bytes, rng: random.Random) -> tuple[str, bytes]:
     if how == "repeat":
         return how, data[:end] + data[start:end] * rng.randint(1, 5) + data[end:]
     return how, data[:start] + rng.randbytes(rng.randint(1, 2000)) + data[start:]
+
+
+def damage_lines(text: str, rng: random.Random) -> tuple[str, str]:
+    """Line-level damage of a report's text (it stays decodable, so the damage reaches the tables): lines dropped,
+    repeated, swapped or cut, cells emptied, digits changed, stray text inserted."""
+    lines = text.split("\n")
+    done = []
+    for _ in range(rng.randint(1, 12)):
+        how = rng.choice(("drop", "repeat", "swap", "cut", "empty-cell", "digit", "insert", "blank-label"))
+        at = rng.randrange(len(lines))
+        done.append(how)
+        if how == "drop":
+            del lines[at : at + rng.randint(1, 40)]
+        elif how == "repeat":
+            lines[at:at] = lines[at : at + rng.randint(1, 20)]
+        elif how == "swap":
+            other = rng.randrange(len(lines))
+            lines[at], lines[other] = lines[other], lines[at]
+        elif how == "cut":
+            lines[at] = lines[at][: rng.randrange(len(lines[at]) + 1)]
+        elif how in {"empty-cell", "blank-label"} and "\t" in lines[at]:
+            cells = lines[at].split("\t")
+            cells[0 if how == "blank-label" else rng.randrange(len(cells))] = rng.choice(("", " ", "\u3000"))
+            lines[at] = "\t".join(cells)
+        elif how == "digit" and any(c.isdigit() for c in lines[at]):
+            positions = [i for i, c in enumerate(lines[at]) if c.isdigit()]
+            i = rng.choice(positions)
+            lines[at] = lines[at][:i] + rng.choice("0123456789.,-") + lines[at][i + 1 :]
+        elif how == "insert":
+            stray = ("合计", "\t\t", "一、", "单位：万元", "—", "公开05表", "-16-", "\f", "0.00\t")
+            lines.insert(at, rng.choice(stray))
+    if rng.random() < 0.1:
+        lines.append("一、" + "说明" * rng.randint(1, 80_000))  # a long heading line
+    return "lines-" + "+".join(sorted(set(done))), "\n".join(lines)
 
 
 def rezip(data: bytes, change: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None) -> bytes:
@@ -228,6 +262,52 @@ def probe_xlsx_billion_laughs(folder: Path) -> Path:
     return _with_entity(folder, "laughs.xlsx", LAUGHS_DTD, b"&e9;")
 
 
+def _docx_with_entity(folder: Path, name: str, dtd: bytes, entity: bytes) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("ENTITY")
+    document.save(folder / "entity-base.docx")
+
+    def change(member: str, content: bytes) -> bytes:
+        if member != "word/document.xml":
+            return content
+        start = content.index(b"?>") + 2 if content.startswith(b"<?xml") else 0
+        return content[:start] + dtd.replace(b"worksheet", b"w:document") + content[start:].replace(b"ENTITY", entity)
+
+    path = folder / name
+    path.write_bytes(rezip((folder / "entity-base.docx").read_bytes(), change))
+    return path
+
+
+def probe_docx_xxe(folder: Path) -> Path:
+    return _docx_with_entity(folder, "xxe.docx", XXE_DTD, b"&e;")
+
+
+def probe_docx_billion_laughs(folder: Path) -> Path:
+    return _docx_with_entity(folder, "laughs.docx", LAUGHS_DTD, b"&e9;")
+
+
+def probe_xlsx_zip_bomb(folder: Path, megabytes: int = 20) -> Path:
+    """A workbook whose sheet XML inflates to `megabytes` of blanks (a few hundred KB packed)."""
+    data = _workbook(folder, "ok.xlsx", lambda s: s.append(["决算", 1.5])).read_bytes()
+    path = folder / f"bomb-{megabytes}mb.xlsx"
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info.filename, content)
+                continue
+            head, tail = content.split(b"<sheetData>")
+            with target.open(info.filename, "w", force_zip64=True) as member:
+                member.write(head + b"<sheetData>")
+                blanks = b" " * 2**20
+                for _ in range(megabytes):
+                    member.write(blanks)
+                member.write(tail)
+    return path
+
+
 def probe_xlsx_huge_numbers(folder: Path) -> Path:
     def fill(sheet):
         for row, value in enumerate((1e26, 1.7e308, -3.2e120, 12345678901234567890123456789.0), start=1):
@@ -306,16 +386,6 @@ def probe_performance_repeated_header(folder: Path) -> Path:
     return path
 
 
-def probe_empty_label(folder: Path) -> Path:
-    """An HTML table row whose label cell is blank but whose code and amounts are printed."""
-    from test_formats_seed001 import write_html
-
-    path = write_html(folder / "empty-label.html")
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("<td>一般公共服务支出</td>", "<td> </td>", 1), encoding="utf-8")
-    return path
-
-
 def probe_long_paragraph(folder: Path) -> Path:
     """A report whose narrative holds a paragraph of 200,000 characters without a sentence end."""
     text = seed_text("001")
@@ -333,13 +403,15 @@ PROBES: dict[str, Callable[[Path], Path]] = {
     "xlsx-billion-laughs": probe_xlsx_billion_laughs,
     "xlsx-huge-numbers": probe_xlsx_huge_numbers,
     "xlsx-xfd1": probe_xlsx_xfd1,
+    "xlsx-zip-bomb": probe_xlsx_zip_bomb,
+    "docx-xxe": probe_docx_xxe,
+    "docx-billion-laughs": probe_docx_billion_laughs,
     "docx-huge-spans": probe_docx_huge_spans,
     "html-spans-near-cap": probe_html_spans_near_cap,
     "utf16-odd-length": probe_utf16_odd_length,
     "text-200mb": probe_text_200mb,
     "pdf-byte-flipped": probe_pdf_byte_flipped,
     "performance-repeated-header": probe_performance_repeated_header,
-    "empty-label": probe_empty_label,
     "long-paragraph": probe_long_paragraph,
 }
 
@@ -356,10 +428,12 @@ def encoded_text(number: str, encoding: str) -> bytes:
     return seed_text(number).encode(encoding, errors="replace")
 
 
-def generated_cases(folder: Path, count: int, seed: int = 0) -> Iterator[tuple[str, Path]]:
+def generated_cases(
+    folder: Path, count: int, seed: int = 0, bases: dict[str, Path] | None = None
+) -> Iterator[tuple[str, Path]]:
     """`count` damaged files cycling through the formats: (case name, path)."""
     rng = random.Random(seed)
-    bases = base_files(folder / "base")
+    bases = bases or base_files(folder / "base")
     names = sorted(bases)
     cases = folder / "cases"
     cases.mkdir(parents=True, exist_ok=True)
@@ -368,11 +442,14 @@ def generated_cases(folder: Path, count: int, seed: int = 0) -> Iterator[tuple[s
         path = bases[base]
         data = path.read_bytes()
         kind = rng.random()
-        if base.startswith("txt") and kind < 0.3:
+        if base.startswith("txt") and kind < 0.2:
             encoding = rng.choice(TEXT_ENCODINGS)
             how, data = f"encoding-{encoding}", encoded_text(base[4:], encoding)
             if rng.random() < 0.5:
                 how, data = f"{how}+truncate", data[: rng.randrange(1, len(data))]
+        elif base.startswith(("txt", "html")) and kind < 0.7:
+            how, text = damage_lines(data.decode("utf-8"), rng)
+            data = text.encode("utf-8")
         elif base in {"xlsx", "docx"} and kind < 0.5:
             how, data = damage_member(data, rng)
         else:

@@ -27,13 +27,21 @@ def _office_format(path: Path, data: bytes) -> str | None:
         return None
     import io
     import zipfile
+    import zlib
 
     try:
-        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [member for member in archive.infolist() if member.filename.endswith((".xml", ".rels", ".vml"))]
+        limits.check("max_unpacked_bytes", sum(m.file_size for m in members), "the archive's XML unpacks too large")
+        for member in members:  # Office XML never declares a DTD: one that does is an XXE or entity-expansion attack
+            with archive.open(member) as handle:
+                if b"<!DOCTYPE" in handle.read(4096):
+                    raise UnreadableInput(
+                        f"{path}: {member.filename} declares a DTD (XML entities); refused for safety"
+                    )
+        names = set(archive.namelist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, zlib.error):
         raise UnreadableInput(f"{path}: damaged ZIP archive (not a readable .docx/.xlsx)") from None
-    names = {member.filename for member in members}
-    limits.check("max_unpacked_bytes", sum(member.file_size for member in members), "the archive unpacks too large")
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:

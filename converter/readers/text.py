@@ -26,7 +26,9 @@ def decode(data: bytes) -> tuple[str, str]:
     for encoding in ENCODINGS[:2]:
         try:
             return data.decode(encoding), ("utf-8" if encoding == "utf-8-sig" else encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8-sig" and exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+                return data[: exc.start].decode(encoding), "utf-8"  # a file cut inside its last character
             continue
     raise UnreadableInput("text is neither UTF-8 nor GB18030/GBK")
 
