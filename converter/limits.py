@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import time
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ class Limits:
     max_unpacked_bytes: int = 256 * 2**20  # the members of an .xlsx/.docx ZIP once inflated (zip bombs)
     max_pages: int = 3_000  # PDF pages
     max_lines: int = 300_000  # lines of a decoded document (a 300-page PDF has about 15,000)
+    max_document_chars: int = 2_000_000  # text of a decoded document (the largest real reports hold ~400,000)
     max_table_cells: int = 2_000_000  # rows × columns of one table grid after spans are expanded
     max_columns: int = 1_000  # columns of one table row (an XLSX sheet's used width, a DOCX grid)
     max_span: int = 1_000  # one colspan / rowspan / gridSpan / gridBefore
@@ -66,7 +68,14 @@ _current: ContextVar[Limits | None] = ContextVar("juesuan_limits", default=None)
 def current() -> Limits:
     """The limits in force (environment variables apply unless code set others)."""
     value = _current.get()
-    return value if value is not None else Limits.from_env()
+    if value is not None:
+        return value
+    return _from_env(tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIX))))
+
+
+@functools.lru_cache(maxsize=8)
+def _from_env(variables: tuple[tuple[str, str], ...]) -> Limits:
+    return Limits.from_env(dict(variables))
 
 
 @contextlib.contextmanager

@@ -63,8 +63,13 @@ def resource_rows(extraction: Extraction, report_id: str) -> dict[str, list[Reco
 
 
 def _as_written(value: Any) -> Any:
-    """A value as the CSV gives it back: an empty string is an empty cell, which reads as null."""
-    return None if value == "" else value
+    """A value as the CSV gives it back: an empty string is an empty cell, which reads as null; a carriage return is
+    a line break ("\n"), as in the text readers (Python 3.11's csv writer leaves a lone "\r" unquoted)."""
+    if value == "":
+        return None
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def csv_text(resource: str, rows: list[Record]) -> str:
@@ -130,7 +135,11 @@ def package_files(extraction: Extraction) -> dict[str, str]:
     texts = {resource: csv_text(resource, values) for resource, values in rows.items()}
     problems = []
     for resource, text in texts.items():  # validate exactly what is written: the CSV text read back
-        problems.extend(validate_records(resource, read_csv_text(resource, text)))
+        written = read_csv_text(resource, text)
+        if len(written) != len(rows[resource]):
+            raise InvalidRecords(f"{report_id}: {resource}.csv reads back as {len(written)} rows, not"
+                                 f" {len(rows[resource])}; nothing written")
+        problems.extend(validate_records(resource, written))
     if problems:
         shown = "; ".join(str(problem) for problem in problems[:3])
         raise InvalidRecords(f"{report_id}: {len(problems)} record(s) break the schemas, nothing written: {shown}")
@@ -236,7 +245,7 @@ def exchange(a: Path, b: Path) -> bool:
 
 def typed_value(resource: str, name: str, text: str) -> Any:
     """A CSV cell as a record value: '' → None, integer fields → int (when they are integers), else the text."""
-    if text == "":
+    if text is None or text == "":  # None: a short row (csv.DictReader's filler)
         return None
     if name in registry.integer_fields(resource):
         try:

@@ -23,7 +23,7 @@ from converter.readers import UnreadableInput, read_document
 from converter.readers.cells import Span, expand_spans
 from converter.readers.xlsx import render_number
 
-CHUNKS, PER_CHUNK = 8, 25  # 200 generated files in CI
+CHUNKS, PER_CHUNK = 6, 20  # 120 generated files in CI
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
@@ -53,7 +53,7 @@ def test_any_bytes_under_any_suffix_read_or_refuse(tmp_path, data, suffix):
         assert "\n" not in str(exc) and str(exc).startswith(str(path))
 
 
-@settings(FUZZ, max_examples=30)
+@settings(FUZZ, max_examples=20)
 @given(number=st.sampled_from(["000", "001", "002", "003", "004"]), salt=st.integers(0, 2**32))
 def test_seed_reports_with_damaged_lines_end_in_a_valid_package_or_a_refusal(tmp_path, number, salt):
     import random
@@ -121,5 +121,6 @@ def test_what_is_written_reads_back_as_validated(extraction, text, section):
     finally:
         row.update(saved)
     written = read_csv_text("narrative", files["narrative.csv"])[0]
-    assert (written["text"], written["section"]) == (text or None, section or None)
+    as_written = [value.replace("\r\n", "\n").replace("\r", "\n") or None for value in (text, section)]
+    assert [written["text"], written["section"]] == as_written
     assert text != "" and section != ""  # a required field that would read back as null is refused before writing

@@ -73,7 +73,10 @@ def read_document(path: str | Path) -> Document:
     if not data.strip():
         raise UnreadableInput(f"{path}: the file is empty")
     try:
-        return _read(path, data)
+        document = _read(path, data)
+        limits.check("max_lines", len(document.lines), "too many lines for a report")
+        limits.check("max_document_chars", sum(len(line.text) for line in document.lines), "too much text for a report")
+        return document
     except UnreadableInput:
         raise
     except limits.LimitExceeded as exc:
