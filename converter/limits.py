@@ -40,7 +40,7 @@ class Limits:
     max_columns: int = 1_000  # columns of one table row (an XLSX sheet's used width, a DOCX grid)
     max_span: int = 1_000  # one colspan / rowspan / gridSpan / gridBefore
     max_field_chars: int = 100_000  # one text value written to a CSV (kept below CSV_FIELD_LIMIT)
-    seconds_per_document: float = 600.0  # reading one document (checked between pages and sheets)
+    seconds_per_document: float = 300.0  # reading one document (checked between pages and sheets)
 
     def __post_init__(self) -> None:
         if self.max_field_chars >= CSV_FIELD_LIMIT:
