@@ -58,6 +58,9 @@ def main() -> int:
                 bad.append((name, outcome.kind, outcome.detail))
             elif outcome.kind == "refused":
                 reasons[outcome.detail.replace(str(path), "").lstrip(": ")[:70]] += 1
+            done = sum(counts.values())
+            if done % 200 == 0:
+                print(f"... {done} inputs, {time.monotonic() - start:.0f} s", file=sys.stderr, flush=True)
             if path.stat().st_size and not name.startswith("probe/"):
                 path.unlink()  # keep the temporary folder small
     elapsed = time.monotonic() - start
