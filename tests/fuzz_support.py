@@ -174,16 +174,14 @@ def damage_lines(text: str, rng: random.Random) -> tuple[str, str]:
     return "lines-" + "+".join(sorted(set(done))), "\n".join(lines)
 
 
-def rezip(data: bytes, change: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None) -> bytes:
-    """An Office file with its members changed (None drops a member) and extra members added."""
+def rezip(data: bytes, change: Callable[[str, bytes], bytes | None]) -> bytes:
+    """An Office file with its members changed (None drops a member)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             content = change(info.filename, source.read(info.filename))
             if content is not None:
                 target.writestr(info.filename, content)
-        for name, content in (extra or {}).items():
-            target.writestr(name, content)
     return out.getvalue()
 
 
@@ -240,7 +238,7 @@ def probe_xlsx_xml_error(folder: Path) -> Path:
     return path
 
 
-def _with_entity(folder: Path, name: str, dtd: bytes, entity: bytes) -> Path:
+def xlsx_with_entity(folder: Path, name: str, dtd: bytes, entity: bytes) -> Path:
     """A workbook whose sheet declares a DTD and whose cell text is an entity reference."""
     data = _workbook(folder, "ok.xlsx", lambda s: s.append(["决算"])).read_bytes()
 
@@ -255,11 +253,11 @@ def _with_entity(folder: Path, name: str, dtd: bytes, entity: bytes) -> Path:
 
 
 def probe_xlsx_xxe(folder: Path) -> Path:
-    return _with_entity(folder, "xxe.xlsx", XXE_DTD, b"&e;")
+    return xlsx_with_entity(folder, "xxe.xlsx", XXE_DTD, b"&e;")
 
 
 def probe_xlsx_billion_laughs(folder: Path) -> Path:
-    return _with_entity(folder, "laughs.xlsx", LAUGHS_DTD, b"&e9;")
+    return xlsx_with_entity(folder, "laughs.xlsx", LAUGHS_DTD, b"&e9;")
 
 
 def _docx_with_entity(folder: Path, name: str, dtd: bytes, entity: bytes) -> Path:

@@ -9,7 +9,6 @@ import pytest
 from fuzz_support import (
     PROBES,
     XXE_DTD,
-    _with_entity,
     convert_case,
     probe_docx_billion_laughs,
     probe_docx_huge_spans,
@@ -27,6 +26,7 @@ from fuzz_support import (
     probe_xlsx_xml_error,
     probe_xlsx_xxe,
     probe_xlsx_zip_bomb,
+    xlsx_with_entity,
 )
 
 from converter import limits
@@ -77,7 +77,7 @@ def test_xml_entities_are_refused_safely_in_one_line(tmp_path, probe):
 
 
 def test_a_dtd_after_a_long_prolog_is_still_refused_by_defusedxml(tmp_path):
-    path = _with_entity(tmp_path, "late-dtd.xlsx", b"<!--" + b" " * 5000 + b"-->" + XXE_DTD, b"&e;")
+    path = xlsx_with_entity(tmp_path, "late-dtd.xlsx", b"<!--" + b" " * 5000 + b"-->" + XXE_DTD, b"&e;")
     assert "declares entities or a DTD (EntitiesForbidden); refused for safety" in refusal(path)
 
 
