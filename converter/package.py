@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from converter import __version__, registry
+from converter import __version__, limits, registry
 from converter.model import Extraction, Record
 
 LICENSE = {
@@ -31,6 +31,10 @@ class PackageError(Exception):
 
 class InvalidRecords(Exception):
     """The conversion produced records that break the schemas; nothing was written."""
+
+
+class FieldTooLong(InvalidRecords):
+    """A value is longer than a CSV reader accepts (limits.CSV_FIELD_LIMIT); nothing was written."""
 
 
 class WorsePackage(Exception):
@@ -53,9 +57,19 @@ def resource_rows(extraction: Extraction, report_id: str) -> dict[str, list[Reco
             unknown = set(full) - set(fields)
             if unknown:
                 raise ValueError(f"{resource}: fields not in the schema: {', '.join(sorted(unknown))}")
-            result.append({name: full.get(name) for name in fields})
+            result.append({name: _as_written(full.get(name)) for name in fields})
         rows[resource] = result
     return rows
+
+
+def _as_written(value: Any) -> Any:
+    """A value as the CSV gives it back: an empty string is an empty cell, which reads as null; a carriage return is
+    a line break ("\n"), as in the text readers (Python 3.11's csv writer leaves a lone "\r" unquoted)."""
+    if value == "":
+        return None
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def csv_text(resource: str, rows: list[Record]) -> str:
@@ -117,15 +131,45 @@ def package_files(extraction: Extraction) -> dict[str, str]:
 
     report_id = extraction.report["report_id"]
     rows = resource_rows(extraction, report_id)
-    problems = [problem for name, values in rows.items() for problem in validate_records(name, values)]
+    _check_field_lengths(f"{extraction.report.get('source_file')} ({report_id})", rows)
+    texts = {resource: csv_text(resource, values) for resource, values in rows.items()}
+    problems = []
+    for resource, text in texts.items():  # validate exactly what is written: the CSV text read back
+        written = read_csv_text(resource, text)
+        if len(written) != len(rows[resource]):
+            raise InvalidRecords(f"{report_id}: {resource}.csv reads back as {len(written)} rows, not"
+                                 f" {len(rows[resource])}; nothing written")
+        problems.extend(validate_records(resource, written))
     if problems:
         shown = "; ".join(str(problem) for problem in problems[:3])
         raise InvalidRecords(f"{report_id}: {len(problems)} record(s) break the schemas, nothing written: {shown}")
     files = {DATAPACKAGE: json.dumps(descriptor(rows["reports"][0], rows), ensure_ascii=False, indent=2) + "\n"}
-    for resource, values in rows.items():
-        files[f"{resource}.csv"] = csv_text(resource, values)
+    for resource, text in texts.items():
+        files[f"{resource}.csv"] = text
         files[f"schemas/{resource}.json"] = (registry.SCHEMA_DIR / f"{resource}.json").read_text(encoding="utf-8")
     return files
+
+
+def _check_field_lengths(where: str, rows: dict[str, list[Record]]) -> None:
+    """Refuse a value longer than `max_field_chars` (below the 131,072-character CSV field limit that Python's
+    csv module and the tools built on it keep by default): such a package could be written but not read back.
+    Narrative paragraphs are split into parts below the limit before they get here."""
+    limit = limits.current().max_field_chars
+    for resource, values in rows.items():
+        for number, row in enumerate(values, start=2):
+            for name, value in row.items():
+                if isinstance(value, str) and len(value) > limit:
+                    raise FieldTooLong(
+                        f"{where}: {resource}.csv:{number} [{name}]: a value of {len(value):,} characters"
+                        f" (> {limit:,}); nothing written; raise {limits.ENV_PREFIX}MAX_FIELD_CHARS"
+                        f" (at most {limits.CSV_FIELD_LIMIT - 1:,}) to allow more"
+                    )
+
+
+def read_csv_text(resource: str, text: str) -> list[Record]:
+    """Records of a resource's CSV text as every reader of a package gets them (typed, '' → None)."""
+    rows = csv.DictReader(io.StringIO(text, newline=""))
+    return [{k: typed_value(resource, k, v) for k, v in row.items()} for row in rows]
 
 
 def data_row_count(folder: Path) -> int:
@@ -158,12 +202,15 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
             )
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=out_dir))
     try:
-        for relative, text in files.items():
+        # datapackage.json last: a folder left by a killed run is never a (half) package
+        for relative, text in sorted(files.items(), key=lambda item: item[0] == DATAPACKAGE):
             path = temp / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="")
         os.chmod(temp, 0o755)
-        if target.exists():
+        if target.exists() and exchange(temp, target):
+            (temp / DATAPACKAGE).unlink(missing_ok=True)  # temp now holds the old package: unpublish it first
+        elif target.exists():
             backup = out_dir / f".{target.name}.old"
             shutil.rmtree(backup, ignore_errors=True)
             target.rename(backup)
@@ -177,9 +224,28 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
     return target
 
 
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE): the package folder is always either
+    the old or the new one, even when the process is killed. False where the system cannot do it."""
+    import ctypes
+    import errno
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP}:
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
 def typed_value(resource: str, name: str, text: str) -> Any:
     """A CSV cell as a record value: '' → None, integer fields → int (when they are integers), else the text."""
-    if text == "":
+    if text is None or text == "":  # None: a short row (csv.DictReader's filler)
         return None
     if name in registry.integer_fields(resource):
         try:
@@ -205,7 +271,7 @@ def read_package(path: str | Path) -> tuple[Record, dict[str, list[Record]]]:
     try:
         json.loads((folder / DATAPACKAGE).read_text(encoding="utf-8"))
         resources = {name: read_resource(folder, name) for name in registry.resource_names()}
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError, UnicodeDecodeError, csv.Error) as exc:
         raise PackageError(f"{path}: unreadable package: {exc}") from None
     if len(resources["reports"]) != 1:
         raise PackageError(f"{path}: reports.csv must hold exactly one report")

@@ -144,3 +144,11 @@ def sqlite_type(prop: dict[str, Any]) -> type:
 
 def sqlite_columns(resource: str) -> dict[str, type]:
     return {name: sqlite_type(prop) for name, prop in schema(resource)["properties"].items()}
+
+
+def missing_required(resource: str, record: dict[str, Any]) -> list[str]:
+    """The fields the schema requires that a record lacks or holds blank (report_id and row_no are added later)."""
+    return [
+        name for name in schema(resource).get("required", ())
+        if name not in {"report_id", "row_no"} and (record.get(name) is None or str(record[name]).strip() == "")
+    ]

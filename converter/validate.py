@@ -11,6 +11,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from converter import registry
+from converter.limits import CSV_FIELD_LIMIT
 from converter.package import DATAPACKAGE, typed_value
 
 LIMIT_ERRORS = 1_000_000  # frictionless stops after 1000 errors by default: check every row
@@ -63,6 +64,11 @@ def validate_rows(folder: Path, resource: str) -> list[Problem]:
                     problems.append(Problem(name, f"{len(values)} cells for {len(header)} columns", row=number))
                     continue
                 record = {k: typed_value(resource, k, v) for k, v in zip(header, values)}
+                for field, value in zip(header, values):
+                    if len(value) > CSV_FIELD_LIMIT:
+                        problems.append(Problem(name, f"a value of {len(value):,} characters: past the CSV field"
+                                                f" limit ({CSV_FIELD_LIMIT:,}) of common readers",
+                                                row=number, field=field))
                 for error in validator.iter_errors(record):
                     field = error.path[0] if error.path else None
                     if field is None and error.validator == "required":
@@ -70,6 +76,8 @@ def validate_rows(folder: Path, resource: str) -> list[Problem]:
                     problems.append(Problem(name, error.message, row=number, field=field))
     except UnicodeDecodeError:
         problems.append(Problem(name, "not UTF-8", source="package"))
+    except csv.Error as exc:  # a field past the CSV field limit juesuan never writes, or a broken quote
+        problems.append(Problem(name, f"unreadable CSV: {exc}", row=reader.line_num, source="package"))
     return problems
 
 

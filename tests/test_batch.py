@@ -128,15 +128,17 @@ def test_a_legacy_office_file_in_a_folder_is_refused_with_advice(tmp_path):
     assert ".docx" in results["old.doc"].reason
 
 
-def long_report(folder: Path) -> Path:
-    """A real report 300 times over (10 MB): seconds of work, far past a budget of three seconds."""
+def long_report(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A real report 300 times over (10 MB): seconds of work, far past a budget of three seconds (the document-size
+    limit, which would refuse it at once, raised for this test and the workers it starts)."""
+    monkeypatch.setenv("JUESUAN_LIMIT_MAX_DOCUMENT_CHARS", "100000000")
     path = folder / "long.txt"
     path.write_text(seed("001").read_text(encoding="utf-8") * 300, encoding="utf-8")
     return path
 
 
-def test_a_file_past_its_time_budget_fails_and_the_batch_goes_on(tmp_path):
-    slow = long_report(tmp_path)
+def test_a_file_past_its_time_budget_fails_and_the_batch_goes_on(tmp_path, monkeypatch):
+    slow = long_report(tmp_path, monkeypatch)
     summary, results = run([slow, seed("004")], tmp_path, jobs=2, limits=Limits(timeout=3))
     assert results["long.txt"].status == "failed"
     assert results["long.txt"].reason == f"{slow}: timeout: still converting after 3 s (the worker was stopped;" \
@@ -228,8 +230,8 @@ def _alive(pid: str) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc")
-def test_killing_the_batch_leaves_no_worker_running(tmp_path):
-    slow = long_report(tmp_path)
+def test_killing_the_batch_leaves_no_worker_running(tmp_path, monkeypatch):
+    slow = long_report(tmp_path, monkeypatch)
     batch = subprocess.Popen([sys.executable, "-m", "converter.cli", "convert", slow, "--out", tmp_path / "out", "-q"])
     children: list[str] = []
     deadline = time.monotonic() + 60

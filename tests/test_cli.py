@@ -162,7 +162,8 @@ def test_a_folder_of_unsupported_files_lists_them_and_exits_2(tmp_path):
     assert "0 converted, 1 failed, 1 skipped" in result.stdout
 
 
-def test_a_file_over_its_time_budget_fails_alone(tmp_path):
+def test_a_file_over_its_time_budget_fails_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUESUAN_LIMIT_MAX_DOCUMENT_CHARS", "100000000")  # not refused at once for its size
     slow = tmp_path / "long.txt"  # a real report 300 times over: seconds of work
     slow.write_text(seed("001").read_text(encoding="utf-8") * 300, encoding="utf-8")
     result = juesuan("convert", slow, seed("004"), "--out", tmp_path / "out", "--timeout", "3")

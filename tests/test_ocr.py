@@ -172,7 +172,7 @@ def test_a_table_pasted_as_a_picture_on_a_text_page_is_read_by_ocr_beside_the_te
     doc = read_document(path)
     assert doc.source_format == "pdf" and doc.ocr.startswith("pages 1 · ")
     title = doc.lines[0]
-    assert title.text == "五、一般公共预算财政拨款支出决算表（见下图）" and title.words[0].confidence is None  # text layer
+    assert title.text == "五、一般公共预算财政拨款支出决算表（见下图）" and title.words[0].confidence is None
     ocr_lines = [line for line in doc.lines if line.words and line.words[0].confidence is not None]
     assert len(ocr_lines) >= 20
     assert all(20 <= word.x0 and word.x1 <= 576 and word.top >= 842 - 20 - 555 * 842 / 595 * 0.9 - 1

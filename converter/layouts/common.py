@@ -12,7 +12,7 @@ from converter.normalize import NOT_APPLICABLE, clean_label, is_amount
 
 FUNCTION_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")  # 类 / 款 / 项 function code
 ECON_CODE = re.compile(r"^[3-9]\d{2}(?:\d{2})?$")  # 类 / 款 economic code
-LINE_NO = re.compile(r"^\d{1,3}$")  # 行次
+LINE_NO = re.compile(r"^[1-9]\d{0,2}$")  # 行次 (from 1)
 ORDINAL_TITLE = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")  # "一、收入支出决算总表"
 ECON_TOTALS = ("人员经费合计", "公用经费合计")  # T06 footer labels
 

@@ -153,6 +153,9 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
         block.columns = list(T08_SHANGHAI_COLUMNS)
     for line in rows[first:]:
         cells = clean_cells(line)
+        if len(cells) <= name_at:  # a row narrower than the header (a damaged page)
+            leave_out(block, line, f"row {' | '.join(cells)!r} has no 科目名称 column")
+            continue
         name, amounts = cells[name_at], [blank_to_none(cell) for cell in cells[name_at + 1 :]]
         if TOTAL in cells[: name_at + 1]:
             block.rows.append(raw_row(line, amounts, label=TOTAL))

@@ -26,7 +26,7 @@ NAME = "wrapped"
 PAGE_NUMBER = re.compile(r"^\s*-\s*\d+\s*-\s*$")
 PART_HEADING = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 NOTE = re.compile(r"^\s*(?:注|说明)\s*[:：]")
-ROW_NO = re.compile(r"^\d{1,2}$")
+ROW_NO = re.compile(r"^[1-9]\d?$")  # 行次 (from 1)
 FUNCTION_CODE = re.compile(r"^2\d{2}(?:\d{2}){0,2}$")
 ECON_CODE = re.compile(r"^3\d{2}(?:\d{2})?$")
 # A number followed by exactly one blank cell: the signature of single-space cell separators.

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from converter import limits
 from converter.document import Document, Line
 from converter.locate import find_sections
 from converter.normalize import clean_label, strip_markup, to_halfwidth
@@ -140,6 +141,28 @@ def _is_table_row(line: Line) -> bool:
     return bool(line.cells) or line.text.count("\t") >= 2
 
 
+def split_long(paragraph: Paragraph, limit: int) -> list[Paragraph]:
+    """A paragraph longer than `limit` characters as consecutive parts, each ending at the last sentence end (or,
+    failing one, at the limit) within the limit, each with its own source lines. Joined, the parts are the text."""
+    text = paragraph.text
+    if len(text) <= limit:
+        return [paragraph]
+    parts = []
+    start = 0
+    while start < len(text):
+        end = len(text) if len(text) - start <= limit else start + limit
+        if end < len(text):
+            cut = max((m.end() for m in SENTENCE_END.finditer(text, start, end)), default=end)
+            end = cut if cut > start else end
+        part = Paragraph(headings=paragraph.headings, text=text[start:end])
+        part.pieces = [(0, paragraph.line_at(start))] + [
+            (offset - start, line) for offset, line in paragraph.pieces if start < offset < end
+        ]
+        parts.append(part)
+        start = end
+    return parts
+
+
 class _Builder:
     """Walks the lines once, keeping the heading stack and the paragraph being joined."""
 
@@ -150,7 +173,7 @@ class _Builder:
 
     def flush(self) -> None:
         if self.current and self.current.text.strip():
-            self.paragraphs.append(self.current)
+            self.paragraphs.extend(split_long(self.current, limits.current().max_field_chars))
         self.current = None
 
     def heading(self, level: int, text: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from converter import registry
 from converter.document import Document, Line
 from converter.model import Extraction, Finding
 from converter.performance import analysis_report, dept_henan, goal_sheet, narrative_only, shaanxi
@@ -51,9 +52,29 @@ def extract_performance(doc: Document, extraction: Extraction) -> None:
     evaluations = _sheets(doc, extraction) or narrative_only.read(doc)
     counters = {"project": 0, "department": 0}
     for evaluation in sorted(evaluations, key=lambda e: e.line.line_no):
+        evaluation_id = f"{evaluation.kind[0]}{counters[evaluation.kind] + 1}"
+        record = evaluation.record(evaluation_id)
+        missing = registry.missing_required("performance_evaluations", record)
+        if missing:  # e.g. a sheet whose project name is blank: left out, never written with an empty name
+            extraction.findings.append(_left_out(evaluation.line, f"绩效自评表缺少{'、'.join(missing)}，未提取",
+                                                 f"Performance sheet without {', '.join(missing)} was not extracted"))
+            continue
         counters[evaluation.kind] += 1
-        evaluation_id = f"{evaluation.kind[0]}{counters[evaluation.kind]}"
-        extraction.add("performance_evaluations", evaluation.record(evaluation_id))
-        for seq, indicator in enumerate(evaluation.indicators, start=1):
-            extraction.add("performance_indicators", {"evaluation_id": evaluation_id, "seq": seq, **indicator})
+        extraction.add("performance_evaluations", record)
+        seq = 0
+        for indicator in evaluation.indicators:
+            row = {"evaluation_id": evaluation_id, "seq": seq + 1, **indicator}
+            missing = registry.missing_required("performance_indicators", row)
+            if missing:
+                line = Line("", indicator.get("source_line") or evaluation.line.line_no, indicator.get("source_page"))
+                extraction.findings.append(_left_out(line, f"绩效指标行缺少{'、'.join(missing)}，未提取",
+                                                     f"Indicator row without {', '.join(missing)} was skipped"))
+                continue
+            seq += 1
+            extraction.add("performance_indicators", row)
         extraction.findings.extend(evaluation.findings(evaluation_id))
+
+
+def _left_out(line: Line, zh: str, en: str) -> Finding:
+    return Finding(rule_id="EXTRACT", status="not_checkable", severity="warning", tables="performance_evaluations",
+                   message_zh=zh, message_en=en, source_page=line.page, source_line=line.line_no)

@@ -99,14 +99,14 @@ def read(lines: list[Line]) -> Evaluation:
 
 def _money(evaluation: Evaluation, lines: list[Line], at: int) -> None:
     evaluation.fields["amount_unit"] = amount_unit(lines[at].text)
-    cols = columns(lines[at], lines[at + 1], MONEY_COLUMNS)
+    cols = columns(lines[at], lines[min(at + 1, len(lines) - 1)], MONEY_COLUMNS)
     total = next((row for row in table_rows(lines, at) if (cells(row)[0] or "").replace(" ", "") == "合计"), None)
     if total is None:
         evaluation.problem("预算执行表没有合计行", "Budget table without a 合计 row", lines[at])
         return
     row = cells(total)
     value = {key: row[i] if i < len(row) else None for key, i in cols.items()}
-    declared, compiled = value.pop("target_declared", None), value["budget_initial"]
+    declared, compiled = value.pop("target_declared", None), value.get("budget_initial")
     if declared is not None and compiled is not None and declared != compiled:
         evaluation.problem(
             "年初预算数的目标申报数与预算编制数不同，年初预算数留空",
@@ -119,7 +119,7 @@ def _money(evaluation: Evaluation, lines: list[Line], at: int) -> None:
 
 
 def _indicators(evaluation: Evaluation, lines: list[Line], at: int) -> None:
-    cols = columns(lines[at], lines[at + 1], INDICATOR_COLUMNS)
+    cols = columns(lines[at], lines[min(at + 1, len(lines) - 1)], INDICATOR_COLUMNS)
     level1 = level2 = None
     for line in table_rows(lines, at):
         row = cells(line)

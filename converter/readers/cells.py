@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from converter import limits
 from converter.document import Document, Line
 from converter.normalize import is_amount
 
@@ -34,7 +35,16 @@ class Span:
 
 
 def expand_spans(rows: list[list[Span]]) -> list[list[str]]:
-    """The table as a rectangular grid of texts, merged areas blank-filled (text in the top-left cell only)."""
+    """The table as a rectangular grid of texts, merged areas blank-filled (text in the top-left cell only).
+
+    Spans over `max_span` are clamped to it (as browsers clamp colspan at 1000); a table whose expansion would go
+    past `max_table_cells` is refused before any of it is built.
+    """
+    bound = limits.current()
+    rows = [[Span(s.text, min(max(1, s.colspan), bound.max_span), min(max(1, s.rowspan), bound.max_span)) for s in row]
+            for row in rows]
+    work = sum(min(span.rowspan, len(rows) - r) * span.colspan for r, row in enumerate(rows) for span in row)
+    limits.check("max_table_cells", work, "a table spans too many cells")
     grid: list[list[str | None]] = [[] for _ in rows]
     for r, row in enumerate(rows):
         c = 0
@@ -51,6 +61,8 @@ def expand_spans(rows: list[list[Span]]) -> list[list[str]]:
                     target[c + dc] = span.text if dr == 0 and dc == 0 else ""
             c += max(1, span.colspan)
     width = max((len(row) for row in grid), default=0)
+    limits.check("max_columns", width, "a table is too wide")
+    limits.check("max_table_cells", width * len(grid), "a table has too many cells")
     return [[text or "" for text in row] + [""] * (width - len(row)) for row in grid]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from converter import limits
 from converter.document import Document
 from converter.readers.cells import LineWriter
 
@@ -29,18 +30,29 @@ def _text(element) -> str:
 
 
 def _grid(table) -> list[list[str]]:
+    """The table's rows as cells; a span, a row or the whole grid past the limits is refused before it is built."""
+    bound = limits.current()
     rows = []
+    total = 0
     for tr in table.iterchildren(_qn("w:tr")):
-        cells: list[str] = [""] * _int_val(tr.find(f"{_qn('w:trPr')}/{_qn('w:gridBefore')}"))
+        before = _int_val(tr.find(f"{_qn('w:trPr')}/{_qn('w:gridBefore')}"))
+        limits.check("max_span", before, "a table row skips too many columns (gridBefore)")
+        cells: list[str] = [""] * before
         for tc in tr.iterchildren(_qn("w:tc")):
             props = tc.find(_qn("w:tcPr"))
-            span = _int_val(props.find(_qn("w:gridSpan")) if props is not None else None) or 1
+            span = max(1, _int_val(props.find(_qn("w:gridSpan")) if props is not None else None))
+            limits.check("max_span", span, "a table cell spans too many columns (gridSpan)")
+            if len(cells) + span > bound.max_columns:
+                raise limits.exceeded("max_columns", len(cells) + span, bound.max_columns, "a table is too wide")
             vmerge = props.find(_qn("w:vMerge")) if props is not None else None
             continued = vmerge is not None and vmerge.get(_qn("w:val"), "continue") == "continue"
             cells.append("" if continued else _text(tc))
             cells.extend([""] * (span - 1))
         rows.append(cells)
+        total += len(cells)
+        limits.check("max_table_cells", total, "a table has too many cells")
     width = max((len(row) for row in rows), default=0)
+    limits.check("max_table_cells", width * len(rows), "a table has too many cells")
     return [row + [""] * (width - len(row)) for row in rows]
 
 

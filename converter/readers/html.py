@@ -38,7 +38,10 @@ def decode_html(data: bytes) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise UnreadableInput(f"damaged UTF-16 HTML ({exc.reason} at byte {exc.start:,})") from None
     match = META_CHARSET.search(data[:8192])
     declared = match.group(1).decode("ascii").lower() if match else None
     if declared in CHINESE_LEGACY:
@@ -70,10 +73,9 @@ def _own_rows(table) -> list:
 
 
 def _span(cell, name: str) -> int:
-    try:
-        return max(1, min(int(str(cell.get(name, "1")).strip() or 1), 1000))
-    except ValueError:
-        return 1
+    """A colspan/rowspan as an int ≥ 1 (clamped to max_span by expand_spans); digits only, like browsers."""
+    match = re.match(r"\s*(\d{1,12})", str(cell.get(name, "1")))
+    return max(1, int(match.group(1))) if match else 1
 
 
 def _cell_text(cell) -> str:

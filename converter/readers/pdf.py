@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 from pathlib import Path
 from typing import Any
 
+from converter import limits
 from converter.document import Document, Line, Word
 from converter.model import Finding
 from converter.readers.ocr import (
@@ -179,13 +181,19 @@ def read_pdf(path: Path, data: bytes) -> Document:
 
     from converter.readers import UnreadableInput
 
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged streams are reported as page warnings instead
     pages = _Pages()
     warnings: list[str] = []
+    budget = limits.Budget("PDF pages")
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            limits.check("max_pages", len(pdf.pages), "the PDF has too many pages")
             for page_no, page in enumerate(pdf.pages, start=1):
+                budget.check()
                 try:
                     pages.read(page, page_no)
+                except limits.LimitExceeded:
+                    raise
                 except Exception as exc:  # a damaged page: keep the others
                     warnings.append(f"page {page_no}: unreadable ({exc.__class__.__name__})")
     except (PdfminerException, ValueError, KeyError, TypeError) as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from converter import limits
 from converter.document import Document, Line
 
 # Tried in order; GB18030 is a superset of GBK and GB2312.
@@ -17,13 +18,18 @@ def decode(data: bytes) -> tuple[str, str]:
     from converter.readers import UnreadableInput
 
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise UnreadableInput(f"damaged UTF-16 text ({exc.reason} at byte {exc.start:,})") from None
     if b"\x00" in data[:4096]:
         raise UnreadableInput("binary file (NUL bytes), not a text report")
     for encoding in ENCODINGS[:2]:
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8-sig" and exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+                return data[: exc.start].decode(encoding), "utf-8"  # a file cut inside its last character
             continue
         if encoding == "gb18030":
             return _gb_or_big5(data, text)
@@ -54,6 +60,7 @@ def read_text(path: Path, data: bytes) -> Document:
     except UnreadableInput as exc:
         raise UnreadableInput(f"{path}: {exc}") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    limits.check("max_lines", text.count("\n") + 1, "too many lines for a report")
     has_pages = "\f" in text
     page = 1 if has_pages else None
     lines: list[Line] = []

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 
+from converter import limits
 from converter.document import Document
 from converter.readers.cells import LineWriter
 
@@ -23,6 +25,14 @@ _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 def render_number(value: int | float | Decimal, number_format: str | None) -> str:
     """The displayed text of a number under an Excel number format (decimals, thousands separator, percent)."""
     number = Decimal(str(value))
+    if not number.is_finite():
+        return str(value)
+    with localcontext() as context:
+        context.prec = 1000  # enough for any float (|x| < 1.8e308) at any number of printed decimals
+        return _render(number, number_format)
+
+
+def _render(number: Decimal, number_format: str | None) -> str:
     fmt = (number_format or "General").split(";")[0]
     pattern = _QUOTED.sub("", fmt)
     if fmt.lower() in {"general", "@", ""} or not re.search(r"[0#?]", pattern) or re.search(r"[eE][+-]", pattern):
@@ -31,7 +41,7 @@ def render_number(value: int | float | Decimal, number_format: str | None) -> st
     if percent:
         number *= 100
     integer, _, fraction = pattern.partition(".")
-    decimals = len(re.findall(r"[0#?]", re.split(r"[^0#?,]", fraction)[0])) if fraction else 0
+    decimals = min(len(re.findall(r"[0#?]", re.split(r"[^0#?,]", fraction)[0])), 30) if fraction else 0  # Excel: 30
     number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if number == 0:
         number = abs(number)
@@ -65,25 +75,61 @@ def cell_display(cell) -> str:
 def read_xlsx(path: Path, data: bytes) -> Document:
     """A Document of every sheet's rows, sheet by sheet."""
     import openpyxl
+    from defusedxml import DefusedXmlException
     from openpyxl.utils.exceptions import InvalidFileException
 
     from converter.readers import UnreadableInput
 
+    budget = limits.Budget("workbook")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise UnreadableInput(f"{path}: damaged or unsupported workbook ({exc.__class__.__name__})") from None
+    except limits.LimitExceeded:
+        raise
+    except (InvalidFileException, KeyError, ValueError, OSError, SyntaxError, TypeError, AttributeError) as exc:
+        # SyntaxError covers XML parse errors (ElementTree.ParseError, lxml's XMLSyntaxError); openpyxl wraps
+        # what its parser raised in a ValueError
+        cause = _root_cause(exc)
+        if isinstance(cause, DefusedXmlException):  # openpyxl parses with defusedxml when it is installed
+            raise UnreadableInput(
+                f"{path}: the workbook's XML declares entities or a DTD ({cause.__class__.__name__});"
+                " refused for safety"
+            ) from None
+        raise UnreadableInput(f"{path}: damaged or unsupported workbook ({cause.__class__.__name__})") from None
     out = LineWriter()
     for page, sheet in enumerate(workbook.worksheets, start=1):
-        width = sheet.max_column
-        for row in sheet.iter_rows(max_col=width):
-            out.row([cell_display(cell) for cell in row], page)
+        budget.check()
+        for cells in _used_rows(sheet):
+            out.row(cells, page)
     document = out.document(path, data, "xlsx")
-    document.warnings.extend(_uncalculated_formulas(data))
+    document.warnings.extend(_uncalculated_formulas(data, workbook))
     return document
 
 
-def _uncalculated_formulas(data: bytes) -> list[str]:
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost exception of a chain (what the XML parser raised under openpyxl's wrapper)."""
+    seen = {id(exc)}
+    while (inner := exc.__cause__ or exc.__context__) is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        exc = inner
+    return exc
+
+
+def _used_rows(sheet) -> Iterator[list[str]]:
+    """The displayed texts of the rows that hold values, as wide as the rightmost value (sparse: a lone cell at
+    XFD1048576 never becomes a grid of 17 billion cells)."""
+    cells = sheet._cells  # {(row, column): cell} of a loaded sheet; only the cells the file defines
+    used = [key for key, cell in cells.items() if cell.value is not None]
+    if not used:
+        return
+    width = max(column for _, column in used)
+    rows = sorted({row for row, _ in used})
+    limits.check("max_columns", width, f"sheet {sheet.title} is too wide")
+    limits.check("max_table_cells", len(rows) * width, f"sheet {sheet.title} has too many cells")
+    for row in rows:
+        yield [cell_display(cells[row, column]) if (row, column) in cells else "" for column in range(1, width + 1)]
+
+
+def _uncalculated_formulas(data: bytes, cached) -> list[str]:
     """Formula cells without a cached value (they read blank): one warning per sheet that has any."""
     import zipfile
 
@@ -93,15 +139,14 @@ def _uncalculated_formulas(data: bytes) -> list[str]:
         sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
         if not any(re.search(rb"<(?:\w+:)?f[ >]", archive.read(name)) for name in sheets):
             return []
-    workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=True)
-    cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     warnings = []
     for sheet, values in zip(workbook.worksheets, cached.worksheets):
-        missing = 0
-        for row, cached_row in zip(sheet.iter_rows(), values.iter_rows()):
-            for cell, cached_cell in zip(row, cached_row):
-                if isinstance(cell.value, str) and cell.value.startswith("=") and cached_cell.value is None:
-                    missing += 1
+        missing = sum(
+            1 for key, cell in sheet._cells.items()
+            if isinstance(cell.value, str) and cell.value.startswith("=")
+            and (key not in values._cells or values._cells[key].value is None)
+        )
         if missing:
             warnings.append(f"sheet {sheet.title}: {missing} formula cells without a saved value read as blank")
     return warnings

@@ -175,4 +175,21 @@ def build_table(extraction: Extraction, block: TableBlock) -> list[Record]:
     extraction.findings.extend(block.findings)
     if block.status not in {"found", "empty"}:
         return []
-    return BUILDERS[spec.family](extraction, block, spec)
+    return _complete(extraction, block, spec, BUILDERS[spec.family](extraction, block, spec))
+
+
+def _complete(extraction: Extraction, block: TableBlock, spec: TableSpec, records: list[Record]) -> list[Record]:
+    """The records holding every field their schema requires; a row printed without one (a blank name cell) is
+    left out with a finding, never written as an empty value that reads back as null."""
+    kept = []
+    for record in records:
+        missing = registry.missing_required(spec.resource, record)
+        if not missing:
+            kept.append(record)
+            continue
+        where = record.get("code") or record.get("econ_code") or f"line {record.get('source_line')}"
+        extraction.findings.append(unplaced(
+            block.table_id, str(where), f"行缺少{'、'.join(missing)}", f"row without {', '.join(missing)}",
+            page=record.get("source_page"), line_no=record.get("source_line"),
+        ))
+    return kept
