@@ -1,6 +1,9 @@
 """Write and read data packages: `<out>/<report_id>/datapackage.json` + one CSV per resource.
 
 Writes are atomic (a temporary folder renamed into place) and deterministic (a rerun gives the same bytes).
+A write works in `.<report_id>.<pid>.<random>.tmp` and keeps the previous package as `.<report_id>.<pid>.old` for the
+instant of the swap; folders whose name starts with a dot are never packages, and the stale ones (their process is
+gone) are removed, or a backup restored, by the next write into the folder or the next build.
 """
 
 from __future__ import annotations
@@ -9,8 +12,10 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +161,8 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
                 f"{target}: kept the existing package ({old_rows} rows); the new conversion has only {new_rows}"
                 " (use --force to replace it)"
             )
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=out_dir))
+    clean_leftovers(out_dir, once=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=out_dir))
     try:
         for relative, text in files.items():
             path = temp / relative
@@ -164,7 +170,7 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
             path.write_text(text, encoding="utf-8", newline="")
         os.chmod(temp, 0o755)
         if target.exists():
-            backup = out_dir / f".{target.name}.old"
+            backup = out_dir / f".{target.name}.{os.getpid()}.old"
             shutil.rmtree(backup, ignore_errors=True)
             target.rename(backup)
             temp.rename(target)
@@ -177,11 +183,58 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
     return target
 
 
+_LEFTOVER = re.compile(r"^\.(?P<name>.+?)\.(?:(?P<pid>\d+)\.(?:.+\.tmp|old)|[a-z0-9_]{8}|old)$")
+_cleaned: set[Path] = set()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_leftovers(folder: Path, once: bool = False) -> list[Path]:
+    """Remove the temporary folders of writes whose process is gone; restore a backup whose package went missing.
+
+    Names without a process id come from older versions and are always stale. `once`: only the first call per folder
+    in this process does the work (writes call it for every package). Returns the folders removed or restored.
+    """
+    folder = Path(folder)
+    if once and folder.resolve() in _cleaned:
+        return []
+    _cleaned.add(folder.resolve())
+    done: list[Path] = []
+    try:
+        entries = [entry for entry in os.scandir(folder) if entry.name.startswith(".") and entry.is_dir()]
+    except OSError:
+        return done
+    for entry in entries:
+        match = _LEFTOVER.match(entry.name)
+        if not match or (match["pid"] and _running(int(match["pid"]))):
+            continue
+        path, target = Path(entry.path), folder / match["name"]
+        if entry.name.endswith(".old") and not target.exists() and (path / DATAPACKAGE).is_file():
+            path.rename(target)  # killed between the two renames of a swap: the backup is the package
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+        done.append(path)
+    return done
+
+
+@cache
+def _integer_names(resource: str) -> frozenset[str]:
+    return frozenset(registry.integer_fields(resource))
+
+
 def typed_value(resource: str, name: str, text: str) -> Any:
     """A CSV cell as a record value: '' → None, integer fields → int (when they are integers), else the text."""
     if text == "":
         return None
-    if name in registry.integer_fields(resource):
+    if name in _integer_names(resource):
         try:
             return int(text)
         except ValueError:
@@ -190,9 +243,19 @@ def typed_value(resource: str, name: str, text: str) -> Any:
 
 
 def read_resource(folder: Path, resource: str) -> list[Record]:
+    """The typed records of one CSV; PackageError when its header is not the schema's or a row is ragged."""
     path = folder / f"{resource}.csv"
+    fields = registry.field_names(resource)
     with path.open(encoding="utf-8", newline="") as handle:
-        return [{k: typed_value(resource, k, v) for k, v in row.items()} for row in csv.DictReader(handle)]
+        reader = csv.reader(handle)
+        if next(reader, None) != fields:
+            raise PackageError(f"{path}: header differs from the schema's fields")
+        records = []
+        for values in reader:
+            if len(values) != len(fields):
+                raise PackageError(f"{path}:{reader.line_num}: {len(values)} cells for {len(fields)} columns")
+            records.append({k: typed_value(resource, k, v) for k, v in zip(fields, values)})
+        return records
 
 
 def read_package(path: str | Path) -> tuple[Record, dict[str, list[Record]]]:
@@ -205,23 +268,31 @@ def read_package(path: str | Path) -> tuple[Record, dict[str, list[Record]]]:
     try:
         json.loads((folder / DATAPACKAGE).read_text(encoding="utf-8"))
         resources = {name: read_resource(folder, name) for name in registry.resource_names()}
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError, csv.Error) as exc:
         raise PackageError(f"{path}: unreadable package: {exc}") from None
     if len(resources["reports"]) != 1:
         raise PackageError(f"{path}: reports.csv must hold exactly one report")
     return resources["reports"][0], resources
 
 
+def is_leftover(folder: Path) -> bool:
+    """A folder named with a leading dot: a write's temporary or backup folder, never a package."""
+    return folder.name.startswith(".")
+
+
 def find_packages(paths: list[Path]) -> list[Path]:
-    """Package folders named directly or found below the given folders, sorted."""
+    """Package folders named directly or found below the given folders, sorted; temporary and backup folders skipped."""
     found: list[Path] = []
     for path in paths:
+        folder = path.parent if path.name == DATAPACKAGE else path
+        if is_leftover(folder) and folder.name not in (".", ".."):
+            raise PackageError(f"{path}: a temporary or backup folder of an interrupted write, not a package")
         if path.name == DATAPACKAGE:
             found.append(path.parent)
         elif (path / DATAPACKAGE).is_file():
             found.append(path)
         elif path.is_dir():
-            found.extend(p.parent for p in sorted(path.glob(f"*/{DATAPACKAGE}")))
+            found.extend(p.parent for p in sorted(path.glob(f"*/{DATAPACKAGE}")) if not is_leftover(p.parent))
         else:
             raise PackageError(f"{path}: not a data package or a folder of packages")
     return sorted(set(found))

@@ -2,26 +2,36 @@
 
 Amounts (exact decimal strings in the packages) are stored as REAL so they sort and sum as numbers; the printed
 number of decimals of each amount is kept in the row's `printed_scale` column and the site plugin displays each
-amount with it. Codes stay TEXT. A rebuild writes a temporary database and download folder and swaps them in.
+amount with it. Codes stay TEXT.
+
+A build is incremental: packages whose files equal their copy in the download folder are unchanged and not read;
+new, replaced and removed packages are applied to a copy of the database in one transaction (full-text rows deleted
+and added with them), and the copy is renamed over the database, so a reader or a kill only ever sees the old or the
+new database. `full=True`, or a database of another layout, builds a new one from nothing (the same packages give the
+same bytes). A report is loaded once: by report_id (the first package in path order) and by source sha256 (the
+smallest report_id; the others are skipped with the reason).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import os
 import shutil
 import sqlite3
-import zipfile
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from converter import registry
-from converter.package import DATAPACKAGE, PackageError, read_package
+from converter.package import DATAPACKAGE, clean_leftovers
+from converter.site import downloads
+from converter.site.loading import Loadable, read_identity, read_loadable
 from converter.site.plugin import SCALE_COLUMN, cjk_tokens
-from converter.validate import validate_package
 
 CODES_DIR = registry.SCHEMA_DIR / "codes"
 FILES_MOUNT = "files"  # URL prefix the download folder is served under (datasette --static files:DIR)
@@ -63,14 +73,28 @@ INDEXED_FIELDS = {
     "table_id",
 }
 REPORT_EXTRA = {"label": "TEXT", "package_folder": "TEXT", "package_zip": "TEXT"}
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+LAYOUT_VERSION = "2"  # bump when the way rows are stored changes without the DDL changing
+WINDOW = 256  # packages read ahead of the inserts (bounds memory)
+
+
+class BuildError(Exception):
+    """The database could not be written (full disk, I/O error, another build running); nothing was changed."""
 
 
 @dataclass
 class BuildResult:
-    loaded: list[str] = field(default_factory=list)  # report ids
+    loaded: list[str] = field(default_factory=list)  # report ids inserted by this build (new or replaced)
+    replaced: list[str] = field(default_factory=list)  # report ids whose package changed
+    unchanged: list[str] = field(default_factory=list)  # report ids kept as they were
+    removed: list[str] = field(default_factory=list)  # report ids no longer among the packages
     refused: dict[str, str] = field(default_factory=dict)  # package path → reason
+    skipped: dict[str, str] = field(default_factory=dict)  # package path → why it was not loaded (same source)
     rows: dict[str, int] = field(default_factory=dict)  # table → row count
+    full: bool = True  # built from nothing (else updated in place)
+    full_reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def files_dir(db: Path) -> Path:
@@ -133,13 +157,38 @@ def view_ddl(resource: str) -> str:
 
 def fts_ddl(resource: str) -> list[str]:
     """A contentless FTS5 table holding the CJK-split text of the resource's text columns, keyed by rowid."""
-    columns = FTS_COLUMNS[resource]
-    names = ", ".join(map(_quote, columns))
-    tokens = ", ".join(f"cjk_tokens({_quote(name)})" for name in columns)
-    return [
-        f"CREATE VIRTUAL TABLE [{resource}_fts] USING fts5({names}, content='')",
-        f"INSERT INTO [{resource}_fts] (rowid, {names}) SELECT rowid, {tokens} FROM {_quote(resource)} ORDER BY rowid",
-    ]
+    names = ", ".join(map(_quote, FTS_COLUMNS[resource]))
+    return [f"CREATE VIRTUAL TABLE [{resource}_fts] USING fts5({names}, content='')", fts_insert(resource, "1")]
+
+
+def fts_insert(resource: str, where: str) -> str:
+    """Index the rows matching `where` (their rowids) in the resource's full-text table."""
+    names = ", ".join(map(_quote, FTS_COLUMNS[resource]))
+    tokens = ", ".join(f"cjk_tokens({_quote(name)})" for name in FTS_COLUMNS[resource])
+    return (
+        f"INSERT INTO [{resource}_fts] (rowid, {names}) SELECT rowid, {tokens} FROM {_quote(resource)}"
+        f" WHERE {where} ORDER BY rowid"
+    )
+
+
+def fts_delete(resource: str, where: str) -> str:
+    """Unindex the rows matching `where`: a contentless table is told the exact values it indexed."""
+    names = ", ".join(map(_quote, FTS_COLUMNS[resource]))
+    tokens = ", ".join(f"cjk_tokens({_quote(name)})" for name in FTS_COLUMNS[resource])
+    return (
+        f"INSERT INTO [{resource}_fts] ([{resource}_fts], rowid, {names}) SELECT 'delete', rowid, {tokens}"
+        f" FROM {_quote(resource)} WHERE {where}"
+    )
+
+
+def layout_stamp() -> int:
+    """A number stored as the database's user_version: it changes with any table, index, view, FTS or tokenizer change,
+    so an incremental build never updates a database laid out otherwise."""
+    parts = [LAYOUT_VERSION, cjk_tokens("公务接待费 abc，2024")]
+    for resource in registry.resource_names():
+        parts += [table_ddl(resource), *index_ddl(resource), view_ddl(resource)]
+        parts += fts_ddl(resource) if resource in FTS_COLUMNS else []
+    return zlib.crc32("\n".join(parts).encode()) & 0x7FFFFFFF
 
 
 def scale_text(record: dict[str, Any], decimals: list[str]) -> str | None:
@@ -167,6 +216,14 @@ def report_extra(report_id: str, report: dict[str, Any]) -> list[str]:
     return [label, f"/{FILES_MOUNT}/packages/{report_id}/{DATAPACKAGE}", f"/{FILES_MOUNT}/packages/{report_id}.zip"]
 
 
+def insert_sql(resource: str) -> str:
+    columns = registry.field_names(resource) + ([SCALE_COLUMN] if registry.decimal_fields(resource) else [])
+    if resource == "reports":
+        columns += list(REPORT_EXTRA)
+    names, marks = ", ".join(map(_quote, columns)), ", ".join("?" * len(columns))
+    return f"INSERT INTO {_quote(resource)} ({names}) VALUES ({marks})"
+
+
 def insert_package(conn: sqlite3.Connection, resources: dict[str, list[dict[str, Any]]]) -> None:
     for resource in registry.resource_names():
         records = resources[resource]
@@ -174,25 +231,23 @@ def insert_package(conn: sqlite3.Connection, resources: dict[str, list[dict[str,
             continue
         decimals = registry.decimal_fields(resource)
         rows = [db_row(resource, record, decimals) for record in records]
-        columns = registry.field_names(resource) + ([SCALE_COLUMN] if decimals else [])
         if resource == "reports":
             rows = [row + report_extra(record["report_id"], record) for row, record in zip(rows, records)]
-            columns += list(REPORT_EXTRA)
-        names = ", ".join(map(_quote, columns))
-        conn.executemany(f"INSERT INTO {_quote(resource)} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
+        conn.executemany(insert_sql(resource), rows)
 
 
-def write_downloads(folder: Path, report_id: str, target: Path) -> None:
-    """Copy the package folder and write a deterministic zip of it."""
-    files = sorted(p for p in folder.iterdir() if p.is_file())
-    (target / report_id).mkdir(parents=True)
-    with zipfile.ZipFile(target / f"{report_id}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in files:
-            shutil.copyfile(path, target / report_id / path.name)
-            info = zipfile.ZipInfo(f"{report_id}/{path.name}", ZIP_TIME)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
+def delete_reports(conn: sqlite3.Connection, report_ids: list[str]) -> None:
+    """Remove every row (and its full-text entry) of these reports."""
+    if not report_ids:
+        return
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS gone (report_id TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM gone")
+    conn.executemany("INSERT INTO gone VALUES (?)", [(report_id,) for report_id in report_ids])
+    where = "report_id IN (SELECT report_id FROM gone)"
+    for resource in reversed(registry.resource_names()):
+        if resource in FTS_COLUMNS:
+            conn.execute(fts_delete(resource, where))
+        conn.execute(f"DELETE FROM {_quote(resource)} WHERE {where}")
 
 
 def load_codes(conn: sqlite3.Connection) -> None:
@@ -203,6 +258,7 @@ def load_codes(conn: sqlite3.Connection) -> None:
             header = next(reader)
             rows = [[value or None for value in row] for row in reader]
         columns = ", ".join(f"{_quote(name)} TEXT" for name in header)
+        conn.execute(f"DROP TABLE IF EXISTS [{path.stem}]")
         conn.execute(f"CREATE TABLE [{path.stem}] ({columns}, PRIMARY KEY ([code]))")
         conn.executemany(f"INSERT INTO [{path.stem}] VALUES ({', '.join('?' * len(header))})", rows)
 
@@ -221,6 +277,7 @@ def load_rules(conn: sqlite3.Connection) -> None:
     """What each finding's rule_id means: the check registry plus the converter's own findings."""
     from converter.checks.runner import ordered_rules
 
+    conn.execute("DROP TABLE IF EXISTS [rules]")
     conn.execute(
         "CREATE TABLE [rules] ([rule_id] TEXT PRIMARY KEY, [rule_group] TEXT, [description_zh] TEXT,"
         " [description_en] TEXT, [tables] TEXT, [tolerance] TEXT, [severity] TEXT)"
@@ -229,115 +286,233 @@ def load_rules(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO [rules] VALUES (?, ?, ?, ?, ?, ?, ?)", rows + list(CONVERTER_RULES))
 
 
-def _validate_for_load(package: Path) -> list:
-    """JSON Schema rows and keys; the full Frictionless pass is `juesuan validate`."""
-    return validate_package(package, frictionless=False)
 
 
-def check_packages(packages: list[Path], workers: int) -> Iterable[tuple[Path, list[str]]]:
-    """(package, problems) in order; validation runs in worker processes when there are many packages."""
-    if workers <= 1 or len(packages) < 8:
-        for package in packages:
-            yield package, [str(p) for p in validate_package(package, frictionless=False)]
+@contextlib.contextmanager
+def build_lock(folder: Path) -> Iterator[None]:
+    """One build at a time per database folder (an advisory lock on the folder itself)."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"{folder}: another build is writing a database in this folder") from None
+        yield
+    finally:
+        os.close(handle)
+
+
+def loaded_reports(db: Path) -> tuple[dict[str, str] | None, str]:
+    """report_id → source_sha256 of a database this build can update, or (None, why it is rebuilt from nothing)."""
+    if not db.is_file():
+        return None, "no database yet"
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] != layout_stamp():
+                return None, "the database was built with another table layout"
+            return dict(conn.execute("SELECT report_id, source_sha256 FROM reports")), ""
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return None, f"the database cannot be read ({exc})"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")  # a private copy, renamed into place only once complete
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -65536")
+    conn.create_function("cjk_tokens", 1, cjk_tokens, deterministic=True)
+    return conn
+
+
+def read_all(folders: list[Path], workers: int) -> Iterable[Loadable]:
+    """Each package read and validated, in order; in worker processes when there are many (a window at a time)."""
+    if workers <= 1 or len(folders) < 16:
+        yield from map(read_loadable, folders)
         return
     with ProcessPoolExecutor(workers) as pool:
-        for package, problems in zip(packages, pool.map(_validate_for_load, packages, chunksize=8)):
-            yield package, [str(p) for p in problems]
+        for start in range(0, len(folders), WINDOW):
+            yield from pool.map(read_loadable, folders[start : start + WINDOW], chunksize=8)
 
 
-def write_schemas(target: Path) -> None:
-    """The JSON Schemas and code lists, with an index page linking them."""
-    shutil.copytree(registry.SCHEMA_DIR, target)
-    links = "\n".join(
-        f'<li><a href="{path.relative_to(target).as_posix()}">{path.relative_to(target).as_posix()}</a></li>'
-        for path in sorted(target.rglob("*"))
-        if path.is_file()
-    )
-    head = "<!DOCTYPE html>\n<meta charset=utf-8><title>juesuan schemas</title>\n<h1>数据结构 Schemas</h1>"
-    page = f"{head}\n<ul>\n{links}\n</ul>\n"
-    (target / "index.html").write_text(page, encoding="utf-8")
+@dataclass
+class _Plan:
+    """What the build does: the packages to load (by report id), and those kept as they are."""
+
+    load: dict[str, Path] = field(default_factory=dict)
+    keep: dict[str, Path] = field(default_factory=dict)
 
 
-def _swap(temp: Path, target: Path) -> None:
-    """Replace a folder by another with two renames."""
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    temp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+def plan(folders: list[Path], before: dict[str, str] | None, copies: Path, result: BuildResult) -> _Plan:
+    """Unchanged packages (equal to their copy) are kept; the others are to be read; one package per report id."""
+    todo = _Plan()
+    for folder in folders:
+        identity = read_identity(folder)
+        report_id = identity[0] if identity else None
+        if report_id in todo.keep or report_id in todo.load:
+            result.refused[str(folder)] = f"report {report_id} already loaded from another package"
+        elif before is not None and report_id in before and downloads.same_files(folder, copies / report_id):
+            todo.keep[report_id] = folder
+        else:
+            todo.load[report_id or str(folder)] = folder
+    return todo
+
+
+def one_per_source(reports: dict[str, str], folders: dict[str, Path], result: BuildResult) -> set[str]:
+    """Of the reports sharing a source sha256, all but the smallest report_id: skipped with the reason."""
+    first: dict[str, str] = {}
+    for report_id in sorted(reports):
+        first.setdefault(reports[report_id] or report_id, report_id)
+    skipped = set()
+    for report_id, sha in reports.items():
+        winner = first[sha or report_id]
+        if winner != report_id:
+            skipped.add(report_id)
+            result.skipped[str(folders[report_id])] = (
+                f"report {report_id} has the same source (sha256 {sha[:12]}…) as report {winner}, loaded once"
+            )
+    return skipped
 
 
 def build_database(
-    packages: list[Path], db: Path, on_package: Callable[[Path], None] | None = None, workers: int | None = None
+    packages: list[Path],
+    db: Path,
+    on_package: Callable[[Path], None] | None = None,
+    workers: int | None = None,
+    full: bool = False,
 ) -> BuildResult:
-    """Load valid packages into a new database at `db` (and downloads beside it); refuse invalid ones."""
+    """Bring the database at `db` (and its download folder) to exactly the valid packages given; refuse invalid ones.
+
+    Raises BuildError when the database cannot be written; the previous database and downloads are then untouched
+    and no temporary file is left.
+    """
     db = db.resolve()
     db.parent.mkdir(parents=True, exist_ok=True)
-    temp_db = db.with_name(f".{db.name}.tmp")
-    downloads = files_dir(db)
-    temp_files = downloads.with_name(f".{downloads.name}.tmp")
-    temp_db.unlink(missing_ok=True)
-    shutil.rmtree(temp_files, ignore_errors=True)
-    (temp_files / "packages").mkdir(parents=True)
+    temp = db.with_name(f".{db.name}.tmp")
+    files = files_dir(db)
+    copies = files / "packages"
+    with build_lock(db.parent):
+        try:
+            temp.unlink(missing_ok=True)
+            for folder in {p.parent for p in packages}:
+                clean_leftovers(folder)
+            downloads.clean_staged(files)
+            downloads.clean_staged(copies)
+            return _build(sorted(set(packages)), db, temp, copies, on_package, workers, full)
+        except (OSError, sqlite3.OperationalError) as exc:
+            temp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                downloads.clean_staged(copies)
+                downloads.clean_staged(files)
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise BuildError(f"{db}: could not write the database: {reason}") from None
+
+
+def _build(
+    folders: list[Path],
+    db: Path,
+    temp: Path,
+    copies: Path,
+    on_package: Callable[[Path], None] | None,
+    workers: int | None,
+    full: bool,
+) -> BuildResult:
     result = BuildResult()
-    conn = sqlite3.connect(temp_db)
+    before, result.full_reason = loaded_reports(db)
+    previous = set(before or {})
+    if full:
+        before, result.full_reason = None, "asked for (--full)"
+    result.full = before is None
+    todo = plan(folders, before, copies, result)
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    loadables: dict[str, Loadable] = {}
+    for loadable in read_all(list(todo.load.values()), workers):
+        if loadable.problems:
+            more = f" (and {len(loadable.problems) - 1} more)" if len(loadable.problems) > 1 else ""
+            result.refused[str(loadable.folder)] = f"fails validation: {loadable.problems[0]}{more}"
+        else:
+            loadables[loadable.report["report_id"]] = loadable
+        if on_package:
+            on_package(loadable.folder)
+    for folder in todo.keep.values():
+        if on_package:
+            on_package(folder)
+    sources = {rid: (before or {}).get(rid, "") for rid in todo.keep}
+    sources.update({rid: item.report.get("source_sha256") or "" for rid, item in loadables.items()})
+    folders_by_id = {**todo.keep, **{rid: item.folder for rid, item in loadables.items()}}
+    skipped = one_per_source(sources, folders_by_id, result)
+    final = set(sources) - skipped
+    result.removed = sorted(previous - final)
+    result.unchanged = sorted(rid for rid in todo.keep if rid in final)
+    inserted = sorted(final - set(result.unchanged))  # in a full build nothing is kept: all were read
+    result.loaded = inserted
+    result.replaced = sorted(set(inserted) & previous)
+    if result.full:
+        _write_new(temp, [loadables[rid] for rid in inserted], result)
+    else:
+        shutil.copyfile(db, temp)
+        _update(temp, sorted(set(result.removed) | set(result.replaced)), [loadables[rid] for rid in inserted], result)
+    for rid in inserted:
+        downloads.stage(loadables[rid].folder, rid, copies)
+    for rid in sorted(set(result.removed) | set(result.replaced)):
+        downloads.remove(rid, copies)  # the copies say what the database holds: gone before the database changes
+    with open(temp, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temp, db)
+    for rid in inserted:
+        downloads.publish(rid, copies)
+    downloads.keep_only(final, copies)
+    downloads.write_schemas(copies.parent / "schemas")
+    return result
+
+
+def _write_new(temp: Path, loadables: list[Loadable], result: BuildResult) -> None:
+    """A new database from nothing: tables, rows, then indexes, full text, views and statistics."""
+    conn = _connect(temp)
     try:
-        conn.execute("PRAGMA journal_mode = OFF")
-        conn.execute("PRAGMA synchronous = OFF")
-        conn.create_function("cjk_tokens", 1, cjk_tokens, deterministic=True)
+        conn.execute("BEGIN")
         for resource in registry.resource_names():
             conn.execute(table_ddl(resource))
         load_codes(conn)
         load_rules(conn)
-        workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-        for package, problems in check_packages(sorted(packages), workers):
-            reason = _load_one(conn, package, problems, temp_files / "packages", result)
-            if reason:
-                result.refused[str(package)] = reason
-            if on_package:
-                on_package(package)
-        _finish(conn, result)
-        conn.commit()
+        for loadable in loadables:
+            insert_package(conn, loadable.resources)
+        for resource in registry.resource_names():
+            for statement in index_ddl(resource) + (fts_ddl(resource) if resource in FTS_COLUMNS else []):
+                conn.execute(statement)
+            if resource != "reports":
+                conn.execute(view_ddl(resource))
+        conn.execute(f"PRAGMA user_version = {layout_stamp()}")
+        conn.execute("COMMIT")
+        conn.execute("ANALYZE")
         conn.execute("VACUUM")
+        _count(conn, result)
     finally:
         conn.close()
-    write_schemas(temp_files / "schemas")
-    os.replace(temp_db, db)
-    _swap(temp_files, downloads)
-    return result
 
 
-def _load_one(conn: sqlite3.Connection, package: Path, problems: list[str], target: Path, result: BuildResult) -> str:
-    """Load one validated package in its own savepoint; the reason it was refused, or ''."""
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        return f"fails validation: {problems[0]}{more}"
+def _update(temp: Path, gone: list[str], loadables: list[Loadable], result: BuildResult) -> None:
+    """Apply removals and new packages to a copy of the database in one transaction."""
+    conn = _connect(temp)
     try:
-        report, resources = read_package(package)
-    except PackageError as exc:
-        return str(exc)
-    report_id = report["report_id"]
-    conn.execute("SAVEPOINT package")
-    try:
-        insert_package(conn, resources)
-    except sqlite3.IntegrityError as exc:
-        conn.execute("ROLLBACK TO package")
-        conn.execute("RELEASE package")
-        duplicate = report_id in result.loaded
-        return f"report {report_id} already loaded from another package" if duplicate else f"not loadable: {exc}"
-    conn.execute("RELEASE package")
-    write_downloads(package, report_id, target)
-    result.loaded.append(report_id)
-    return ""
+        conn.execute("BEGIN")
+        load_codes(conn)
+        load_rules(conn)
+        delete_reports(conn, gone)
+        last = {r: conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {_quote(r)}").fetchone()[0] for r in FTS_COLUMNS}
+        for loadable in loadables:
+            insert_package(conn, loadable.resources)
+        for resource, rowid in last.items():
+            conn.execute(fts_insert(resource, f"rowid > {rowid}"))
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA optimize")
+        _count(conn, result)
+    finally:
+        conn.close()
 
 
-def _finish(conn: sqlite3.Connection, result: BuildResult) -> None:
-    """Full-text tables, indexes, views, statistics; row counts into the result."""
+def _count(conn: sqlite3.Connection, result: BuildResult) -> None:
     for resource in registry.resource_names():
-        for statement in index_ddl(resource) + (fts_ddl(resource) if resource in FTS_COLUMNS else []):
-            conn.execute(statement)
-        if resource != "reports":
-            conn.execute(view_ddl(resource))
         result.rows[resource] = conn.execute(f"SELECT count(*) FROM {_quote(resource)}").fetchone()[0]
-    conn.execute("ANALYZE")
