@@ -250,23 +250,29 @@ def read_resource(folder: Path, resource: str) -> list[Record]:
         reader = csv.reader(handle)
         if next(reader, None) != fields:
             raise PackageError(f"{path}: header differs from the schema's fields")
+        integers = [name for name in fields if name in _integer_names(resource)]
         records = []
         for values in reader:
             if len(values) != len(fields):
                 raise PackageError(f"{path}:{reader.line_num}: {len(values)} cells for {len(fields)} columns")
-            records.append({k: typed_value(resource, k, v) for k, v in zip(fields, values)})
+            record = {k: v if v != "" else None for k, v in zip(fields, values)}
+            for name in integers:
+                record[name] = typed_value(resource, name, record[name] or "")
+            records.append(record)
         return records
 
 
-def read_package(path: str | Path) -> tuple[Record, dict[str, list[Record]]]:
-    """(report record, resource → records) of a package folder or its datapackage.json."""
+def read_package(path: str | Path, descriptor: bool = True) -> tuple[Record, dict[str, list[Record]]]:
+    """(report record, resource → records) of a package folder or its datapackage.json (`descriptor=False`: the
+    caller has read datapackage.json already)."""
     folder = Path(path)
     if folder.name == DATAPACKAGE:
         folder = folder.parent
     if not (folder / DATAPACKAGE).is_file():
         raise PackageError(f"{path}: not a data package (no {DATAPACKAGE})")
     try:
-        json.loads((folder / DATAPACKAGE).read_text(encoding="utf-8"))
+        if descriptor:
+            json.loads((folder / DATAPACKAGE).read_text(encoding="utf-8"))
         resources = {name: read_resource(folder, name) for name in registry.resource_names()}
     except (OSError, ValueError, csv.Error) as exc:
         raise PackageError(f"{path}: unreadable package: {exc}") from None

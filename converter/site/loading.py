@@ -29,6 +29,7 @@ class Loadable:
     report: dict[str, Any] = field(default_factory=dict)
     resources: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    rows: dict[str, Any] = field(default_factory=dict)  # resource → rows as the database stores them (site.database)
 
 
 @cache
@@ -60,7 +61,7 @@ def read_loadable(folder: Path) -> Loadable:
     """The package's records when it is valid (schemas, keys, descriptor), else its problems."""
     try:
         meta = json.loads((folder / DATAPACKAGE).read_text(encoding="utf-8"))
-        report, resources = read_package(folder)
+        report, resources = read_package(folder, descriptor=False)
     except (OSError, ValueError, csv.Error, PackageError):
         return Loadable(folder, problems=_detailed_problems(folder))
     if not isinstance(meta, dict) or descriptor_problems(folder, meta) or not _valid_rows(resources):
