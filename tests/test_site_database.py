@@ -78,3 +78,26 @@ def test_build_command_exit_codes(seed_packages, tmp_path, capsys):
         commands.build([seed_packages["001"], broken], db)
     assert refused.value.exit_code == 1
     assert f"refused {broken}" in capsys.readouterr().err.replace("\n", "")
+
+
+def test_the_builds_search_tokens_are_the_plugins(seed_packages):
+    """The build splits text with str.translate; the site splits queries with plugin.cjk_tokens: they must agree."""
+    import random
+
+    from converter.package import read_package
+    from converter.site import database
+    from converter.site.plugin import cjk_tokens
+
+    texts = [
+        record[name]
+        for package in seed_packages.values()
+        for resource, records in read_package(package)[1].items()
+        for record in records
+        for name in database.FTS_COLUMNS.get(resource, [])
+    ]
+    alphabet = "公务接待费（）：，。、 \t\n\u3000\u00a0\u2003\x1cａＺ１abc12.-\"'"
+    generator = random.Random(7)
+    texts += ["".join(generator.choice(alphabet) for _ in range(generator.randrange(12))) for _ in range(2000)]
+    assert len(texts) > 3000
+    assert [database.search_tokens(text) for text in texts] == [cjk_tokens(text) for text in texts]
+    assert database._tokenizer() is database._fast_tokens  # the fast one is in use

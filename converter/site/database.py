@@ -24,6 +24,7 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -456,12 +457,12 @@ def build_database(
             downloads.clean_staged(files)
             downloads.clean_staged(copies)
             return _build(sorted(set(packages)), db, temp, copies, on_package, workers, full)
-        except (OSError, sqlite3.OperationalError) as exc:
+        except (OSError, sqlite3.OperationalError, BrokenProcessPool) as exc:
             temp.unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 downloads.clean_staged(copies)
                 downloads.clean_staged(files)
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
             raise BuildError(f"{db}: could not write the database: {reason}") from None
 
 
