@@ -70,6 +70,8 @@ def validate_rows(folder: Path, resource: str) -> list[Problem]:
                     problems.append(Problem(name, error.message, row=number, field=field))
     except UnicodeDecodeError:
         problems.append(Problem(name, "not UTF-8", source="package"))
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        problems.append(Problem(name, f"unreadable CSV: {exc}", source="package"))
     return problems
 
 

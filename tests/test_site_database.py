@@ -101,3 +101,18 @@ def test_the_builds_search_tokens_are_the_plugins(seed_packages):
     assert len(texts) > 3000
     assert [database.search_tokens(text) for text in texts] == [cjk_tokens(text) for text in texts]
     assert database._tokenizer() is database._fast_tokens  # the fast one is in use
+
+
+def test_a_field_over_the_csv_limit_is_refused_without_a_crash(seed_packages, tmp_path):
+    from converter.validate import validate_package
+
+    package = Path(shutil.copytree(seed_packages["002"], tmp_path / "in" / seed_packages["002"].name))
+    narrative = package / "narrative.csv"
+    lines = narrative.read_text(encoding="utf-8").splitlines(keepends=True)
+    cells = lines[1].split(",")
+    cells[-2] = "长" * 200_000  # a cell far over csv.field_size_limit()
+    narrative.write_text(lines[0] + ",".join(cells) + "".join(lines[2:]), encoding="utf-8")
+    assert any("field larger than field limit" in str(p) for p in validate_package(package, frictionless=False))
+    result = build_database([package, seed_packages["001"]], tmp_path / "juesuan.db")
+    assert result.loaded == [seed_packages["001"].name]
+    assert "field larger than field limit" in result.refused[str(package)]
