@@ -249,3 +249,12 @@ def test_a_build_killed_midway_leaves_the_previous_database_intact(seed_packages
     assert result.unchanged == sorted(p.name for p in seeds) and not result.loaded
     assert sorted(p.name for p in db.parent.iterdir()) == ["juesuan.db", "juesuan_files"]
     assert not [p for p in files_dir(db).rglob(".*")]
+
+
+def test_a_build_whose_only_package_is_refused_still_writes_an_empty_site(seed_packages, tmp_path):
+    package = Path(shutil.copytree(seed_packages["001"], tmp_path / "in" / seed_packages["001"].name))
+    (package / "reports.csv").write_text("report_id\nx\n", encoding="utf-8")
+    db = tmp_path / "site" / "juesuan.db"
+    result = build_database([package], db)
+    assert list(result.refused) == [str(package)] and result.loaded == [] and result.rows["reports"] == 0
+    assert sorted(p.name for p in files_dir(db).iterdir()) == ["packages", "schemas"]

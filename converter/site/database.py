@@ -476,6 +476,7 @@ def _build(
     full: bool,
 ) -> BuildResult:
     result = BuildResult()
+    copies.mkdir(parents=True, exist_ok=True)
     before, result.full_reason = loaded_reports(db)
     previous = set(before or {})
     if full:
@@ -500,7 +501,7 @@ def _build(
         next_rowid = {r: conn.execute(f"SELECT coalesce(max(rowid), 0) + 1 FROM {_quote(r)}").fetchone()[0]
                       for r in registry.resource_names()}
 
-        def load(loadables: Iterable[Loadable]) -> list[str]:
+        def load(loadables: Iterable[Loadable]) -> list[Path]:
             refused = []
             for loadable in loadables:
                 if on_package:
