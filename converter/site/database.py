@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import ctypes
 import fcntl
 import multiprocessing
 import os
 import shutil
+import signal
 import sqlite3
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -271,14 +274,14 @@ def package_rows(resources: dict[str, list[dict[str, Any]]]) -> dict[str, tuple[
     return shaped
 
 
-def prepare(folder: Path, copies: Path) -> Loadable:
+def prepare(folder: Path, staged: Path) -> Loadable:
     """A package read, validated, shaped into database rows and its download copy staged (in a worker process when
     there are many)."""
     loadable = read_loadable(folder)
     if not loadable.problems:
         loadable.rows = package_rows(loadable.resources)
         loadable.resources = {}
-        downloads.stage(folder, loadable.report["report_id"], copies)
+        downloads.stage(folder, loadable.report["report_id"], staged)
     return loadable
 
 
@@ -308,17 +311,24 @@ def delete_reports(conn: sqlite3.Connection, report_ids: list[str]) -> None:
         conn.execute(f"DELETE FROM {_quote(resource)} WHERE {where}")
 
 
-def load_codes(conn: sqlite3.Connection) -> None:
-    """The classification code lists as reference tables (codes are TEXT)."""
+def code_tables() -> dict[str, tuple[list[str], list[tuple]]]:
+    """The classification code lists (schemas/codes/*.csv): table → (header, rows); codes are TEXT."""
+    tables = {}
     for path in sorted(CODES_DIR.glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle)
             header = next(reader)
-            rows = [[value or None for value in row] for row in reader]
-        columns = ", ".join(f"{_quote(name)} TEXT" for name in header)
-        conn.execute(f"DROP TABLE IF EXISTS [{path.stem}]")
-        conn.execute(f"CREATE TABLE [{path.stem}] ({columns}, PRIMARY KEY ([code]))")
-        conn.executemany(f"INSERT INTO [{path.stem}] VALUES ({', '.join('?' * len(header))})", rows)
+            tables[path.stem] = (header, [tuple(value or None for value in row) for row in reader])
+    return tables
+
+
+def load_codes(conn: sqlite3.Connection) -> None:
+    """The classification code lists as reference tables."""
+    for name, (header, rows) in code_tables().items():
+        columns = ", ".join(f"{_quote(column)} TEXT" for column in header)
+        conn.execute(f"DROP TABLE IF EXISTS [{name}]")
+        conn.execute(f"CREATE TABLE [{name}] ({columns}, PRIMARY KEY ([code]))")
+        conn.executemany(f"INSERT INTO [{name}] VALUES ({', '.join('?' * len(header))})", rows)
 
 
 CONVERTER_RULES = (
@@ -331,19 +341,59 @@ CONVERTER_RULES = (
 )
 
 
-def load_rules(conn: sqlite3.Connection) -> None:
+def rule_rows() -> list[tuple]:
     """What each finding's rule_id means: the check registry plus the converter's own findings."""
     from converter.checks.runner import ordered_rules
 
+    return [(r.id, r.group, r.zh, r.en, r.tables, r.tolerance, r.severity) for r in ordered_rules()] + list(
+        CONVERTER_RULES
+    )
+
+
+def load_rules(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE IF EXISTS [rules]")
     conn.execute(
         "CREATE TABLE [rules] ([rule_id] TEXT PRIMARY KEY, [rule_group] TEXT, [description_zh] TEXT,"
         " [description_en] TEXT, [tables] TEXT, [tolerance] TEXT, [severity] TEXT)"
     )
-    rows = [(r.id, r.group, r.zh, r.en, r.tables, r.tolerance, r.severity) for r in ordered_rules()]
-    conn.executemany("INSERT INTO [rules] VALUES (?, ?, ?, ?, ?, ?, ?)", rows + list(CONVERTER_RULES))
+    conn.executemany("INSERT INTO [rules] VALUES (?, ?, ?, ?, ?, ?, ?)", rule_rows())
 
 
+def reference_tables_current(db: Path) -> bool:
+    """The database's rules and code lists are the ones this version would write."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        if [tuple(row) for row in conn.execute("SELECT * FROM [rules] ORDER BY rowid")] != rule_rows():
+            return False
+        return all(
+            conn.execute(f"SELECT * FROM [{name}] ORDER BY rowid").fetchall() == rows
+            for name, (_, rows) in code_tables().items()
+        )
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+class _Copy(threading.Thread):
+    """The database copied to the temporary file in the background while the packages are scanned."""
+
+    def __init__(self, db: Path, temp: Path) -> None:
+        super().__init__(daemon=True)
+        self.db, self.temp, self.error = db, temp, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            shutil.copyfile(self.db, self.temp)
+        except OSError as exc:
+            self.error = exc
+
+    def done(self) -> Path:
+        self.join()
+        if self.error:
+            raise self.error
+        return self.temp
 
 
 @contextlib.contextmanager
@@ -385,16 +435,23 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def read_all(folders: list[Path], copies: Path, workers: int) -> Iterable[Loadable]:
+def _die_with_parent() -> None:
+    """A worker is killed when the process that started it ends, so a killed build leaves no worker writing."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+
+
+def read_all(folders: list[Path], staged: Path, workers: int) -> Iterable[Loadable]:
     """Each package prepared, in order; in worker processes when there are many (a window at a time)."""
     if workers <= 1 or len(folders) < 16:
-        yield from (prepare(folder, copies) for folder in folders)
+        yield from (prepare(folder, staged) for folder in folders)
         return
     # forkserver: workers do not inherit the build lock (a killed build's workers must not keep holding it)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent) as pool:
         for start in range(0, len(folders), WINDOW):
             window = folders[start : start + WINDOW]
-            yield from pool.map(prepare, window, [copies] * len(window), chunksize=8)
+            yield from pool.map(prepare, window, [staged] * len(window), chunksize=8)
 
 
 @dataclass
@@ -482,6 +539,26 @@ def _build(
     if full:
         before, result.full_reason = None, "asked for (--full)"
     result.full = before is None
+    copying = _Copy(db, temp) if not result.full else None
+    try:
+        return _apply(folders, db, temp, copies, on_package, workers, result, before, previous, copying)
+    finally:
+        if copying:
+            copying.join()  # on an error too: the caller then removes the temporary file, which must be complete
+
+
+def _apply(
+    folders: list[Path],
+    db: Path,
+    temp: Path,
+    copies: Path,
+    on_package: Callable[[Path], None] | None,
+    workers: int | None,
+    result: BuildResult,
+    before: dict[str, str] | None,
+    previous: set[str],
+    copying: _Copy | None,
+) -> BuildResult:
     todo = plan(folders, before, copies, result)
     folder_of = {**todo.keep, **todo.read}
     # the first report id of each source is loaded; should it be refused, the next one is tried after the others
@@ -491,7 +568,16 @@ def _build(
             _skip(result, folder_of[report_id], report_id, sha, ids[0])
     keep = sorted(set(todo.keep) & set(first))
     gone = sorted(previous - set(keep))
-    conn = _open(temp, db if not result.full else None)
+    to_read = [folder for report_id, folder in todo.read.items() if report_id in first]
+    staged = downloads.staging(copies)
+    if copying and not gone and not to_read and reference_tables_current(db):  # nothing to change
+        copying.done().unlink()
+        result.unchanged = keep
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+            _count(conn, result)
+        downloads.keep_only(set(keep), copies)
+        return result
+    conn = _open(temp, copying.done() if copying else None)
     inserted: list[str] = []
     try:
         conn.execute("BEGIN")
@@ -519,13 +605,12 @@ def _build(
         for report_id in keep:
             if on_package:
                 on_package(todo.keep[report_id])
-        to_read = [folder for report_id, folder in todo.read.items() if report_id in first]
-        refused = load(read_all(to_read, copies, workers or _workers()))
+        refused = load(read_all(to_read, staged, workers or _workers()))
         for folder in refused:  # a refused package gives way to the next one of the same source
             ids = next(ids for ids in todo.sources.values() if any(folder_of[rid] == folder for rid in ids))
             for report_id in ids[ids.index(next(rid for rid in ids if folder_of[rid] == folder)) + 1:]:
                 result.skipped.pop(str(folder_of[report_id]), None)
-                if not load([prepare(folder_of[report_id], copies)]):
+                if not load([prepare(folder_of[report_id], staged)]):
                     break
         if result.full:
             _finish_new(conn)
@@ -545,7 +630,8 @@ def _build(
         os.fsync(handle.fileno())
     os.replace(temp, db)
     for report_id in inserted:
-        downloads.publish(report_id, copies)
+        downloads.publish(report_id, staged, copies)
+    shutil.rmtree(staged, ignore_errors=True)
     downloads.keep_only(final, copies)
     downloads.write_schemas(copies.parent / "schemas")
     return result
@@ -555,11 +641,10 @@ def _workers() -> int:
     return min(os.cpu_count() or 1, 4)
 
 
-def _open(temp: Path, db: Path | None) -> sqlite3.Connection:
-    """The database to write: a copy of `db`, or a new one with its tables (indexes come after the rows)."""
-    if db is not None:
-        shutil.copyfile(db, temp)
-        return _connect(temp)
+def _open(temp: Path, copied: Path | None) -> sqlite3.Connection:
+    """The database to write: the copy of the database, or a new one with its tables (indexes come after the rows)."""
+    if copied is not None:
+        return _connect(copied)
     conn = _connect(temp)
     conn.execute("PRAGMA analysis_limit = 1000")
     for resource in registry.resource_names():

@@ -3,11 +3,12 @@
 A copy is what the database holds for that report: the build removes the copies of the packages it replaces or
 removes before it swaps the database in, and writes the new copies after. A package whose files equal its copy is
 therefore unchanged and is not read again. Copies keep the files' modification times, so that comparison is a
-stat in the common case. New copies are staged as dot-names and renamed into place.
+stat in the common case. New copies are staged in a dot-named folder and renamed into place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import os
 import shutil
@@ -26,27 +27,32 @@ def package_files(folder: Path) -> list[Path]:
 def same_files(folder: Path, copy: Path) -> bool:
     """The package's top-level files and the copy's are the same names with the same bytes."""
     try:
-        names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file())
-        copied = sorted(entry.name for entry in os.scandir(copy) if entry.is_file())
+        files = {entry.name: entry for entry in os.scandir(folder) if entry.is_file()}
+        copied = {entry.name: entry for entry in os.scandir(copy) if entry.is_file()}
     except OSError:
         return False
-    if names != copied:
+    if files.keys() != copied.keys():
         return False
-    for name in names:
-        source, target = (folder / name).stat(), (copy / name).stat()
+    for name, entry in files.items():
+        source, target = entry.stat(), copied[name].stat()
         if source.st_size != target.st_size:
             return False
-        if source.st_mtime_ns != target.st_mtime_ns and not filecmp.cmp(folder / name, copy / name, shallow=False):
+        if source.st_mtime_ns != target.st_mtime_ns and not filecmp.cmp(entry.path, copied[name].path, shallow=False):
             return False
     return True
 
 
-def stage(folder: Path, report_id: str, packages: Path) -> None:
-    """Write `.<report_id>.new/` (the files, times kept) and `.<report_id>.zip.new` (deterministic zip)."""
-    target = packages / f".{report_id}.new"
+def staging(packages: Path) -> Path:
+    """This build's staging folder (a dot-name beside the copies; a killed build's is removed by the next one)."""
+    return packages / f".staging-{os.getpid()}"
+
+
+def stage(folder: Path, report_id: str, staged: Path) -> None:
+    """Write `<staged>/<report_id>/` (the files, times kept) and `<staged>/<report_id>.zip` (deterministic zip)."""
+    target = staged / report_id
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    with zipfile.ZipFile(packages / f".{report_id}.zip.new", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    with zipfile.ZipFile(staged / f"{report_id}.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for path in package_files(folder):
             shutil.copy2(path, target / path.name)
             info = zipfile.ZipInfo(f"{report_id}/{path.name}", ZIP_TIME)
@@ -55,11 +61,11 @@ def stage(folder: Path, report_id: str, packages: Path) -> None:
             archive.writestr(info, path.read_bytes(), compresslevel=1)
 
 
-def publish(report_id: str, packages: Path) -> None:
+def publish(report_id: str, staged: Path, packages: Path) -> None:
     """Rename a staged copy and zip into place."""
     remove(report_id, packages)
-    (packages / f".{report_id}.new").rename(packages / report_id)
-    os.replace(packages / f".{report_id}.zip.new", packages / f"{report_id}.zip")
+    (staged / report_id).rename(packages / report_id)
+    os.replace(staged / f"{report_id}.zip", packages / f"{report_id}.zip")
 
 
 def remove(report_id: str, packages: Path) -> None:
@@ -68,20 +74,24 @@ def remove(report_id: str, packages: Path) -> None:
 
 
 def clean_staged(packages: Path) -> None:
-    """Remove staged copies (dot-names) left by an interrupted build."""
+    """Remove dot-names (staging folders, swapped-out schemas) left by an interrupted build."""
     if not packages.is_dir():
         return
     for entry in os.scandir(packages):
         if entry.name.startswith("."):
-            shutil.rmtree(entry.path) if entry.is_dir() else os.unlink(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
 
 
 def keep_only(report_ids: set[str], packages: Path) -> None:
     """Remove the copies of reports the database does not hold."""
     for entry in os.scandir(packages):
         name = entry.name.removesuffix(".zip") if entry.is_file() else entry.name
-        if name not in report_ids:
-            shutil.rmtree(entry.path) if entry.is_dir() else os.unlink(entry.path)
+        if name not in report_ids and not name.startswith("."):
+            shutil.rmtree(entry.path, ignore_errors=True) if entry.is_dir() else os.unlink(entry.path)
 
 
 def write_schemas(target: Path) -> None:
