@@ -213,6 +213,36 @@ def test_a_second_build_in_the_same_folder_waits_its_turn(seed_packages, tmp_pat
     assert build_database([seed_packages["001"]], tmp_path / "juesuan.db").loaded
 
 
+def descendants(root: int) -> set[int]:
+    """The processes started by `root`, at any depth (from /proc)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit():
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+    found, changed = {root}, True
+    while changed:
+        changed = False
+        for pid, parent in parents.items():
+            if parent in found and pid not in found:
+                found.add(pid)
+                changed = True
+    return found - {root}
+
+
+def alive(pids: set[int]) -> set[int]:
+    return {pid for pid in pids if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)}
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
+
+
 def snapshot(db: Path) -> tuple[int, list]:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
@@ -239,8 +269,13 @@ def test_a_build_killed_midway_leaves_the_previous_database_intact(seed_packages
         time.sleep(0.01)
     time.sleep(0.3)
     assert process.poll() is None, "the build finished before it could be killed"
+    workers = descendants(process.pid)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    deadline = time.monotonic() + 10  # its worker processes end with it
+    while alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert alive(workers) == set()
     assert snapshot(db) == before
     assert sorted(p.name for p in (files_dir(db) / "packages").iterdir() if not p.name.startswith(".")) == sorted(
         [p.name for p in seeds] + [f"{p.name}.zip" for p in seeds]

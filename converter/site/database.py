@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import ctypes
 import fcntl
 import multiprocessing
 import os
+import select
 import shutil
-import signal
 import sqlite3
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -435,10 +435,29 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _die_with_parent() -> None:
-    """A worker is killed when the process that started it ends, so a killed build leaves no worker writing."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+def _end_with(build: int) -> None:
+    """Worker initializer: the worker ends when the build process ends, killed or not (a pool's workers otherwise
+    wait on their queue forever, and would write into the next build's downloads)."""
+
+    def watch() -> None:
+        try:
+            select.select([os.pidfd_open(build)], [], [])
+        except (AttributeError, OSError):  # no pidfd (old kernel) or the build has ended already
+            while _alive(build):
+                time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def read_all(folders: list[Path], staged: Path, workers: int) -> Iterable[Loadable]:
@@ -448,7 +467,7 @@ def read_all(folders: list[Path], staged: Path, workers: int) -> Iterable[Loadab
         return
     # forkserver: workers do not inherit the build lock (a killed build's workers must not keep holding it)
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)) as pool:
         for start in range(0, len(folders), WINDOW):
             window = folders[start : start + WINDOW]
             yield from pool.map(prepare, window, [staged] * len(window), chunksize=8)
