@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import json
 import shutil
@@ -96,9 +97,11 @@ def scaled(text: str, factor: Decimal) -> str:
 
 
 def variant(seed: Path, number: int, out: Path) -> None:
-    """One generated package: new report id, department, year and figures."""
+    """One generated package: new report id, department, year, figures and source (its sha256)."""
     old_id = seed.name
     new_id = f"b{number:05d}-{old_id}"
+    old_sha = next(csv.DictReader((seed / "reports.csv").open(encoding="utf-8", newline="")))["source_sha256"]
+    new_sha = hashlib.sha256(new_id.encode()).hexdigest()
     factor = Decimal(100 + number % 97) / 100
     folder = out / new_id
     folder.mkdir(parents=True)
@@ -112,6 +115,7 @@ def variant(seed: Path, number: int, out: Path) -> None:
                 if row[name] and not row[name].startswith("-"):
                     row[name] = scaled(row[name], factor)
             if resource == "reports":
+                row["source_sha256"] = new_sha
                 row["department"] = f"{row['department']}{number // 50 + 1}"
                 row["year"] = str(2015 + number % 10)
         buffer = io.StringIO()
@@ -119,7 +123,7 @@ def variant(seed: Path, number: int, out: Path) -> None:
         writer.writeheader()
         writer.writerows(rows)
         (folder / f"{resource}.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    descriptor = (seed / DATAPACKAGE).read_text(encoding="utf-8").replace(old_id, new_id)
+    descriptor = (seed / DATAPACKAGE).read_text(encoding="utf-8").replace(old_id, new_id).replace(old_sha, new_sha)
     (folder / DATAPACKAGE).write_text(descriptor, encoding="utf-8")
 
 

@@ -1,6 +1,9 @@
 """Write and read data packages: `<out>/<report_id>/datapackage.json` + one CSV per resource.
 
 Writes are atomic (a temporary folder renamed into place) and deterministic (a rerun gives the same bytes).
+A write works in `.<report_id>.<pid>.<random>.tmp` and keeps the previous package as `.<report_id>.<pid>.old` for the
+instant of the swap; folders whose name starts with a dot are never packages, and the stale ones (their process is
+gone) are removed, or a backup restored, by the next write into the folder or the next build.
 """
 
 from __future__ import annotations
@@ -9,8 +12,10 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -200,7 +205,8 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
                 f"{target}: kept the existing package ({old_rows} rows); the new conversion has only {new_rows}"
                 " (use --force to replace it)"
             )
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=out_dir))
+    clean_leftovers(out_dir, once=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=out_dir))
     try:
         # datapackage.json last: a folder left by a killed run is never a (half) package
         for relative, text in sorted(files.items(), key=lambda item: item[0] == DATAPACKAGE):
@@ -211,7 +217,7 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
         if target.exists() and exchange(temp, target):
             (temp / DATAPACKAGE).unlink(missing_ok=True)  # temp now holds the old package: unpublish it first
         elif target.exists():
-            backup = out_dir / f".{target.name}.old"
+            backup = out_dir / f".{target.name}.{os.getpid()}.old"
             shutil.rmtree(backup, ignore_errors=True)
             target.rename(backup)
             temp.rename(target)
@@ -243,11 +249,58 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+_LEFTOVER = re.compile(r"^\.(?P<name>.+?)\.(?:(?P<pid>\d+)\.(?:.+\.tmp|old)|[a-z0-9_]{8}|old)$")
+_cleaned: set[Path] = set()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_leftovers(folder: Path, once: bool = False) -> list[Path]:
+    """Remove the temporary folders of writes whose process is gone; restore a backup whose package went missing.
+
+    Names without a process id come from older versions and are always stale. `once`: only the first call per folder
+    in this process does the work (writes call it for every package). Returns the folders removed or restored.
+    """
+    folder = Path(folder)
+    if once and folder.resolve() in _cleaned:
+        return []
+    _cleaned.add(folder.resolve())
+    done: list[Path] = []
+    try:
+        entries = [entry for entry in os.scandir(folder) if entry.name.startswith(".") and entry.is_dir()]
+    except OSError:
+        return done
+    for entry in entries:
+        match = _LEFTOVER.match(entry.name)
+        if not match or (match["pid"] and _running(int(match["pid"]))):
+            continue
+        path, target = Path(entry.path), folder / match["name"]
+        if entry.name.endswith(".old") and not target.exists() and (path / DATAPACKAGE).is_file():
+            path.rename(target)  # killed between the two renames of a swap: the backup is the package
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+        done.append(path)
+    return done
+
+
+@cache
+def _integer_names(resource: str) -> frozenset[str]:
+    return frozenset(registry.integer_fields(resource))
+
+
 def typed_value(resource: str, name: str, text: str) -> Any:
     """A CSV cell as a record value: '' → None, integer fields → int (when they are integers), else the text."""
     if text is None or text == "":  # None: a short row (csv.DictReader's filler)
         return None
-    if name in registry.integer_fields(resource):
+    if name in _integer_names(resource):
         try:
             return int(text)
         except ValueError:
@@ -256,20 +309,36 @@ def typed_value(resource: str, name: str, text: str) -> Any:
 
 
 def read_resource(folder: Path, resource: str) -> list[Record]:
+    """The typed records of one CSV; PackageError when its header is not the schema's or a row is ragged."""
     path = folder / f"{resource}.csv"
+    fields = registry.field_names(resource)
     with path.open(encoding="utf-8", newline="") as handle:
-        return [{k: typed_value(resource, k, v) for k, v in row.items()} for row in csv.DictReader(handle)]
+        reader = csv.reader(handle)
+        if next(reader, None) != fields:
+            raise PackageError(f"{path}: header differs from the schema's fields")
+        integers = [name for name in fields if name in _integer_names(resource)]
+        records = []
+        for values in reader:
+            if len(values) != len(fields):
+                raise PackageError(f"{path}:{reader.line_num}: {len(values)} cells for {len(fields)} columns")
+            record = {k: v if v != "" else None for k, v in zip(fields, values)}
+            for name in integers:
+                record[name] = typed_value(resource, name, record[name] or "")
+            records.append(record)
+        return records
 
 
-def read_package(path: str | Path) -> tuple[Record, dict[str, list[Record]]]:
-    """(report record, resource → records) of a package folder or its datapackage.json."""
+def read_package(path: str | Path, descriptor: bool = True) -> tuple[Record, dict[str, list[Record]]]:
+    """(report record, resource → records) of a package folder or its datapackage.json (`descriptor=False`: the
+    caller has read datapackage.json already)."""
     folder = Path(path)
     if folder.name == DATAPACKAGE:
         folder = folder.parent
     if not (folder / DATAPACKAGE).is_file():
         raise PackageError(f"{path}: not a data package (no {DATAPACKAGE})")
     try:
-        json.loads((folder / DATAPACKAGE).read_text(encoding="utf-8"))
+        if descriptor:
+            json.loads((folder / DATAPACKAGE).read_text(encoding="utf-8"))
         resources = {name: read_resource(folder, name) for name in registry.resource_names()}
     except (OSError, ValueError, UnicodeDecodeError, csv.Error) as exc:
         raise PackageError(f"{path}: unreadable package: {exc}") from None
@@ -278,16 +347,24 @@ def read_package(path: str | Path) -> tuple[Record, dict[str, list[Record]]]:
     return resources["reports"][0], resources
 
 
+def is_leftover(folder: Path) -> bool:
+    """A folder named with a leading dot: a write's temporary or backup folder, never a package."""
+    return folder.name.startswith(".")
+
+
 def find_packages(paths: list[Path]) -> list[Path]:
-    """Package folders named directly or found below the given folders, sorted."""
+    """Package folders named directly or found below the given folders, sorted; temporary and backup folders skipped."""
     found: list[Path] = []
     for path in paths:
+        folder = path.parent if path.name == DATAPACKAGE else path
+        if is_leftover(folder) and folder.name not in (".", ".."):
+            raise PackageError(f"{path}: a temporary or backup folder of an interrupted write, not a package")
         if path.name == DATAPACKAGE:
             found.append(path.parent)
         elif (path / DATAPACKAGE).is_file():
             found.append(path)
         elif path.is_dir():
-            found.extend(p.parent for p in sorted(path.glob(f"*/{DATAPACKAGE}")))
+            found.extend(p.parent for p in sorted(path.glob(f"*/{DATAPACKAGE}")) if not is_leftover(p.parent))
         else:
             raise PackageError(f"{path}: not a data package or a folder of packages")
     return sorted(set(found))

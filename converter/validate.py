@@ -118,7 +118,11 @@ def validate_keys(folder: Path) -> list[Problem]:
     """Primary keys unique and foreign keys resolved within the package (what frictionless checks, fast)."""
     from converter.package import read_resource
 
-    tables = {name: read_resource(folder, name) for name in registry.resource_names()}
+    return key_problems(folder, {name: read_resource(folder, name) for name in registry.resource_names()})
+
+
+def key_problems(folder: Path, tables: dict[str, list[dict]]) -> list[Problem]:
+    """Primary keys unique and foreign keys resolved among a package's records already read."""
     problems: list[Problem] = []
     for resource, rows in tables.items():
         name = f"{folder.name}/{resource}.csv"
@@ -139,6 +143,22 @@ def validate_keys(folder: Path) -> list[Problem]:
     return problems
 
 
+def descriptor_problems(folder: Path, meta: dict) -> list[Problem]:
+    """Every resource declared in datapackage.json, each with the Table Schema derived from its JSON Schema."""
+    problems: list[Problem] = []
+    names = [resource.get("name") for resource in meta.get("resources", [])]
+    for resource in registry.resource_names():
+        if resource not in names:
+            problems.append(Problem(f"{folder.name}/{DATAPACKAGE}", f"resource {resource} missing", source="package"))
+        elif next(r for r in meta["resources"] if r.get("name") == resource).get("schema") != registry.table_schema(
+            resource
+        ):
+            problems.append(Problem(f"{folder.name}/{DATAPACKAGE}",
+                                    f"resource {resource}: Table Schema differs from schemas/{resource}.json",
+                                    source="package"))
+    return problems
+
+
 def validate_package(path: str | Path, frictionless: bool = True) -> list[Problem]:
     """All problems of one package folder (empty list = valid).
 
@@ -155,17 +175,8 @@ def validate_package(path: str | Path, frictionless: bool = True) -> list[Proble
         meta = json.loads(descriptor.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         return [Problem(f"{folder.name}/{DATAPACKAGE}", f"unreadable JSON: {exc}", source="package")]
-    problems: list[Problem] = []
-    names = [resource.get("name") for resource in meta.get("resources", [])]
+    problems = descriptor_problems(folder, meta)
     for resource in registry.resource_names():
-        if resource not in names:
-            problems.append(Problem(f"{folder.name}/{DATAPACKAGE}", f"resource {resource} missing", source="package"))
-        elif next(r for r in meta["resources"] if r.get("name") == resource).get("schema") != registry.table_schema(
-            resource
-        ):
-            problems.append(Problem(f"{folder.name}/{DATAPACKAGE}",
-                                    f"resource {resource}: Table Schema differs from schemas/{resource}.json",
-                                    source="package"))
         problems.extend(validate_rows(folder, resource))
     if frictionless:
         problems.extend(validate_frictionless(folder))

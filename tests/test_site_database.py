@@ -91,3 +91,51 @@ def test_table_views_carry_the_tables_amount_unit_and_the_division_code(seed_pac
         units = connection.execute("SELECT DISTINCT amount_unit FROM income_by_function_view").fetchall()
     assert rows == [("焦作市医疗保障局", "410800", "万元", 4.35), ("高台县医疗保障局", "620724", "万元", 1.06)]
     assert units == [("万元",)]
+
+
+def test_the_builds_search_tokens_are_the_plugins(seed_packages):
+    """The build splits text with str.translate; the site splits queries with plugin.cjk_tokens: they must agree."""
+    import random
+
+    from converter.package import read_package
+    from converter.site import database
+    from converter.site.plugin import cjk_tokens
+
+    texts = [
+        record[name]
+        for package in seed_packages.values()
+        for resource, records in read_package(package)[1].items()
+        for record in records
+        for name in database.FTS_COLUMNS.get(resource, [])
+    ]
+    alphabet = "公务接待费（）：，。、 \t\n\u3000\u00a0\u2003\x1cａＺ１abc12.-\"'"
+    generator = random.Random(7)
+    texts += ["".join(generator.choice(alphabet) for _ in range(generator.randrange(12))) for _ in range(2000)]
+    assert len(texts) > 3000
+    assert [database.search_tokens(text) for text in texts] == [cjk_tokens(text) for text in texts]
+    assert database._tokenizer() is database._fast_tokens  # the fast one is in use
+
+
+@pytest.fixture
+def default_csv_field_limit():
+    """The csv module's default field limit (frictionless raises it process-wide when it is imported)."""
+    import csv
+
+    before = csv.field_size_limit(131_072)
+    yield
+    csv.field_size_limit(before)
+
+
+def test_a_field_over_the_csv_limit_is_refused_without_a_crash(seed_packages, tmp_path, default_csv_field_limit):
+    from converter.validate import validate_package
+
+    package = Path(shutil.copytree(seed_packages["002"], tmp_path / "in" / seed_packages["002"].name))
+    narrative = package / "narrative.csv"
+    lines = narrative.read_text(encoding="utf-8").splitlines(keepends=True)
+    cells = lines[1].split(",")
+    cells[-2] = "长" * 200_000  # a cell far over csv.field_size_limit()
+    narrative.write_text(lines[0] + ",".join(cells) + "".join(lines[2:]), encoding="utf-8")
+    assert any("field larger than field limit" in str(p) for p in validate_package(package, frictionless=False))
+    result = build_database([package, seed_packages["001"]], tmp_path / "juesuan.db")
+    assert result.loaded == [seed_packages["001"].name]
+    assert "field larger than field limit" in result.refused[str(package)]

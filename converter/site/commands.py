@@ -1,11 +1,13 @@
 """`juesuan build`, `serve` and `publish`: the site commands (registered in the CLI by converter.cli).
 
 Each returns its exit code when it succeeds and raises typer.Exit with it otherwise: 0 success; 1 some packages were
-refused or the publisher failed; 2 bad input (nothing to load, no database, unknown target).
+refused or the publisher failed; 2 bad input (nothing to load, no database, unknown target) or the database could not
+be written (full disk, another build running), the previous one left as it was.
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from converter.package import PackageError, find_packages
 from converter.site import publish as site_publish
 from converter.site import serve as site_serve
-from converter.site.database import build_database, files_dir
+from converter.site.database import BuildError, build_database, files_dir
 
 DEFAULT_DB = Path("juesuan.db")
 DEFAULT_PACKAGES = Path("datapackage")
@@ -40,9 +42,16 @@ def _built(db: Path) -> bool:
 
 def build(
     packages: Annotated[list[Path] | None, typer.Argument(help="Package folders or folders of packages.")] = None,
-    db: Annotated[Path, typer.Option("--db", help="The SQLite database to (re)build.")] = DEFAULT_DB,
+    db: Annotated[Path, typer.Option("--db", help="The SQLite database to build or update.")] = DEFAULT_DB,
+    full: Annotated[bool, typer.Option("--full", help="Rebuild from nothing instead of updating in place.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
 ) -> int:
-    """Load data packages into one SQLite database (and its download folder), replacing it atomically."""
+    """Bring one SQLite database (and its download folder) to exactly these packages, atomically.
+
+    New, changed and removed packages are applied to the existing database; unchanged ones are not read again.
+    A report is loaded once: by report_id, and by source sha256 (the others are skipped with the reason).
+    Exit codes: 0 built; 1 some packages refused; 2 nothing to load, or the database could not be written.
+    """
     paths = packages or [DEFAULT_PACKAGES]
     try:
         found = find_packages(paths)
@@ -51,15 +60,27 @@ def build(
     if not found:
         return _exit(2, f"no data packages found in {', '.join(map(str, paths))}")
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("loading", total=len(found))
-        result = build_database(found, db, on_package=lambda _: bar.advance(task))
+    try:
+        with Progress(*columns, console=err, transient=True, disable=as_json) as bar:
+            task = bar.add_task("loading", total=len(found))
+            result = build_database(found, db, on_package=lambda _: bar.advance(task), full=full)
+    except BuildError as exc:
+        return _exit(2, str(exc))
+    if as_json:
+        print(json.dumps({"database": str(db), **result.as_dict()}, ensure_ascii=False, indent=2))
+        return _exit(1 if result.refused else 0)
     for path, reason in result.refused.items():
         err.print(f"[red]✗[/red] refused {escape(path)}: {escape(reason)}", highlight=False)
+    for path, reason in result.skipped.items():
+        err.print(f"skipped {escape(path)}: {escape(reason)}", highlight=False)
     total = sum(result.rows.values())
+    how = f"rebuilt ({result.full_reason})" if result.full else (
+        f"updated: {len(result.loaded) - len(result.replaced)} new, {len(result.replaced)} replaced,"
+        f" {len(result.removed)} removed, {len(result.unchanged)} unchanged"
+    )
     out.print(
-        f"{db}: {len(result.loaded)} report(s), {total} rows; {len(result.refused)} package(s) refused;"
-        f" downloads in {files_dir(db)}",
+        f"{db}: {how}; {result.rows.get('reports', 0)} report(s), {total} rows;"
+        f" {len(result.refused)} package(s) refused, {len(result.skipped)} skipped; downloads in {files_dir(db)}",
         highlight=False,
     )
     return _exit(1 if result.refused else 0)

@@ -2,27 +2,43 @@
 
 Amounts (exact decimal strings in the packages) are stored as REAL so they sort and sum as numbers; the printed
 number of decimals of each amount is kept in the row's `printed_scale` column and the site plugin displays each
-amount with it. Codes stay TEXT. A rebuild writes a temporary database and download folder and swaps them in.
+amount with it. Codes stay TEXT.
+
+A build is incremental: packages whose files equal their copy in the download folder are unchanged and not read;
+new, replaced and removed packages are applied to a copy of the database in one transaction (full-text rows deleted
+and added with them), and the copy is renamed over the database, so a reader or a kill only ever sees the old or the
+new database. `full=True`, or a database of another layout, builds a new one from nothing (the same packages give the
+same bytes). A report is loaded once: by report_id (the first package in path order) and by source sha256 (the
+smallest report_id; the others are skipped with the reason).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
+import multiprocessing
 import os
+import select
 import shutil
 import sqlite3
-import zipfile
-from collections.abc import Callable, Iterable
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from converter import registry
-from converter.package import DATAPACKAGE, PackageError, read_package
-from converter.site.plugin import SCALE_COLUMN, cjk_tokens
+from converter.package import DATAPACKAGE, clean_leftovers
+from converter.site import downloads
+from converter.site.loading import Loadable, read_identity, read_loadable
+from converter.site.plugin import _CJK_CHAR, SCALE_COLUMN, cjk_tokens
 from converter.specs.tables import TABLES
-from converter.validate import validate_package
 
 CODES_DIR = registry.SCHEMA_DIR / "codes"
 FILES_MOUNT = "files"  # URL prefix the download folder is served under (datasette --static files:DIR)
@@ -65,14 +81,28 @@ INDEXED_FIELDS = {
     "table_id",
 }
 REPORT_EXTRA = {"label": "TEXT", "package_folder": "TEXT", "package_zip": "TEXT"}
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+LAYOUT_VERSION = "2"  # bump when the way rows are stored changes without the DDL changing
+WINDOW = 256  # packages read ahead of the inserts (bounds memory)
+
+
+class BuildError(Exception):
+    """The database could not be written (full disk, I/O error, another build running); nothing was changed."""
 
 
 @dataclass
 class BuildResult:
-    loaded: list[str] = field(default_factory=list)  # report ids
+    loaded: list[str] = field(default_factory=list)  # report ids inserted by this build (new or replaced)
+    replaced: list[str] = field(default_factory=list)  # report ids whose package changed
+    unchanged: list[str] = field(default_factory=list)  # report ids kept as they were
+    removed: list[str] = field(default_factory=list)  # report ids no longer among the packages
     refused: dict[str, str] = field(default_factory=dict)  # package path → reason
+    skipped: dict[str, str] = field(default_factory=dict)  # package path → why it was not loaded (same source)
     rows: dict[str, int] = field(default_factory=dict)  # table → row count
+    full: bool = True  # built from nothing (else updated in place)
+    full_reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def files_dir(db: Path) -> Path:
@@ -143,13 +173,54 @@ def view_ddl(resource: str) -> str:
 
 def fts_ddl(resource: str) -> list[str]:
     """A contentless FTS5 table holding the CJK-split text of the resource's text columns, keyed by rowid."""
-    columns = FTS_COLUMNS[resource]
-    names = ", ".join(map(_quote, columns))
-    tokens = ", ".join(f"cjk_tokens({_quote(name)})" for name in columns)
-    return [
-        f"CREATE VIRTUAL TABLE [{resource}_fts] USING fts5({names}, content='')",
-        f"INSERT INTO [{resource}_fts] (rowid, {names}) SELECT rowid, {tokens} FROM {_quote(resource)} ORDER BY rowid",
-    ]
+    names = ", ".join(map(_quote, FTS_COLUMNS[resource]))
+    return [f"CREATE VIRTUAL TABLE [{resource}_fts] USING fts5({names}, content='')"]
+
+
+def fts_delete(resource: str, where: str) -> str:
+    """Unindex the rows matching `where`: a contentless table is told the exact values it indexed."""
+    names = ", ".join(map(_quote, FTS_COLUMNS[resource]))
+    tokens = ", ".join(f"search_tokens({_quote(name)})" for name in FTS_COLUMNS[resource])
+    return (
+        f"INSERT INTO [{resource}_fts] ([{resource}_fts], rowid, {names}) SELECT 'delete', rowid, {tokens}"
+        f" FROM {_quote(resource)} WHERE {where}"
+    )
+
+
+@cache
+def _spaced() -> dict[int, str]:
+    """Every character the site's search splits out as a token (plugin._CJK_CHAR) → itself between spaces."""
+    return {cp: f" {chr(cp)} " for cp in range(0x30000) if _CJK_CHAR.fullmatch(chr(cp))}
+
+
+@lru_cache(maxsize=1 << 16)
+def _fast_tokens(text: str | None) -> str:
+    """Names (items, functions, codes) repeat across reports: the recent ones are remembered."""
+    return " ".join(text.translate(_spaced()).split()) if text else ""
+
+
+_SAMPLES = ("公务接待费 abc，2024", "  医保\u3000（单位：万元）\t1,234.50  ", "", None, "Ｘ　ｙ\n\n结余")
+
+
+@cache
+def _tokenizer() -> Callable[[str | None], str]:
+    """The plugin's cjk_tokens, or an equal one ~5× faster (str.translate) when it gives the same text."""
+    return _fast_tokens if all(_fast_tokens(s) == cjk_tokens(s) for s in _SAMPLES) else cjk_tokens
+
+
+def search_tokens(text: str | None) -> str:
+    """The text as the site's full-text tables index it (what plugin.cjk_tokens gives)."""
+    return _tokenizer()(text)
+
+
+def layout_stamp() -> int:
+    """A number stored as the database's user_version: it changes with any table, index, view, FTS or tokenizer change,
+    so an incremental build never updates a database laid out otherwise."""
+    parts = [LAYOUT_VERSION, *map(cjk_tokens, _SAMPLES)]
+    for resource in registry.resource_names():
+        parts += [table_ddl(resource), *index_ddl(resource), view_ddl(resource)]
+        parts += fts_ddl(resource) if resource in FTS_COLUMNS else []
+    return zlib.crc32("\n".join(parts).encode()) & 0x7FFFFFFF
 
 
 def scale_text(record: dict[str, Any], decimals: list[str]) -> str | None:
@@ -163,13 +234,19 @@ def scale_text(record: dict[str, Any], decimals: list[str]) -> str | None:
 
 
 def db_row(resource: str, record: dict[str, Any], decimals: list[str]) -> list[Any]:
-    values = [
-        float(record[n]) if n in decimals and record[n] is not None else record[n]
-        for n in registry.field_names(resource)
-    ]
+    values = [record[n] for n in registry.field_names(resource)]
     if decimals:
+        for index in _decimal_positions(resource):
+            if values[index] is not None:
+                values[index] = float(values[index])
         values.append(scale_text(record, decimals))
     return values
+
+
+@cache
+def _decimal_positions(resource: str) -> tuple[int, ...]:
+    decimals = set(registry.decimal_fields(resource))
+    return tuple(i for i, name in enumerate(registry.field_names(resource)) if name in decimals)
 
 
 def report_extra(report_id: str, report: dict[str, Any]) -> list[str]:
@@ -177,44 +254,91 @@ def report_extra(report_id: str, report: dict[str, Any]) -> list[str]:
     return [label, f"/{FILES_MOUNT}/packages/{report_id}/{DATAPACKAGE}", f"/{FILES_MOUNT}/packages/{report_id}.zip"]
 
 
-def insert_package(conn: sqlite3.Connection, resources: dict[str, list[dict[str, Any]]]) -> None:
+@cache
+def insert_sql(resource: str) -> str:
+    """INSERT of one row with its rowid (rowids are given so the full-text rows can be added beside)."""
+    columns = ["rowid", *registry.field_names(resource)] + ([SCALE_COLUMN] if registry.decimal_fields(resource) else [])
+    if resource == "reports":
+        columns += list(REPORT_EXTRA)
+    names, marks = ", ".join(map(_quote, columns)), ", ".join("?" * len(columns))
+    return f"INSERT INTO {_quote(resource)} ({names}) VALUES ({marks})"
+
+
+@cache
+def fts_insert_sql(resource: str) -> str:
+    names = ", ".join(map(_quote, FTS_COLUMNS[resource]))
+    return f"INSERT INTO [{resource}_fts] (rowid, {names}) VALUES (?, {', '.join('?' * len(FTS_COLUMNS[resource]))})"
+
+
+def package_rows(resources: dict[str, list[dict[str, Any]]]) -> dict[str, tuple[list[list], list[list]]]:
+    """resource → (table rows, full-text rows beside them) of one package, as the database stores them."""
+    shaped = {}
     for resource in registry.resource_names():
         records = resources[resource]
-        if not records:
-            continue
         decimals = registry.decimal_fields(resource)
         rows = [db_row(resource, record, decimals) for record in records]
-        columns = registry.field_names(resource) + ([SCALE_COLUMN] if decimals else [])
         if resource == "reports":
             rows = [row + report_extra(record["report_id"], record) for row, record in zip(rows, records)]
-            columns += list(REPORT_EXTRA)
-        names = ", ".join(map(_quote, columns))
-        conn.executemany(f"INSERT INTO {_quote(resource)} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
+        texts = FTS_COLUMNS.get(resource, [])
+        shaped[resource] = (rows, [[search_tokens(record[name]) for name in texts] for record in records])
+    return shaped
 
 
-def write_downloads(folder: Path, report_id: str, target: Path) -> None:
-    """Copy the package folder and write a deterministic zip of it."""
-    files = sorted(p for p in folder.iterdir() if p.is_file())
-    (target / report_id).mkdir(parents=True)
-    with zipfile.ZipFile(target / f"{report_id}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in files:
-            shutil.copyfile(path, target / report_id / path.name)
-            info = zipfile.ZipInfo(f"{report_id}/{path.name}", ZIP_TIME)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
+def prepare(folder: Path, staged: Path) -> Loadable:
+    """A package read, validated, shaped into database rows and its download copy staged (in a worker process when
+    there are many)."""
+    loadable = read_loadable(folder)
+    if not loadable.problems:
+        loadable.rows = package_rows(loadable.resources)
+        loadable.resources = {}
+        downloads.stage(folder, loadable.report["report_id"], staged)
+    return loadable
 
 
-def load_codes(conn: sqlite3.Connection) -> None:
-    """The classification code lists as reference tables (codes are TEXT)."""
+def insert_package(conn: sqlite3.Connection, rows: dict[str, tuple[list[list], list[list]]], next_rowid: dict) -> None:
+    """Insert one package's prepared rows and their full-text rows; `next_rowid` (resource → rowid) advances."""
+    for resource, (table, texts) in rows.items():
+        if not table:
+            continue
+        start = next_rowid[resource]
+        conn.executemany(insert_sql(resource), [[start + i, *row] for i, row in enumerate(table)])
+        if resource in FTS_COLUMNS:
+            conn.executemany(fts_insert_sql(resource), [[start + i, *row] for i, row in enumerate(texts)])
+        next_rowid[resource] = start + len(table)
+
+
+def delete_reports(conn: sqlite3.Connection, report_ids: list[str]) -> None:
+    """Remove every row (and its full-text entry) of these reports."""
+    if not report_ids:
+        return
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS gone (report_id TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM gone")
+    conn.executemany("INSERT INTO gone VALUES (?)", [(report_id,) for report_id in report_ids])
+    where = "report_id IN (SELECT report_id FROM gone)"
+    for resource in reversed(registry.resource_names()):
+        if resource in FTS_COLUMNS:
+            conn.execute(fts_delete(resource, where))
+        conn.execute(f"DELETE FROM {_quote(resource)} WHERE {where}")
+
+
+def code_tables() -> dict[str, tuple[list[str], list[tuple]]]:
+    """The classification code lists (schemas/codes/*.csv): table → (header, rows); codes are TEXT."""
+    tables = {}
     for path in sorted(CODES_DIR.glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle)
             header = next(reader)
-            rows = [[value or None for value in row] for row in reader]
-        columns = ", ".join(f"{_quote(name)} TEXT" for name in header)
-        conn.execute(f"CREATE TABLE [{path.stem}] ({columns}, PRIMARY KEY ([code]))")
-        conn.executemany(f"INSERT INTO [{path.stem}] VALUES ({', '.join('?' * len(header))})", rows)
+            tables[path.stem] = (header, [tuple(value or None for value in row) for row in reader])
+    return tables
+
+
+def load_codes(conn: sqlite3.Connection) -> None:
+    """The classification code lists as reference tables."""
+    for name, (header, rows) in code_tables().items():
+        columns = ", ".join(f"{_quote(column)} TEXT" for column in header)
+        conn.execute(f"DROP TABLE IF EXISTS [{name}]")
+        conn.execute(f"CREATE TABLE [{name}] ({columns}, PRIMARY KEY ([code]))")
+        conn.executemany(f"INSERT INTO [{name}] VALUES ({', '.join('?' * len(header))})", rows)
 
 
 CONVERTER_RULES = (
@@ -267,127 +391,350 @@ CONVERTER_RULES = (
 )
 
 
-def load_rules(conn: sqlite3.Connection) -> None:
+def rule_rows() -> list[tuple]:
     """What each finding's rule_id means: the check registry plus the converter's own findings."""
     from converter.checks.runner import ordered_rules
 
+    return [(r.id, r.group, r.zh, r.en, r.tables, r.tolerance, r.severity) for r in ordered_rules()] + list(
+        CONVERTER_RULES
+    )
+
+
+def load_rules(conn: sqlite3.Connection) -> None:
+    conn.execute("DROP TABLE IF EXISTS [rules]")
     conn.execute(
         "CREATE TABLE [rules] ([rule_id] TEXT PRIMARY KEY, [rule_group] TEXT, [description_zh] TEXT,"
         " [description_en] TEXT, [tables] TEXT, [tolerance] TEXT, [severity] TEXT)"
     )
-    rows = [(r.id, r.group, r.zh, r.en, r.tables, r.tolerance, r.severity) for r in ordered_rules()]
-    conn.executemany("INSERT INTO [rules] VALUES (?, ?, ?, ?, ?, ?, ?)", rows + list(CONVERTER_RULES))
+    conn.executemany("INSERT INTO [rules] VALUES (?, ?, ?, ?, ?, ?, ?)", rule_rows())
 
 
-def _validate_for_load(package: Path) -> list:
-    """JSON Schema rows and keys; the full Frictionless pass is `juesuan validate`."""
-    return validate_package(package, frictionless=False)
+def reference_tables_current(db: Path) -> bool:
+    """The database's rules and code lists are the ones this version would write."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        if [tuple(row) for row in conn.execute("SELECT * FROM [rules] ORDER BY rowid")] != rule_rows():
+            return False
+        return all(
+            conn.execute(f"SELECT * FROM [{name}] ORDER BY rowid").fetchall() == rows
+            for name, (_, rows) in code_tables().items()
+        )
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
 
 
-def check_packages(packages: list[Path], workers: int) -> Iterable[tuple[Path, list[str]]]:
-    """(package, problems) in order; validation runs in worker processes when there are many packages."""
-    if workers <= 1 or len(packages) < 8:
-        for package in packages:
-            yield package, [str(p) for p in validate_package(package, frictionless=False)]
+class _Copy(threading.Thread):
+    """The database copied to the temporary file in the background while the packages are scanned."""
+
+    def __init__(self, db: Path, temp: Path) -> None:
+        super().__init__(daemon=True)
+        self.db, self.temp, self.error = db, temp, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            shutil.copyfile(self.db, self.temp)
+        except OSError as exc:
+            self.error = exc
+
+    def done(self) -> Path:
+        self.join()
+        if self.error:
+            raise self.error
+        return self.temp
+
+
+@contextlib.contextmanager
+def build_lock(folder: Path) -> Iterator[None]:
+    """One build at a time per database folder (an advisory lock on the folder itself)."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"{folder}: another build is writing a database in this folder") from None
+        yield
+    finally:
+        os.close(handle)
+
+
+def loaded_reports(db: Path) -> tuple[dict[str, str] | None, str]:
+    """report_id → source_sha256 of a database this build can update, or (None, why it is rebuilt from nothing)."""
+    if not db.is_file():
+        return None, "no database yet"
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] != layout_stamp():
+                return None, "the database was built with another table layout"
+            return dict(conn.execute("SELECT report_id, source_sha256 FROM reports")), ""
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return None, f"the database cannot be read ({exc})"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")  # a private copy, renamed into place only once complete
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -65536")
+    conn.create_function("search_tokens", 1, search_tokens, deterministic=True)
+    return conn
+
+
+def _end_with(build: int) -> None:
+    """Worker initializer: the worker ends when the build process ends, killed or not (a pool's workers otherwise
+    wait on their queue forever, and would write into the next build's downloads)."""
+
+    def watch() -> None:
+        try:
+            select.select([os.pidfd_open(build)], [], [])
+        except (AttributeError, OSError):  # no pidfd (old kernel) or the build has ended already
+            while _alive(build):
+                time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def read_all(folders: list[Path], staged: Path, workers: int) -> Iterable[Loadable]:
+    """Each package prepared, in order; in worker processes when there are many (a window at a time)."""
+    if workers <= 1 or len(folders) < 16:
+        yield from (prepare(folder, staged) for folder in folders)
         return
-    with ProcessPoolExecutor(workers) as pool:
-        for package, problems in zip(packages, pool.map(_validate_for_load, packages, chunksize=8)):
-            yield package, [str(p) for p in problems]
+    # forkserver: workers do not inherit the build lock (a killed build's workers must not keep holding it)
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)) as pool:
+        for start in range(0, len(folders), WINDOW):
+            window = folders[start : start + WINDOW]
+            yield from pool.map(prepare, window, [staged] * len(window), chunksize=8)
 
 
-def write_schemas(target: Path) -> None:
-    """The JSON Schemas and code lists, with an index page linking them."""
-    shutil.copytree(registry.SCHEMA_DIR, target)
-    links = "\n".join(
-        f'<li><a href="{path.relative_to(target).as_posix()}">{path.relative_to(target).as_posix()}</a></li>'
-        for path in sorted(target.rglob("*"))
-        if path.is_file()
+@dataclass
+class _Plan:
+    """Which package stands for each report: kept as loaded (unchanged), or to be read; by source, in load order."""
+
+    keep: dict[str, Path] = field(default_factory=dict)  # report id → unchanged package
+    read: dict[str, Path] = field(default_factory=dict)  # report id (or folder) → package to read
+    sources: dict[str, list[str]] = field(default_factory=dict)  # source sha256 → report ids, smallest first
+
+
+def plan(folders: list[Path], before: dict[str, str] | None, copies: Path, result: BuildResult) -> _Plan:
+    """One package per report id (the first in path order); unchanged ones (equal to their copy) are kept."""
+    todo = _Plan()
+    shas: dict[str, str] = {}
+    for folder in folders:
+        identity = read_identity(folder)
+        report_id, sha = identity if identity else (str(folder), "")
+        if report_id in shas:
+            result.refused[str(folder)] = f"report {report_id} already loaded from another package"
+            continue
+        shas[report_id] = sha or report_id
+        if before is not None and report_id in before and downloads.same_files(folder, copies / report_id):
+            todo.keep[report_id] = folder
+        else:
+            todo.read[report_id] = folder
+    for report_id in sorted(shas):
+        todo.sources.setdefault(shas[report_id], []).append(report_id)
+    return todo
+
+
+def _skip(result: BuildResult, folder: Path, report_id: str, sha: str, winner: str) -> None:
+    result.skipped[str(folder)] = (
+        f"report {report_id} has the same source (sha256 {sha[:12]}…) as report {winner}, loaded once"
     )
-    head = "<!DOCTYPE html>\n<meta charset=utf-8><title>juesuan schemas</title>\n<h1>数据结构 Schemas</h1>"
-    page = f"{head}\n<ul>\n{links}\n</ul>\n"
-    (target / "index.html").write_text(page, encoding="utf-8")
-
-
-def _swap(temp: Path, target: Path) -> None:
-    """Replace a folder by another with two renames."""
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    temp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def build_database(
-    packages: list[Path], db: Path, on_package: Callable[[Path], None] | None = None, workers: int | None = None
+    packages: list[Path],
+    db: Path,
+    on_package: Callable[[Path], None] | None = None,
+    workers: int | None = None,
+    full: bool = False,
 ) -> BuildResult:
-    """Load valid packages into a new database at `db` (and downloads beside it); refuse invalid ones."""
+    """Bring the database at `db` (and its download folder) to exactly the valid packages given; refuse invalid ones.
+
+    Raises BuildError when the database cannot be written; the previous database and downloads are then untouched
+    and no temporary file is left.
+    """
     db = db.resolve()
     db.parent.mkdir(parents=True, exist_ok=True)
-    temp_db = db.with_name(f".{db.name}.tmp")
-    downloads = files_dir(db)
-    temp_files = downloads.with_name(f".{downloads.name}.tmp")
-    temp_db.unlink(missing_ok=True)
-    shutil.rmtree(temp_files, ignore_errors=True)
-    (temp_files / "packages").mkdir(parents=True)
+    temp = db.with_name(f".{db.name}.tmp")
+    files = files_dir(db)
+    copies = files / "packages"
+    with build_lock(db.parent):
+        try:
+            temp.unlink(missing_ok=True)
+            for folder in {p.parent for p in packages}:
+                clean_leftovers(folder)
+            downloads.clean_staged(files)
+            downloads.clean_staged(copies)
+            return _build(sorted(set(packages)), db, temp, copies, on_package, workers, full)
+        except (OSError, sqlite3.OperationalError, BrokenProcessPool) as exc:
+            temp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                downloads.clean_staged(copies)
+                downloads.clean_staged(files)
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+            raise BuildError(f"{db}: could not write the database: {reason}") from None
+
+
+def _build(
+    folders: list[Path],
+    db: Path,
+    temp: Path,
+    copies: Path,
+    on_package: Callable[[Path], None] | None,
+    workers: int | None,
+    full: bool,
+) -> BuildResult:
     result = BuildResult()
-    conn = sqlite3.connect(temp_db)
+    copies.mkdir(parents=True, exist_ok=True)
+    before, result.full_reason = loaded_reports(db)
+    previous = set(before or {})
+    if full:
+        before, result.full_reason = None, "asked for (--full)"
+    result.full = before is None
+    copying = _Copy(db, temp) if not result.full else None
     try:
-        conn.execute("PRAGMA journal_mode = OFF")
-        conn.execute("PRAGMA synchronous = OFF")
-        conn.create_function("cjk_tokens", 1, cjk_tokens, deterministic=True)
-        for resource in registry.resource_names():
-            conn.execute(table_ddl(resource))
+        return _apply(folders, db, temp, copies, on_package, workers, result, before, previous, copying)
+    finally:
+        if copying:
+            copying.join()  # on an error too: the caller then removes the temporary file, which must be complete
+
+
+def _apply(
+    folders: list[Path],
+    db: Path,
+    temp: Path,
+    copies: Path,
+    on_package: Callable[[Path], None] | None,
+    workers: int | None,
+    result: BuildResult,
+    before: dict[str, str] | None,
+    previous: set[str],
+    copying: _Copy | None,
+) -> BuildResult:
+    todo = plan(folders, before, copies, result)
+    folder_of = {**todo.keep, **todo.read}
+    # the first report id of each source is loaded; should it be refused, the next one is tried after the others
+    first = {ids[0]: sha for sha, ids in todo.sources.items()}
+    for sha, ids in todo.sources.items():
+        for report_id in ids[1:]:
+            _skip(result, folder_of[report_id], report_id, sha, ids[0])
+    keep = sorted(set(todo.keep) & set(first))
+    gone = sorted(previous - set(keep))
+    to_read = [folder for report_id, folder in todo.read.items() if report_id in first]
+    staged = downloads.staging(copies)
+    if copying and not gone and not to_read and reference_tables_current(db):  # nothing to change
+        copying.done().unlink()
+        result.unchanged = keep
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+            _count(conn, result)
+        downloads.keep_only(set(keep), copies)
+        return result
+    conn = _open(temp, copying.done() if copying else None)
+    inserted: list[str] = []
+    try:
+        conn.execute("BEGIN")
         load_codes(conn)
         load_rules(conn)
-        workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-        for package, problems in check_packages(sorted(packages), workers):
-            reason = _load_one(conn, package, problems, temp_files / "packages", result)
-            if reason:
-                result.refused[str(package)] = reason
+        delete_reports(conn, gone)
+        next_rowid = {r: conn.execute(f"SELECT coalesce(max(rowid), 0) + 1 FROM {_quote(r)}").fetchone()[0]
+                      for r in registry.resource_names()}
+
+        def load(loadables: Iterable[Loadable]) -> list[Path]:
+            refused = []
+            for loadable in loadables:
+                if on_package:
+                    on_package(loadable.folder)
+                if loadable.problems:
+                    more = f" (and {len(loadable.problems) - 1} more)" if len(loadable.problems) > 1 else ""
+                    result.refused[str(loadable.folder)] = f"fails validation: {loadable.problems[0]}{more}"
+                    refused.append(loadable.folder)
+                    continue
+                report_id = loadable.report["report_id"]
+                insert_package(conn, loadable.rows, next_rowid)
+                inserted.append(report_id)
+            return refused
+
+        for report_id in keep:
             if on_package:
-                on_package(package)
-        _finish(conn, result)
-        conn.commit()
-        conn.execute("VACUUM")
+                on_package(todo.keep[report_id])
+        refused = load(read_all(to_read, staged, workers or _workers()))
+        for folder in refused:  # a refused package gives way to the next one of the same source
+            ids = next(ids for ids in todo.sources.values() if any(folder_of[rid] == folder for rid in ids))
+            for report_id in ids[ids.index(next(rid for rid in ids if folder_of[rid] == folder)) + 1:]:
+                result.skipped.pop(str(folder_of[report_id]), None)
+                if not load([prepare(folder_of[report_id], staged)]):
+                    break
+        if result.full:
+            _finish_new(conn)
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA optimize" if not result.full else "ANALYZE")
+        _count(conn, result)
     finally:
         conn.close()
-    write_schemas(temp_files / "schemas")
-    os.replace(temp_db, db)
-    _swap(temp_files, downloads)
+    final = set(keep) | set(inserted)
+    result.loaded = sorted(inserted)
+    result.unchanged = keep
+    result.replaced = sorted(set(inserted) & previous)
+    result.removed = sorted(previous - final)
+    for report_id in sorted((previous - final) | set(result.replaced)):
+        downloads.remove(report_id, copies)  # the copies say what the database holds: gone before it changes
+    with open(temp, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temp, db)
+    for report_id in inserted:
+        downloads.publish(report_id, staged, copies)
+    shutil.rmtree(staged, ignore_errors=True)
+    downloads.keep_only(final, copies)
+    downloads.write_schemas(copies.parent / "schemas")
     return result
 
 
-def _load_one(conn: sqlite3.Connection, package: Path, problems: list[str], target: Path, result: BuildResult) -> str:
-    """Load one validated package in its own savepoint; the reason it was refused, or ''."""
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        return f"fails validation: {problems[0]}{more}"
-    try:
-        report, resources = read_package(package)
-    except PackageError as exc:
-        return str(exc)
-    report_id = report["report_id"]
-    conn.execute("SAVEPOINT package")
-    try:
-        insert_package(conn, resources)
-    except sqlite3.IntegrityError as exc:
-        conn.execute("ROLLBACK TO package")
-        conn.execute("RELEASE package")
-        duplicate = report_id in result.loaded
-        return f"report {report_id} already loaded from another package" if duplicate else f"not loadable: {exc}"
-    conn.execute("RELEASE package")
-    write_downloads(package, report_id, target)
-    result.loaded.append(report_id)
-    return ""
+def _workers() -> int:
+    return min(os.cpu_count() or 1, 4)
 
 
-def _finish(conn: sqlite3.Connection, result: BuildResult) -> None:
-    """Full-text tables, indexes, views, statistics; row counts into the result."""
+def _open(temp: Path, copied: Path | None) -> sqlite3.Connection:
+    """The database to write: the copy of the database, or a new one with its tables (indexes come after the rows)."""
+    if copied is not None:
+        return _connect(copied)
+    conn = _connect(temp)
+    conn.execute("PRAGMA analysis_limit = 1000")
     for resource in registry.resource_names():
-        for statement in index_ddl(resource) + (fts_ddl(resource) if resource in FTS_COLUMNS else []):
+        conn.execute(table_ddl(resource))
+        if resource in FTS_COLUMNS:
+            conn.execute(*fts_ddl(resource))
+    conn.execute(f"PRAGMA user_version = {layout_stamp()}")
+    return conn
+
+
+def _finish_new(conn: sqlite3.Connection) -> None:
+    """Indexes and views of a new database, once its rows are in; the full-text index merged into one b-tree."""
+    for resource in registry.resource_names():
+        for statement in index_ddl(resource):
             conn.execute(statement)
         if resource != "reports":
             conn.execute(view_ddl(resource))
+        if resource in FTS_COLUMNS:
+            conn.execute(f"INSERT INTO [{resource}_fts] ([{resource}_fts]) VALUES ('optimize')")
+
+
+def _count(conn: sqlite3.Connection, result: BuildResult) -> None:
+    for resource in registry.resource_names():
         result.rows[resource] = conn.execute(f"SELECT count(*) FROM {_quote(resource)}").fetchone()[0]
-    conn.execute("ANALYZE")
