@@ -37,8 +37,14 @@ def _table_blocks(doc: Document, extraction: Extraction) -> list[TableBlock]:
     if layout is generic and not find_sections(doc):
         extraction.report["layout"] = "narrative-only"
         return []
-    extraction.report["layout"] = layout.NAME
     blocks = layout.read_tables(doc)
+    if layout is not generic and not any(block.status == "found" for block in blocks):
+        # A tuned layout claimed the text but read no table (e.g. OCR lines that only look like its rendering):
+        # the generic reader, which reads any rendering, gets its turn.
+        generic_blocks = generic.read_tables(doc)
+        if any(block.status == "found" for block in generic_blocks):
+            layout, blocks = generic, generic_blocks
+    extraction.report["layout"] = layout.NAME
     assign_units(doc, blocks)
     return blocks
 

@@ -299,3 +299,20 @@ def test_the_cli_converts_a_page_image_into_a_valid_package_and_refuses_a_blank_
     assert report["source_format"] == "image"
     assert report["ocr"].startswith("pages 1 · rapidocr-onnxruntime")
     assert _cli("validate", package).returncode == 0
+
+
+def test_scanned_table_pages_convert_through_the_generic_reader_never_to_a_different_figure(tmp_path):
+    """OCR lines go through the same table reader as any text: figures equal the text layer's or are left out."""
+    path = tmp_path / "putuo-scanned.pdf"
+    path.write_bytes(image_only_pdf(PUTUO, (1, *TABLE_PAGES)))  # the cover, then the two table pages
+    scanned = read_document(path)
+    sys.path.insert(0, str(PUTUO.parent.parent.parent / "bench"))
+    from renderings import compare, figures
+
+    from converter.convert import convert_file, extract
+
+    extraction = extract(scanned)
+    assert extraction.report["layout"] == "generic"
+    result = compare(figures(convert_file(PUTUO).resources), figures(extraction.resources))
+    assert result["different"] == []
+    assert len(result["equal"]) >= 30
