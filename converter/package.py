@@ -253,7 +253,8 @@ _LEFTOVER = re.compile(r"^\.(?P<name>.+?)\.(?:(?P<pid>\d+)\.(?:.+\.tmp|old)|[a-z
 _cleaned: set[Path] = set()
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
+    """Whether a process with this id is alive (one of another user counts as alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -280,7 +281,7 @@ def clean_leftovers(folder: Path, once: bool = False) -> list[Path]:
         return done
     for entry in entries:
         match = _LEFTOVER.match(entry.name)
-        if not match or (match["pid"] and _running(int(match["pid"]))):
+        if not match or (match["pid"] and process_running(int(match["pid"]))):
             continue
         path, target = Path(entry.path), folder / match["name"]
         if entry.name.endswith(".old") and not target.exists() and (path / DATAPACKAGE).is_file():

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from converter.model import Record
+from converter.narrative.quantities import FIELDS
 
 TABLE_ITEMS = {
     "T01": "收入支出决算总表",
@@ -37,18 +38,7 @@ NONE_STATED = {
     "state_assets": re.compile(r"无国有资产占用"),
     "performance": re.compile(r"未开展[^。；]{0,10}绩效"),
 }
-QUANTITY_FIELDS = (
-    "overseas_groups",
-    "overseas_persons",
-    "vehicles_purchased",
-    "vehicles_held",
-    "domestic_reception_batches",
-    "domestic_reception_persons",
-    "foreign_reception_batches",
-    "foreign_reception_persons",
-    "official_reception_batches",
-    "official_reception_persons",
-)
+QUANTITY_FIELDS = FIELDS  # the 三公 quantities a report may state
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from converter import registry
-from converter.package import DATAPACKAGE, clean_leftovers
+from converter.package import DATAPACKAGE, clean_leftovers, process_running
 from converter.site import downloads
 from converter.site.loading import Loadable, read_identity, read_loadable
 from converter.site.plugin import _CJK_CHAR, SCALE_COLUMN, cjk_tokens
@@ -493,21 +493,11 @@ def _end_with(build: int) -> None:
         try:
             select.select([os.pidfd_open(build)], [], [])
         except (AttributeError, OSError):  # no pidfd (old kernel) or the build has ended already
-            while _alive(build):
+            while process_running(build):
                 time.sleep(0.5)
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def read_all(folders: list[Path], staged: Path, workers: int) -> Iterable[Loadable]:
