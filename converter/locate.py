@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from converter.document import Document
+from converter.document import Document, Line
 from converter.normalize import clean_label, label_key, strip_markup
 from converter.specs.tables import TableSpec, table_for_title
+
+T = TypeVar("T")
 
 NUMBER_LABEL = re.compile(r"(公开\s*\d+\s*表|表\s*[一二三四五六七八九十]+)")
 EMPTY_STATEMENT = re.compile(r"本表无数据|无相关数据|本表为空|没有.{0,30}(?:数据|收入|支出)")
@@ -57,14 +61,21 @@ def other_table_title(text: str) -> str | None:
 
 def _other_table_starts(lines: list) -> list[int]:
     """Indexes of the titles of tables no spec knows (followed by table markers like a standard table)."""
-    starts = []
+    return [index for index, _title in titles_before_tables(lines, other_table_title)]
+
+
+def titles_before_tables(lines: list[Line], title_of: Callable[[str], T | None]) -> list[tuple[int, T]]:
+    """(index, what `title_of` made of the line) of each line read as a title and followed, within LOOKAHEAD lines,
+    by a table's markers (a heading in the narrative or a contents list is not)."""
+    found = []
     for index, line in enumerate(lines):
-        if other_table_title(line.text) is None:
+        title = title_of(line.text)
+        if title is None:
             continue
         window = " ".join(lines[j].text for j in range(index + 1, min(index + 1 + LOOKAHEAD, len(lines))))
         if TABLE_MARKERS.search(window):
-            starts.append(index)
-    return starts
+            found.append((index, title))
+    return found
 
 
 def find_sections(doc: Document) -> list[Section]:
@@ -76,14 +87,7 @@ def find_sections(doc: Document) -> list[Section]:
 
 def _find_sections(doc: Document) -> list[Section]:
     lines = doc.lines
-    candidates: list[tuple[int, TableSpec]] = []
-    for index, line in enumerate(lines):
-        spec = _title_of(line.text)
-        if spec is None:
-            continue
-        window = " ".join(lines[j].text for j in range(index + 1, min(index + 1 + LOOKAHEAD, len(lines))))
-        if TABLE_MARKERS.search(window):
-            candidates.append((index, spec))
+    candidates: list[tuple[int, TableSpec]] = titles_before_tables(lines, _title_of)
     chosen: dict[str, int] = {}
     for index, spec in candidates:
         chosen[spec.table_id] = index  # the last title before the table body wins (heading, then title)

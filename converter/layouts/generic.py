@@ -696,15 +696,21 @@ def _three_public(doc: Document, section: Section, block: TableBlock) -> None:
     numbers = [t for toks in body.toks[at + 1:] for t in toks if t.kind == "number"]
     if not numbers:
         return
+    cells = _place_three_public(block, numbers, columns, centers, identity)
+    line = numbers[0].line
+    for measure in ("budget", "actual"):
+        values = {name.split(":")[1]: cell for name, cell in zip(columns, cells) if name.startswith(measure)}
+        block.rows.append(raw_row(line, [values.get(item) for item in items], side=measure))
+
+
+def _place_three_public(block: TableBlock, numbers: list[Token], columns, centers, identity) -> list:
+    """The 三公 cells of one reading of `numbers`; what no single reading places is left out with a finding."""
     cells, left_out, readings = place(numbers, columns, centers, identity)
     if readings == 0:
         _leave_out_tokens(block, numbers, "no reading of the 三公 row fits its columns and identities")
     elif left_out:
         _leave_out_tokens(block, left_out, "more than one 三公 column fits")
-    line = numbers[0].line
-    for measure in ("budget", "actual"):
-        values = {name.split(":")[1]: cell for name, cell in zip(columns, cells) if name.startswith(measure)}
-        block.rows.append(raw_row(line, [values.get(item) for item in items], side=measure))
+    return cells
 
 
 def _three_public_by_measure_rows(body: Body, block: TableBlock) -> None:
@@ -718,11 +724,7 @@ def _three_public_by_measure_rows(body: Body, block: TableBlock) -> None:
         numbers = [t for t in toks[1:] if t.kind == "number"]
         if not numbers or len(numbers) != len(toks) - 1:
             continue
-        cells, left_out, readings = place(numbers, items, None, T09_IDENTITY)
-        if readings == 0:
-            _leave_out_tokens(block, numbers, "no reading of the 三公 row fits its columns and identities")
-        elif left_out:
-            _leave_out_tokens(block, left_out, "more than one 三公 column fits")
+        cells = _place_three_public(block, numbers, items, None, T09_IDENTITY)
         block.rows.append(raw_row(line, list(cells), side=MEASURES[label_key(toks[0].text)]))
 
 
