@@ -1,4 +1,8 @@
-"""PDF reports: the text layer page by page (pdfplumber), lines keeping their page numbers; OCR where there is none.
+"""PDF reports: the text layer page by page, lines keeping their page numbers; OCR where there is none.
+
+Each page is parsed by PDFium (`converter.readers.pdf_layer`: its chars, ruling lines and pictures in pdfplumber's
+terms) and its ruled tables are found by pdfplumber's table finder; `engine="pdfplumber"` parses the page with
+pdfplumber itself (pdfminer, about twenty times slower) and gives the same Document.
 
 Text outside ruled tables becomes lines by vertical overlap, so digits set in another font a few points lower
 ("年初预算为 万元" / "2993.92") rejoin their line. Each row of a ruled table becomes one Line whose `cells` hold
@@ -6,7 +10,8 @@ the cell texts in column order ("" for a blank or merged cell); rows with no tex
 
 Decided page by page: a page with (almost) no text layer is rendered by PDFium and read by OCR, and so is a large
 picture on a text page that has no text over it (a table pasted as an image); their lines carry the OCR `words`
-(see `converter.readers.ocr`). A report mixing both kinds of pages reads each its own way.
+(see `converter.readers.ocr`). A page without text that draws only ruling lines and rectangles (an empty table) has
+nothing to read. A report mixing both kinds of pages reads each its own way.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import hashlib
 import io
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,12 +97,17 @@ def join_wrapped(text: str | None) -> str:
     return joined
 
 
+def only_rules(page: Any) -> bool:
+    """True when a page draws nothing but lines and rectangles: no picture, no curve (glyph outlines are curves)."""
+    return not page.images and not page.curves
+
+
 def ocr_regions(page: Any) -> list[Bbox | None]:
     """What of a page needs OCR: [None] for the whole page (no text layer), the boxes of large pictures without text
-    over them, or nothing."""
+    over them, or nothing (a text page, or a page of ruling lines only)."""
     printed = [char for char in page.chars if char["text"].strip()]
     if len(printed) < MIN_TEXT_CHARS:
-        return [None]
+        return [] if not printed and only_rules(page) else [None]
     area = float(page.width * page.height) or 1.0
     regions: list[Bbox | None] = []
     for image in page.images:
@@ -174,34 +185,84 @@ class _Pages:
         return lines, findings, ocr_pages, warnings
 
 
-def read_pdf(path: Path, data: bytes) -> Document:
-    """A Document of the PDF's text lines; pages (or pictures) without a text layer are read by OCR."""
-    import pdfplumber
-    from pdfplumber.utils.exceptions import PdfminerException
+def _pdfium_pages(data: bytes) -> Iterator[Any]:
+    """Each page of the PDF as parsed by PDFium (a `PageLayer`, in pdfplumber's coordinates), or the exception that
+    made a damaged page unreadable. PDFium is not thread-safe: it is only entered holding the OCR's PDFium lock."""
+    import pypdfium2
 
-    from converter.readers import UnreadableInput
+    from converter.readers.ocr import _PDFIUM
+    from converter.readers.pdf_layer import PageLayer
+
+    with _PDFIUM:
+        document = pypdfium2.PdfDocument(data)
+    try:
+        limits.check("max_pages", len(document), "the PDF has too many pages")
+        doctop = 0.0
+        for index in range(len(document)):
+            with _PDFIUM:
+                try:
+                    page = document[index]
+                    try:
+                        layer = PageLayer(page, doctop)
+                    finally:
+                        page.close()
+                except Exception as exc:  # a damaged page: the others are still read
+                    layer = exc
+            if not isinstance(layer, Exception):
+                doctop += layer.height
+            yield layer
+    finally:
+        with _PDFIUM:
+            document.close()
+
+
+def _pdfplumber_pages(data: bytes) -> Iterator[Any]:
+    """Each page of the PDF as parsed by pdfplumber (pdfminer)."""
+    import pdfplumber
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged streams are reported as page warnings instead
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        limits.check("max_pages", len(pdf.pages), "the PDF has too many pages")
+        yield from pdf.pages
+
+
+def _damaged_pdf_errors() -> tuple[type[Exception], ...]:
+    import pypdfium2
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    return (pypdfium2.PdfiumError, PdfminerException, ValueError, KeyError, TypeError)
+
+
+def read_pdf(path: Path, data: bytes, engine: str = "pdfium") -> Document:
+    """A Document of the PDF's text lines; pages (or pictures) without a text layer are read by OCR. `engine` parses
+    the pages: "pdfium" (fast) or "pdfplumber" (the reference it reproduces)."""
+    from converter.readers import UnreadableInput
+
     pages = _Pages()
     warnings: list[str] = []
     budget = limits.Budget("PDF pages")
+    parsed = (_pdfium_pages if engine == "pdfium" else _pdfplumber_pages)(data)
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            limits.check("max_pages", len(pdf.pages), "the PDF has too many pages")
-            for page_no, page in enumerate(pdf.pages, start=1):
-                budget.check()
-                try:
-                    pages.read(page, page_no)
-                except limits.LimitExceeded:
-                    raise
-                except Exception as exc:  # a damaged page: keep the others
-                    warnings.append(f"page {page_no}: unreadable ({exc.__class__.__name__})")
-    except (PdfminerException, ValueError, KeyError, TypeError) as exc:
+        for page_no, page in enumerate(parsed, start=1):
+            budget.check()
+            try:
+                if isinstance(page, Exception):
+                    raise page
+                pages.read(page, page_no)
+            except limits.LimitExceeded:
+                raise
+            except Exception as exc:  # a damaged page: keep the others
+                warnings.append(f"page {page_no}: unreadable ({exc.__class__.__name__})")
+    except _damaged_pdf_errors() as exc:
         raise UnreadableInput(f"{path}: damaged or truncated PDF ({exc.__class__.__name__})") from None
+    finally:
+        parsed.close()
     lines, findings, ocr_pages, unread = pages.document_parts(data)
     if not any(line.text.strip() for line in lines):
         if pages.no_ocr:
             raise UnreadableInput(f"{path}: no text layer (scanned pages?); {MISSING_EXTRA}")
+        if not pages.jobs:
+            raise UnreadableInput(f"{path}: no text layer, and its pages draw only lines and rectangles")
         raise UnreadableInput(f"{path}: no text layer, and OCR found no text on its pages")
     return Document(
         lines=lines,
