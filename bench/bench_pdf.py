@@ -102,9 +102,13 @@ def pdfplumber_tables(path: Path) -> None:
 
 
 def camelot_tables(path: Path, flavor: str) -> None:
+    import warnings
+
     import camelot
 
-    camelot.read_pdf(str(path), pages="all", flavor=flavor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "No tables found on page-N"
+        camelot.read_pdf(str(path), pages="all", flavor=flavor)
 
 
 def cold_command_ms(path: Path, out: Path) -> float:

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_scale.py                    # N = 1,000 and 10,000
     .venv/bin/python bench/bench_scale.py --reports 1000 --jobs 1 --jobs 2
+    .venv/bin/python bench/bench_scale.py --reports 1000 --pdf      # then the Putuo PDF (bench_pdf.py) as well
 
 The reports are the seeds with every amount scaled by a per-report factor (exact decimals, so totals still add up
 within rounding) and the department renamed, so every report has different bytes and its own package. Each run is a
@@ -99,6 +100,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, action="append", help="N (repeatable; default 1,000 and 10,000)")
     parser.add_argument("--jobs", type=int, action="append", help=f"workers (repeatable; default {default_jobs()})")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--pdf", action="store_true", help="then PDF ms/page next to pdfplumber and camelot")
     args = parser.parse_args()
     print(f"cores available: {default_jobs()}")
     for count in args.reports or [1000, 10000]:
@@ -114,6 +116,10 @@ def main() -> None:
         finally:
             if args.keep is None:
                 shutil.rmtree(root, ignore_errors=True)
+    if args.pdf:
+        import bench_pdf
+
+        bench_pdf.bench(bench_pdf.PUTUO, runs=3)
 
 
 if __name__ == "__main__":

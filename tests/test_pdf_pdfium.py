@@ -55,10 +55,18 @@ def test_a_seed_rendered_as_a_pdf_reads_the_same(tmp_path):
     assert_same_document(*_read_both(path))
 
 
+def _picture(folder: Path) -> Path:
+    from PIL import Image
+
+    Image.new("L", (40, 30), 128).save(folder / "grey.png")
+    return folder / "grey.png"
+
+
 def _stress_pdf(path: Path) -> Path:
     """Page 1: horizontally scaled text (Tz), a text matrix scaling a 6-pt font to 12, a standard font without a
-    font file set 3 pt lower, a rectangle grid, a circle and a Bézier curve, a ruled table in a form XObject drawn
-    scaled by 1.2, text rotated by 90°. Page 2: a page with /Rotate 90 holding a ruled table. Page 3: only rules."""
+    font file set 3 pt lower, a rectangle grid, a circle and a Bézier curve, a ruled table and a picture in a form
+    XObject drawn scaled by 1.2, text rotated by 90°. Page 2: a page with /Rotate 90 holding a ruled table.
+    Page 3: only rules."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -85,6 +93,7 @@ def _stress_pdf(path: Path) -> Path:
     pdf.circle(450, 620, 30)
     pdf.bezier(400, 500, 420, 540, 480, 460, 500, 500)
     pdf.beginForm("table")
+    pdf.drawImage(str(_picture(path.parent)), 250, 0, 40, 36)
     pdf.setFont("STSong-Light", 9)
     for row in range(3):
         pdf.line(0, row * 18, 240, row * 18)
@@ -137,6 +146,34 @@ def test_scaled_rotated_and_nested_drawing_reads_the_same(tmp_path):
     assert (1, ("表单 1.00", "2.00", "")) in cells and (1, ("", "", "合计 3.00")) in cells  # lines in a scaled form
     assert (2, ("201 一般公共服务", "科目")) in cells  # a ruled table on a page displayed rotated
     assert "年初预算为 2993.92" in [line.text for line in fast.lines]
+
+
+def test_the_page_layer_lists_the_chars_edges_and_pictures_pdfplumber_lists(tmp_path):
+    pytest.importorskip("reportlab")
+    import pdfplumber
+    import pypdfium2
+
+    from converter.readers.pdf_layer import PageLayer
+
+    path = _stress_pdf(tmp_path / "stress.pdf")
+
+    def boxes(objects, *keys):
+        return sorted(tuple(str(obj[key]) if key in ("text", "orientation", "object_type", "upright")
+                            else round(obj[key], 1) for key in keys) for obj in objects)
+
+    with pdfplumber.open(path) as pdf:
+        document = pypdfium2.PdfDocument(path)
+        for index, theirs in enumerate(pdf.pages):
+            ours = PageLayer(document[index])
+            assert ours.bbox == pytest.approx(theirs.bbox, abs=1e-3)
+            assert boxes(ours.chars, "text", "x0", "x1", "top", "bottom", "size", "upright") == \
+                boxes(theirs.chars, "text", "x0", "x1", "top", "bottom", "size", "upright")
+            assert boxes(ours.edges, "orientation", "object_type", "x0", "x1", "top", "bottom") == \
+                boxes(theirs.edges, "orientation", "object_type", "x0", "x1", "top", "bottom")
+            assert boxes(ours.images, "x0", "x1", "top", "bottom") == boxes(theirs.images, "x0", "x1", "top", "bottom")
+            assert (len(ours.lines), len(ours.rects), len(ours.curves)) == \
+                (len(theirs.lines), len(theirs.rects), len(theirs.curves))
+        assert len(PageLayer(document[0]).images) == 1 and len(PageLayer(document[0]).curves) > 0
 
 
 def test_a_page_of_ruling_lines_only_is_not_sent_to_ocr(tmp_path, monkeypatch):

@@ -3,7 +3,7 @@
 PDFium parses a page about twenty times faster than pdfminer (which pdfplumber runs on); what it reads is turned
 into pdfplumber's own terms, so pdfplumber's table finder and our line builder read it as they read pdfplumber's page:
 
-- chars: pdfminer's boxes — left edge at the glyph's origin, right edge after its advance (PDFium's loose box), bottom
+- chars: pdfminer's boxes — left edge at the glyph's origin, right edge after the font's width of the glyph, bottom
   at the font's descent below the baseline and height the font size — in pdfplumber's coordinates (points from the
   top-left of the page as displayed, /Rotate applied as pdfminer applies it). PDFium's generated characters (spaces
   and line breaks it infers) are left out: pdfplumber only lists printed ones.
@@ -84,19 +84,28 @@ class PageLayer:
 
     # -- objects: paths and pictures
     def _objects(self) -> Iterator[tuple[Any, int, Matrix]]:
-        """Every page object with its type and the matrix from its parent's space to user space (forms unfolded)."""
+        """Every page object in drawing order with its type and the matrix from its parent's space to user space
+        (forms unfolded where they are drawn)."""
         c = self._c
-        stack: list[tuple[Any, bool, Matrix]] = [(self.page.raw, False, IDENTITY)]
-        while stack:
-            parent, is_form, matrix = stack.pop()
-            count = c.FPDFFormObj_CountObjects(parent) if is_form else c.FPDFPage_CountObjects(parent)
+        page = self.page.raw
+
+        def children(parent: Any, is_form: bool) -> Iterator[Any]:
+            count = c.FPDFFormObj_CountObjects(parent) if is_form else c.FPDFPage_CountObjects(page)
             for index in range(count):
-                obj = c.FPDFFormObj_GetObject(parent, index) if is_form else c.FPDFPage_GetObject(parent, index)
-                kind = c.FPDFPageObj_GetType(obj)
-                if kind == c.FPDF_PAGEOBJ_FORM:
-                    stack.append((obj, True, multiply(self._matrix(obj), matrix)))
-                else:
-                    yield obj, kind, matrix
+                yield c.FPDFFormObj_GetObject(parent, index) if is_form else c.FPDFPage_GetObject(page, index)
+
+        stack: list[tuple[Iterator[Any], Matrix]] = [(children(page, False), IDENTITY)]
+        while stack:
+            objects, matrix = stack[-1]
+            obj = next(objects, None)
+            if obj is None:
+                stack.pop()
+                continue
+            kind = c.FPDFPageObj_GetType(obj)
+            if kind == c.FPDF_PAGEOBJ_FORM:
+                stack.append((children(obj, True), multiply(self._matrix(obj), matrix)))
+            else:
+                yield obj, kind, matrix
 
     def _matrix(self, obj: Any) -> Matrix:
         m = self._c.FS_MATRIX()
