@@ -206,3 +206,19 @@ def test_a_pdf_of_ruling_lines_only_is_refused_in_one_line(tmp_path):
     pdf.save()
     with pytest.raises(UnreadableInput, match=r"grid\.pdf: no text layer, and its pages draw only lines"):
         read_pdf(path, path.read_bytes())
+
+
+def test_a_pdf_locked_by_a_password_is_refused_in_one_line_and_one_with_an_owner_password_only_is_read(tmp_path):
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    locked, open_ = tmp_path / "locked.pdf", tmp_path / "open.pdf"
+    for path, encryption in ((locked, "secret"), (open_, StandardEncryption("", ownerPassword="owner"))):
+        pdf = canvas.Canvas(str(path), encrypt=encryption)
+        pdf.drawString(72, 700, "Total")
+        pdf.drawString(200, 700, "1.00")
+        pdf.save()
+    with pytest.raises(UnreadableInput, match=r"^\S+locked\.pdf: the PDF is protected by a password"):
+        read_pdf(locked, locked.read_bytes())
+    assert [line.text for line in read_pdf(open_, open_.read_bytes()).lines] == ["Total 1.00"]

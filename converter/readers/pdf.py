@@ -42,6 +42,7 @@ MIN_TEXT_CHARS = 8  # a page with fewer printed characters in its text layer is 
 MIN_PICTURE_SHARE = 0.15  # a picture covering this share of a text page, with no text over it, is read by OCR
 SAME_LINE_OVERLAP = 0.5  # share of the smaller glyph height two glyphs must share to sit on one line
 WORD_GAP = 0.3  # a horizontal gap wider than this share of the glyph size is printed as a space
+PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD: the document needs a password to open
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
 Bbox = tuple[float, float, float, float]
@@ -241,7 +242,7 @@ def read_pdf(path: Path, data: bytes, engine: str = "pdfium") -> Document:
     pages = _Pages()
     warnings: list[str] = []
     budget = limits.Budget("PDF pages")
-    parsed = (_pdfium_pages if engine == "pdfium" else _pdfplumber_pages)(data)
+    parsed = {"pdfium": _pdfium_pages, "pdfplumber": _pdfplumber_pages}[engine](data)
     try:
         for page_no, page in enumerate(parsed, start=1):
             budget.check()
@@ -254,6 +255,8 @@ def read_pdf(path: Path, data: bytes, engine: str = "pdfium") -> Document:
             except Exception as exc:  # a damaged page: keep the others
                 warnings.append(f"page {page_no}: unreadable ({exc.__class__.__name__})")
     except _damaged_pdf_errors() as exc:
+        if getattr(exc, "err_code", None) == PDFIUM_PASSWORD_ERROR:
+            raise UnreadableInput(f"{path}: the PDF is protected by a password; save an unprotected copy") from None
         raise UnreadableInput(f"{path}: damaged or truncated PDF ({exc.__class__.__name__})") from None
     finally:
         parsed.close()
