@@ -2,7 +2,7 @@
 
 Each page is parsed by PDFium (`converter.readers.pdf_layer`: its chars, ruling lines and pictures in pdfplumber's
 terms) and its ruled tables are found by pdfplumber's table finder; `engine="pdfplumber"` parses the page with
-pdfplumber itself (pdfminer, about twenty times slower) and gives the same Document.
+pdfplumber itself (pdfminer: reading costs about four times as much) and gives the same Document.
 
 Text outside ruled tables becomes lines by vertical overlap, so digits set in another font a few points lower
 ("年初预算为 万元" / "2993.92") rejoin their line. Each row of a ruled table becomes one Line whose `cells` hold

@@ -1,6 +1,6 @@
 """One PDF page read by PDFium, described as pdfplumber describes a page: its chars, ruling edges and pictures.
 
-PDFium parses a page about twenty times faster than pdfminer (which pdfplumber runs on); what it reads is turned
+PDFium parses a page several times faster than pdfminer (which pdfplumber runs on); what it reads is turned
 into pdfplumber's own terms, so pdfplumber's table finder and our line builder read it as they read pdfplumber's page:
 
 - chars: pdfminer's boxes — left edge at the glyph's origin, right edge after the font's width of the glyph, bottom
