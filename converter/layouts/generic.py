@@ -18,6 +18,7 @@ finding; a figure is never guessed.
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -41,6 +42,7 @@ from converter.layouts.tokens import (
     TOTAL_LABELS,
     Token,
     doubtful,
+    exact_positions,
     has_layout_columns,
     is_furniture,
     leading_code,
@@ -149,12 +151,14 @@ def _edges_by_page(items: list, width: int, positioned: bool, header_starts: dic
     return edges
 
 
-def _header_starts(body: Body, names: dict[str, tuple[str, ...]], columns: tuple[str, ...]) -> dict:
-    """Page → left edges of the amount columns' headers, from a header line of PDF words (exact positions) that
-    names every column exactly once, in printed order; pages without such a line are left out."""
+def _header_starts(body: Body, names: dict[str, tuple[str, ...]], columns: tuple[str, ...],
+                   cells: bool = False) -> dict:
+    """Page → left edges of the amount columns' headers, from a header line of PDF words (exact positions; with
+    `cells`, cell rows too) that names every column exactly once, in printed order; pages without one are left out."""
     starts: dict = {}
     for line, toks in zip(body.lines, body.toks):
-        if not line.words or line.page in starts or any(t.kind != "label" for t in toks):
+        exact = line.words or (cells and exact_positions(line))
+        if not exact or line.page in starts or any(t.kind != "label" for t in toks):
             continue
         found = []
         for column in columns:
@@ -364,23 +368,34 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
     known = _side_labels(spec)
     widths = {"income": spec.income_columns, "expense": spec.columns}
     split_x = _expense_start(body, known)
+    line_numbers = _prints_line_numbers(body)
+    decimals = any(t.kind == "number" and "." in t.text for toks in body.toks for t in toks)
     expense_numbers = [t for toks in body.toks for t in toks
-                       if t.kind == "number" and split_x is not None and t.x0 is not None and t.x0 >= split_x]
-    expense_centers = column_edges(expense_numbers, len(spec.columns)) if len(spec.columns) > 1 else None
+                       if t.kind == "number" and split_x is not None and t.x0 is not None and t.x0 >= split_x
+                       and not (line_numbers and _is_line_number(t, decimals))]
+    expense_centers = None
+    if len(spec.columns) > 1:  # from the figures when every column prints one, else under the column headers
+        expense_centers = column_edges(expense_numbers, len(spec.columns))
+        starts = list(_header_starts(body, COLUMN_HEADERS.get(spec.table_id, {}), spec.columns, cells=True).values())
+        if expense_centers is None and expense_numbers and len(starts) == 1:
+            expense_centers = edges_under_headers(expense_numbers, starts[0])
     # Text in reading order keeps both blocks' labels on one line ("二、政府性基金… 二、外交支出"); text in stream
     # order (pdftotext raw) does not, and then a number is trusted only right after its label on the same line.
     visual = body.positioned or sum(
         1 for toks in body.toks
         if any(_match(t.text, known["income"] - known["expense"]) for t in toks if t.kind == "label")
         and any(_match(t.text, known["expense"] - known["income"]) for t in toks if t.kind == "label")) >= 3
-    line_numbers = _prints_line_numbers(body)
     rows: list[SideRow] = []
     held: list[Token] = []
     last_line_rows: list[SideRow] = []
     started = False
     for line, toks in zip(body.lines, body.toks):
-        started = started or any(_match(t.text, known[side]) == "full"
-                                 for t in toks if t.kind == "label" for side in known)
+        if toks and label_key(toks[0].text) in HEADER_STARTS:
+            continue  # the column header (项目 行次 金额 … 合计 一般公共预算财政拨款 …) or the 栏次 numbering row
+        # The first row: a known label, or the numbered beginning of one wrapped over lines (一、一般公共预算财政拨款收)
+        started = started or any(_match(t.text, known[side]) == "full" or (
+            _match(t.text, known[side]) and strip_numbering(t.text) != label_key(t.text))
+            for t in toks if t.kind == "label" for side in known)
         if not started:
             continue
         line_rows: list[SideRow] = []
@@ -388,10 +403,11 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
         leading: list[Token] = []
         for token in toks:
             if token.kind == "number":
-                if current is not None and line_numbers and current.line_no is None and not current.numbers \
-                        and token.text.isdigit():
-                    current.line_no = int(token.text)  # the 行次 printed after the label
-                elif current is not None:
+                if line_numbers and _is_line_number(token, decimals):
+                    if current is not None and current.line_no is None and not current.numbers:
+                        current.line_no = int(token.text)  # the 行次 printed after the label
+                    continue  # a 行次 (of a row whose label wrapped above, or of a blank one) is not a figure
+                if current is not None:
                     current.numbers.append(token)
                 else:
                     leading.append(token)
@@ -507,6 +523,14 @@ def _settle_expense(spec: TableSpec, rows: list[SideRow], readings: list[list[tu
     settled = settle_by_sums(codes, [rows[i].numbers for i in group], [readings[i] for i in group], len(columns))
     for i, found in zip(group, settled):
         readings[i] = found
+    # 总计 = 本年支出合计 + 年末结转和结余 in every column
+    keys = [item_key_for(spec, r.label) for r in rows]
+    if "grand_total" in keys and "carryover_end" in keys:
+        group = [keys.index("grand_total"), total, keys.index("carryover_end")]
+        settled = settle_by_sums([None, "100", "101"], [rows[i].numbers for i in group],
+                                 [readings[i] for i in group], len(columns))
+        for i, found in zip(group, settled):
+            readings[i] = found
     return readings
 
 
@@ -563,17 +587,35 @@ def _prints_line_numbers(body: Body) -> bool:
     return any(label_key(t.text) == "行次" for toks in body.toks[:15] for t in toks)
 
 
+HEADER_STARTS = ("项目", "栏次", "行次")
+
+
+def _is_line_number(token: Token, decimals: bool) -> bool:
+    """An integer in a table with 行次 whose figures print decimals: a line number (1, 2, … below 200)."""
+    text = token.text
+    if not text.isdigit() or text.startswith("0") or int(text) >= 200:
+        return False
+    return decimals
+
+
 def _expense_start(body: Body, known: dict[str, set[str]]) -> float | None:
     """x where the expense block starts: the leftmost label that only the expense side knows (positioned only)."""
     if not body.positioned:
         return None
     only = known["expense"] - known["income"]
-    starts = [t.x0 for toks in body.toks for t in toks
-              if t.kind == "label" and t.x0 is not None and _match(t.text, only) == "full"]
+    found = [t for toks in body.toks for t in toks
+             if t.kind == "label" and t.x0 is not None and _match(t.text, only) == "full"]
+    starts = [t.x0 for t in found]
     income_only = known["income"] - known["expense"]
     income = [t.x1 for toks in body.toks for t in toks
               if t.kind == "label" and t.x1 is not None and _match(t.text, income_only) == "full"]
     if not starts or (income and min(starts) <= min(income)):
+        return None
+    # A printed column's labels start together (within about two characters); labels that wander (text whose cells
+    # are apart by single spaces and only blanks leave runs of spaces) give no column.
+    char = statistics.median((t.x1 - t.x0) / max(len(t.text), 1) for t in found if t.x1 is not None)
+    aligned = [x for x in starts if x - min(starts) <= 2 * char + 1e-9]
+    if len(aligned) < 0.6 * len(starts):
         return None
     return min(starts)
 
@@ -671,7 +713,8 @@ def _three_public(doc: Document, section: Section, block: TableBlock) -> None:
     at = next((i for i, toks in enumerate(body.toks)
                if sum(1 for t in toks if label_key(t.text) in MEASURES) >= 4), None)
     if at is None:
-        _three_public_by_measure_rows(body, block)
+        if not _three_public_by_measure_blocks(body, block):
+            _three_public_by_measure_rows(body, block)
         return
     measures = [t for t in body.toks[at] if label_key(t.text) in MEASURES]
     header_text = "".join(label_key(line.text) for line in body.lines[:at])
@@ -713,6 +756,46 @@ def _place_three_public(block: TableBlock, numbers: list[Token], columns, center
     return cells
 
 
+T09_ITEM_WORDS = (("total", "合计"), ("overseas_travel", "出国"), ("vehicle_total", "购置及运行"),
+                  ("official_reception", "接待"), ("meeting", "会议"), ("training", "培训"))
+
+
+def _items_in_printed_order(header_text: str, items: tuple[str, ...]) -> bool:
+    """Whether the header names the 三公 items in the spec's order (合计, 出国, 公务用车…, 接待[, 会议, 培训])."""
+    found = [header_text.find(word) for item, word in T09_ITEM_WORDS if item in items]
+    return -1 not in found and found == sorted(found)
+
+
+def _three_public_by_measure_blocks(body: Body, block: TableBlock) -> bool:
+    """三公 printed as one 预算数 block and one 决算数 block side by side (the items under each), the figures on
+    one row: the first half of the figures is the first block's. Only when every column prints a figure."""
+    at = next((i for i, toks in enumerate(body.toks) if toks and all(t.kind == "label" for t in toks)
+               and [label_key(t.text) in MEASURES for t in toks].count(True) == 2), None)
+    if at is None:
+        return False
+    measures = [MEASURES[label_key(t.text)] for t in body.toks[at] if label_key(t.text) in MEASURES]
+    rows = [(line, toks) for line, toks in zip(body.lines[at + 1:], body.toks[at + 1:])
+            if any(t.kind == "number" for t in toks)]
+    if sorted(measures) != ["actual", "budget"] or not rows:
+        return False
+    header_text = "".join(label_key(line.text) for line, toks in zip(body.lines[at:], body.toks[at:])
+                          if all(t.kind == "label" for t in toks))
+    items = T09_COLUMNS_WITH_MEETING_TRAINING if "会议费" in header_text and "培训费" in header_text else T09_COLUMNS
+    line, toks = rows[0]
+    numbers = [t for t in toks if t.kind == "number"]
+    if len(rows) > 1 or len(numbers) != len(toks) or not _items_in_printed_order(header_text, items):
+        _leave_out_tokens(block, [t for _, toks in rows for t in toks if t.kind == "number"],
+                          "the 三公 blocks' figures cannot be told apart")
+        return True
+    if len(numbers) != 2 * len(items):
+        _leave_out_tokens(block, numbers, "a 三公 block prints fewer figures than it has columns")
+        return True
+    for k, measure in enumerate(measures):
+        cells = _place_three_public(block, numbers[k * len(items):(k + 1) * len(items)], items, None, T09_IDENTITY)
+        block.rows.append(raw_row(line, list(cells), side=measure))
+    return True
+
+
 def _three_public_by_measure_rows(body: Body, block: TableBlock) -> None:
     """三公 printed one row per measure ("预算数 6.50 0.00 4.50 …", the items as column headers): each row's numbers
     placed in the item columns in printed order, when exactly one reading fits the 三公 identities."""
@@ -735,6 +818,7 @@ def _stats(doc: Document, section: Section, block: TableBlock) -> None:
     """One value per known item: a line with the item's label and exactly one number (a 行次 may precede it)."""
     body = _body(doc, section)
     line_numbers = _prints_line_numbers(body)
+    rows = []
     for line, toks in zip(body.lines, body.toks):
         labels = [t for t in toks if t.kind == "label"]
         numbers = [t for t in toks if t.kind == "number"]
@@ -745,12 +829,17 @@ def _stats(doc: Document, section: Section, block: TableBlock) -> None:
         if line_numbers and numbers and numbers[0].text.isdigit():
             line_no, numbers = int(numbers[0].text), numbers[1:]
         if not numbers:
-            block.rows.append(raw_row(line, [None], label=label, line_no=line_no))
+            rows.append(raw_row(line, [None], label=label, line_no=line_no))
             continue
         if len(numbers) != 1:
             _leave_out_tokens(block, numbers, "several numbers for one item")
             continue
-        block.rows.append(raw_row(line, [numbers[0].text], label=label, line_no=line_no))
+        rows.append(raw_row(line, [numbers[0].text], label=label, line_no=line_no))
+    # A heading (一、政府采购情况) names the item its 合计 row prints: a blank row of an item another row prints is
+    # the heading, not the item.
+    printed = {item_key_for(section.spec, row.label) for row in rows if row.cells[0] is not None}
+    block.rows.extend(row for row in rows if row.cells[0] is not None or row.line_no is not None
+                      or item_key_for(section.spec, row.label) not in printed)
 
 
 READERS = {"coded": _coded, "two_block": _two_block, "econ": _econ, "three_public": _three_public,

@@ -41,10 +41,13 @@ class Token:
 CELL_WIDTH = 10.0  # cells (from the format, or tab-separated fields) stand this far apart, in x units
 
 
+INLINE_MARKUP = re.compile(r"</?(?:b|strong|i|em|u|span|font)(?:\s[^>]*)?>", re.IGNORECASE)  # <b>合计</b> in text cells
+
+
 def _cells(line: Line) -> list[str] | None:
     if line.cells:
         return list(line.cells)
-    return line.text.split("\t") if "\t" in line.text else None
+    return [INLINE_MARKUP.sub("", cell) for cell in line.text.split("\t")] if "\t" in line.text else None
 
 
 MIN_CONFIDENCE = 0.9  # an OCR word read with less confidence is not trusted as a figure
@@ -117,6 +120,11 @@ def is_furniture(text: str, running: set[str]) -> bool:
     parts = text.split()
     return len(parts) >= 3 and all(p.isdigit() for p in parts) and [int(p) for p in parts] == list(
         range(int(parts[0]), int(parts[0]) + len(parts)))
+
+
+def exact_positions(line: Line) -> bool:
+    """Whether the line's x-positions are exact (PDF words, OCR boxes, cells) rather than read from spacing."""
+    return bool(line.words) or _cells(line) is not None
 
 
 def has_layout_columns(lines: list[Line]) -> bool:
