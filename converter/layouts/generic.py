@@ -373,12 +373,18 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
     expense_numbers = [t for toks in body.toks for t in toks
                        if t.kind == "number" and split_x is not None and t.x0 is not None and t.x0 >= split_x
                        and not (line_numbers and _is_line_number(t, decimals))]
-    expense_centers = None
-    if len(spec.columns) > 1:  # from the figures when every column prints one, else under the column headers
-        expense_centers = column_edges(expense_numbers, len(spec.columns))
-        starts = list(_header_starts(body, COLUMN_HEADERS.get(spec.table_id, {}), spec.columns, cells=True).values())
-        if expense_centers is None and expense_numbers and len(starts) == 1:
-            expense_centers = edges_under_headers(expense_numbers, starts[0])
+    # Page → the expense columns' right edges: from the figures when every column prints one, else under the
+    # column headers (pages differ: a table split over pages may be laid out anew on each)
+    expense_centers: dict = {}
+    if len(spec.columns) > 1:
+        starts = _header_starts(body, COLUMN_HEADERS.get(spec.table_id, {}), spec.columns, cells=True)
+        by_page: dict = {}
+        for token in expense_numbers:
+            by_page.setdefault(token.line.page, []).append(token)
+        for page, numbers in by_page.items():
+            expense_centers[page] = _apart(numbers, column_edges(numbers, len(spec.columns)))
+            if expense_centers[page] is None and starts.get(page):
+                expense_centers[page] = edges_under_headers(numbers, starts[page])
     # Text in reading order keeps both blocks' labels on one line ("二、政府性基金… 二、外交支出"); text in stream
     # order (pdftotext raw) does not, and then a number is trusted only right after its label on the same line.
     visual = body.positioned or sum(
@@ -387,6 +393,7 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
         and any(_match(t.text, known["expense"] - known["income"]) for t in toks if t.kind == "label")) >= 3
     rows: list[SideRow] = []
     held: list[Token] = []
+    floating: list[tuple[Token, SideRow]] = []
     last_line_rows: list[SideRow] = []
     started = False
     for line, toks in zip(body.lines, body.toks):
@@ -397,6 +404,9 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
             _match(t.text, known[side]) and strip_numbering(t.text) != label_key(t.text))
             for t in toks if t.kind == "label" for side in known)
         if not started:
+            # figures printed above the first row's label (a taller row, its cells aligned to the top)
+            held = [t for t in toks if t.kind == "number" and "." in t.text] if visual and toks and all(
+                t.kind == "number" for t in toks) else []
             continue
         line_rows: list[SideRow] = []
         current: SideRow | None = None
@@ -459,6 +469,8 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
                     target = next((r for r in targets if r.side == side), None)
                     if target is None:
                         held.append(token)
+                    elif not line_rows and len(widths[side]) > 1:
+                        floating.append((token, target))  # between two rows' lines: the identities decide
                     else:
                         target.numbers.append(token)
             elif len(targets) == 1:
@@ -473,17 +485,22 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
             else:
                 _leave_out_tokens(block, numbers, "numbers that more than one label may own")
         if line_rows:
+            _settle_floating(block, floating, line_rows, widths, expense_centers, IDENTITIES.get(spec.table_id))
+            floating = []
             last_line_rows = line_rows
+    _settle_floating(block, floating, [], widths, expense_centers, IDENTITIES.get(spec.table_id))
     identity = IDENTITIES.get(spec.table_id)
     placed: dict[str, list[tuple[SideRow, list[str | None]]]] = {"income": [], "expense": []}
     for side in ("income", "expense"):
         side_rows = [r for r in rows if r.side == side]
         columns = widths[side]
-        centers = expense_centers if side == "expense" and len(columns) > 1 else None
-        readings = [readings_of(r.numbers, columns, centers, identity if len(columns) > 1 else None)
+        centers = expense_centers if side == "expense" else {}
+        readings = [_distinct(r.numbers, readings_of(r.numbers, columns, centers.get(r.line.page),
+                                                     identity if len(columns) > 1 else None), len(columns))
                     for r in side_rows]
         if side == "expense" and len(columns) > 1:
             readings = _settle_expense(spec, side_rows, readings, columns, doc.cache.get("pins", {}).get("T04"))
+            readings = _narrow_by_aligned(side_rows, readings)
         for row, found in zip(side_rows, readings):
             cells, left_out = cells_of(row.numbers, found, len(columns))
             if not found and row.numbers:
@@ -503,6 +520,71 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
                 _leave_out_tokens(block, row.numbers, f"the {side} side's totals do not add up as read", row.line)
                 cells = [None] * len(cells)
             block.rows.append(raw_row(row.line, cells, label=row.label, side=side, line_no=row.line_no))
+
+
+def _apart(numbers: list[Token], edges: list[float] | None) -> list[float] | None:
+    """The edges, when they are columns: every figure starts right of the previous column's right edges (figures
+    of one column whose edges only jitter, as in text laid out by character, overlap and are no two columns)."""
+    if edges is None:
+        return None
+    nearest = {id(t): min(range(len(edges)), key=lambda c: abs(edges[c] - t.x1)) for t in numbers}
+    for column in range(1, len(edges)):
+        left = [t.x1 for t in numbers if nearest[id(t)] == column - 1]
+        if any(t.x0 < max(left) for t in numbers if nearest[id(t)] == column):
+            return None
+    return edges
+
+
+def _distinct(numbers: list[Token], readings: list[tuple], width: int) -> list[tuple]:
+    """One reading per distinct row of cells: readings that only swap equal figures give the same cells."""
+    seen: dict[tuple, tuple] = {}
+    for reading in readings:
+        cells = [None] * width
+        for token, column in zip(numbers, reading):
+            cells[column] = token.text
+        seen.setdefault(tuple(cells), reading)
+    return list(seen.values())
+
+
+def _narrow_by_aligned(rows: list[SideRow], readings: list[list[tuple]]) -> list[list[tuple]]:
+    """Rows still read more than one way keep the readings that put each figure in the column of the figures it
+    lines up with (right edges within about half a digit) among rows read one way only; figures that line up with
+    no such figure, or with figures of different columns, say nothing."""
+    certain = [(token, found[0][i]) for row, found in zip(rows, readings) if len(found) == 1
+               for i, token in enumerate(row.numbers) if token.x1 is not None and token.x0 is not None]
+
+    def column_of(token: Token) -> int | None:
+        if token.x1 is None or token.x0 is None:
+            return None
+        tolerance = max(1.5, 0.6 * (token.x1 - token.x0) / max(len(token.text), 1))
+        columns = {column for other, column in certain if abs(other.x1 - token.x1) <= tolerance}
+        return columns.pop() if len(columns) == 1 else None
+
+    narrowed = []
+    for row, found in zip(rows, readings):
+        if len(found) > 1:
+            known = [column_of(token) for token in row.numbers]
+            kept = [r for r in found if all(k is None or k == c for k, c in zip(known, r))]
+            found = kept or found
+        narrowed.append(found)
+    return narrowed
+
+
+def _settle_floating(block: TableBlock, floating: list[tuple[Token, SideRow]], below: list[SideRow],
+                     widths: dict[str, tuple[str, ...]], centers: dict, identity: Identity | None) -> None:
+    """Figures printed on a line of their own between two rows' lines (a many-column side): each goes to the row
+    above or the one below, whichever alone then fits the columns and the identities; else it is left out."""
+    def fits_with(row: SideRow | None, token: Token) -> bool:
+        edges = centers.get(row.line.page) if row is not None and row.side == "expense" else None
+        return row is not None and bool(readings_of([*row.numbers, token], widths[row.side], edges, identity))
+
+    for token, above in floating:
+        under = next((r for r in below if r.side == above.side), None)
+        up, down = fits_with(above, token), fits_with(under, token)
+        if up != down:
+            (above if up else under).numbers.append(token)
+        else:
+            _leave_out_tokens(block, [token], "a figure between two rows that either (or neither) may own")
 
 
 def _settle_expense(spec: TableSpec, rows: list[SideRow], readings: list[list[tuple]], columns: tuple[str, ...],
