@@ -478,9 +478,14 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
             elif len(targets) == len(numbers) and all(len(widths[r.side]) == 1 for r in targets):
                 for row, token in zip(targets, numbers):
                     row.numbers.append(token)
+            elif _split_between(targets, numbers, widths, IDENTITIES.get(spec.table_id)):
+                pass
             elif not line_rows and not targets:
+                room = [r for r in last_line_rows if len(r.numbers) < len(widths[r.side]) > 1]
                 held = numbers if split_x is not None else []
-                if split_x is None:
+                if split_x is None and len(room) == 1:
+                    floating.extend((token, room[0]) for token in numbers)  # the rest of a row's figures?
+                elif split_x is None:
                     _leave_out_tokens(block, numbers, "numbers without a label")
             else:
                 _leave_out_tokens(block, numbers, "numbers that more than one label may own")
@@ -568,6 +573,27 @@ def _narrow_by_aligned(rows: list[SideRow], readings: list[list[tuple]]) -> list
             found = kept or found
         narrowed.append(found)
     return narrowed
+
+
+def _split_between(targets: list[SideRow], numbers: list[Token], widths: dict[str, tuple[str, ...]],
+                   identity: Identity | None) -> bool:
+    """Figures in reading order for an income row and an expense row printed side by side: the first k go to the
+    income row, the rest to the expense row, for the one k whose parts both fit their columns and identities."""
+    if len(targets) != 2 or {r.side for r in targets} != {"income", "expense"}:
+        return False
+    income, expense = sorted(targets, key=lambda r: r.side != "income")
+
+    def fits_in(row: SideRow, part: list[Token]) -> bool:
+        columns = widths[row.side]
+        return bool(readings_of([*row.numbers, *part], columns, None, identity if len(columns) > 1 else None))
+
+    splits = [k for k in range(len(numbers) + 1)
+              if fits_in(income, numbers[:k]) and fits_in(expense, numbers[k:])]
+    if len(splits) != 1:
+        return False
+    income.numbers.extend(numbers[:splits[0]])
+    expense.numbers.extend(numbers[splits[0]:])
+    return True
 
 
 def _settle_floating(block: TableBlock, floating: list[tuple[Token, SideRow]], below: list[SideRow],
