@@ -125,3 +125,13 @@ def test_a_stats_heading_is_not_a_blank_row_of_the_item_its_total_prints():
         ("procurement_total", "13.00"), ("procurement_goods", None), ("procurement_services", "13.00"),
         ("operating_costs_admin", "6.75")]
     assert findings == []
+
+
+def test_the_year_set_apart_from_its_title_is_the_reports_year():
+    from converter.metadata import find_year
+
+    # pdfplumber puts a year printed in another font on the line below (or above) its title
+    assert find_year(["上海市普陀区财政局", "年度部门决算", "2024目 录", "第二部分 上海市普陀区财政局 年度部门决算表",
+                      "2024", "一、收入支出决算总表"]) == 2024
+    assert find_year(["年度部门决算表", "一、收入支出决算总表 2024"]) is None  # a year must stand alone beside it
+    assert find_year(["朔州市朔城区医疗保障局2023年度部门决算", "2022"]) == 2023
