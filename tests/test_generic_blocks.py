@@ -135,3 +135,36 @@ def test_the_year_set_apart_from_its_title_is_the_reports_year():
                       "2024", "一、收入支出决算总表"]) == 2024
     assert find_year(["年度部门决算表", "一、收入支出决算总表 2024"]) is None  # a year must stand alone beside it
     assert find_year(["朔州市朔城区医疗保障局2023年度部门决算", "2022"]) == 2023
+
+
+STATS_HEAD = ("部门决算公开相关信息统计表", "单位：万元", "项目", "数值")
+
+
+def test_figures_alone_below_their_labels_go_where_the_sums_confirm():
+    # pdftotext raw: each cell on its own line. Below: 合计 8.99 = 货物 1.79 + 服务 7.20 holds; read as the figure
+    # above each label (8.99 to 货物, 1.79 to 工程 …) the 政府采购 sum fails. 6.81 follows the same way.
+    doc = _text(*STATS_HEAD, "合计", "8.99", "货物", "1.79", "工程", "服务", "7.20",
+                "(一)行政单位", "6.81", "(二)参照公务员法管理事业单位")
+    records, findings = _records(doc, "T10")
+    assert {r["item_key"]: r["value"] for r in records} == {
+        "procurement_total": "8.99", "procurement_goods": "1.79", "procurement_works": None,
+        "procurement_services": "7.20", "operating_costs_admin": "6.81", "operating_costs_civil_service": None}
+    assert findings == []
+
+
+def test_figures_alone_that_no_sum_confirms_are_left_out():
+    doc = _text(*STATS_HEAD, "(一)行政单位", "6.81", "(二)参照公务员法管理事业单位")
+    records, findings = _records(doc, "T10")
+    assert all(r["value"] is None for r in records)
+    assert findings
+
+
+def test_three_public_rows_with_one_figure_a_line_in_stream_order():
+    doc = _text("财政拨款“三公”经费支出决算表", "合计", "因公出国（境）费", "公务用车购置及运行费小计",
+                "公务用车购置费", "公务用车运行费", "公务接待费",
+                "预算数", "6.50", "0.00", "4.50", "0.00", "4.50", "2.00",
+                "决算数", "4.35", "0.00", "3.21", "0.00", "3.21", "1.14")
+    records, findings = _records(doc, "T09")
+    assert [(r["measure"], r["total"], r["vehicle_operation"], r["official_reception"]) for r in records] == [
+        ("budget", "6.50", "4.50", "2.00"), ("actual", "4.35", "3.21", "1.14")]
+    assert findings == []

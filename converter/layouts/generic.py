@@ -906,14 +906,25 @@ def _three_public_by_measure_blocks(body: Body, block: TableBlock) -> bool:
 
 def _three_public_by_measure_rows(body: Body, block: TableBlock) -> None:
     """三公 printed one row per measure ("预算数 6.50 0.00 4.50 …", the items as column headers): each row's numbers
-    placed in the item columns in printed order, when exactly one reading fits the 三公 identities."""
+    (on its line, or on the number-only lines below it: text in stream order) placed in the item columns in printed
+    order, when exactly one reading fits the 三公 identities."""
     header_text = "".join(label_key(line.text) for line in body.lines)
     items = T09_COLUMNS_WITH_MEETING_TRAINING if "会议费" in header_text and "培训费" in header_text else T09_COLUMNS
-    for line, toks in zip(body.lines, body.toks):
+    for at, (line, toks) in enumerate(zip(body.lines, body.toks)):
         if not toks or toks[0].kind != "label" or label_key(toks[0].text) not in MEASURES:
             continue
         numbers = [t for t in toks[1:] if t.kind == "number"]
-        if not numbers or len(numbers) != len(toks) - 1:
+        if len(numbers) != len(toks) - 1:
+            continue
+        for below in body.toks[at + 1:]:
+            if not below or any(t.kind != "number" for t in below):
+                break
+            # one figure a line in stream order: read as printed on the measure's line, in that order
+            numbers.extend(Token(t.text, t.kind, None, None, line) for t in below)
+        if not numbers:
+            continue
+        if not _items_in_printed_order(header_text, items):
+            _leave_out_tokens(block, numbers, "the 三公 items are printed in an order the reader does not know")
             continue
         cells = _place_three_public(block, numbers, items, None, T09_IDENTITY)
         block.rows.append(raw_row(line, list(cells), side=MEASURES[label_key(toks[0].text)]))
@@ -922,32 +933,81 @@ def _three_public_by_measure_rows(body: Body, block: TableBlock) -> None:
 # --- T10 --------------------------------------------------------------------------------------------------------------
 
 
+STATS_SUMS = (("procurement_total", ("procurement_goods", "procurement_works", "procurement_services")),
+              ("vehicles_total", ("vehicles_ministerial", "vehicles_principal", "vehicles_confidential",
+                                  "vehicles_emergency", "vehicles_law_enforcement", "vehicles_special",
+                                  "vehicles_retired_service", "vehicles_other")))
+
+
 def _stats(doc: Document, section: Section, block: TableBlock) -> None:
-    """One value per known item: a line with the item's label and exactly one number (a 行次 may precede it)."""
+    """One value per known item: a line with the item's label and exactly one number (a 行次 may precede it), or
+    a figure alone on the line below (or above) a label-only line, whichever side the table's sums confirm."""
+    spec = section.spec
     body = _body(doc, section)
     line_numbers = _prints_line_numbers(body)
     rows = []
+    sequence: list[tuple[str, object]] = []  # ("row", index) for label-only item lines, ("figure", token), ("other",)
     for line, toks in zip(body.lines, body.toks):
         labels = [t for t in toks if t.kind == "label"]
         numbers = [t for t in toks if t.kind == "number"]
         label = "".join(t.text for t in labels)
-        if not labels or item_key_for(section.spec, label) is None:
+        if not labels and len(numbers) == 1 and not (line_numbers and numbers[0].text.isdigit()):
+            sequence.append(("figure", numbers[0]))
+            continue
+        if not labels or item_key_for(spec, label) is None:
+            sequence.append(("other", None))
             continue
         line_no = None
         if line_numbers and numbers and numbers[0].text.isdigit():
             line_no, numbers = int(numbers[0].text), numbers[1:]
         if not numbers:
             rows.append(raw_row(line, [None], label=label, line_no=line_no))
+            sequence.append(("row", len(rows) - 1))
             continue
+        sequence.append(("other", None))
         if len(numbers) != 1:
             _leave_out_tokens(block, numbers, "several numbers for one item")
             continue
         rows.append(raw_row(line, [numbers[0].text], label=label, line_no=line_no))
+    _stats_figures_apart(spec, block, rows, sequence)
     # A heading (一、政府采购情况) names the item its 合计 row prints: a blank row of an item another row prints is
     # the heading, not the item.
-    printed = {item_key_for(section.spec, row.label) for row in rows if row.cells[0] is not None}
+    printed = {item_key_for(spec, row.label) for row in rows if row.cells[0] is not None}
     block.rows.extend(row for row in rows if row.cells[0] is not None or row.line_no is not None
-                      or item_key_for(section.spec, row.label) not in printed)
+                      or item_key_for(spec, row.label) not in printed)
+
+
+def _stats_figures_apart(spec: TableSpec, block: TableBlock, rows: list, sequence: list[tuple[str, object]]) -> None:
+    """Figures alone on a line (text in stream order, or a tall cell): each goes to the label-only line just above
+    it, or each to the one just below, whichever single way the table's sums (政府采购 合计 = 货物 + 工程 + 服务,
+    车辆数合计 = Σ 用车) confirm; else they are left out."""
+    figures = [i for i, (kind, _) in enumerate(sequence) if kind == "figure"]
+    if not figures:
+        return
+    confirmed = []
+    for step in (-1, 1):  # the row above, the row below
+        owners = [sequence[i + step][1] if 0 <= i + step < len(sequence) and sequence[i + step][0] == "row"
+                  else None for i in figures]
+        if None in owners or len(set(owners)) != len(owners):
+            continue
+        values: dict[str, Decimal] = {}
+        for row in rows:
+            amount = parse_amount(row.cells[0]) if row.cells[0] is not None else None
+            if amount is not None:
+                values[item_key_for(spec, row.label)] = Decimal(amount)
+        for i, owner in zip(figures, owners):
+            values[item_key_for(spec, rows[owner].label)] = value_of(sequence[i][1])
+        moved = {item_key_for(spec, rows[owner].label) for owner in owners}
+        checked = [(total, parts) for total, parts in STATS_SUMS if moved & {total, *parts}]
+        if checked and all(values.get(total, Decimal(0)) == sum((values.get(p, Decimal(0)) for p in parts),
+                                                                  Decimal(0)) for total, parts in checked):
+            confirmed.append(owners)
+    if len(confirmed) != 1:
+        _leave_out_tokens(block, [sequence[i][1] for i in figures], "a figure on a line of its own that no item "
+                          "owns for certain")
+        return
+    for i, owner in zip(figures, confirmed[0]):
+        rows[owner].cells = [sequence[i][1].text]
 
 
 READERS = {"coded": _coded, "two_block": _two_block, "econ": _econ, "three_public": _three_public,
