@@ -38,11 +38,11 @@ from converter.layouts.placement import (
     value_of,
 )
 from converter.layouts.tokens import (
+    CELL_WIDTH,
     SUB,
     TOTAL_LABELS,
     Token,
     doubtful,
-    exact_positions,
     has_layout_columns,
     is_furniture,
     leading_code,
@@ -50,7 +50,7 @@ from converter.layouts.tokens import (
 )
 from converter.locate import Section, find_sections
 from converter.model import TableBlock
-from converter.normalize import label_key, parse_amount
+from converter.normalize import label_key, parse_amount, to_halfwidth
 from converter.specs.tables import (
     COLUMN_HEADERS,
     FUNCTION_CATEGORIES,
@@ -84,6 +84,7 @@ T09_IDENTITY = all_of(total_of("total", ("overseas_travel", "vehicle_total", "of
 T09_HEADERS = {"total": ("合计",), "overseas_travel": ("因公出国（境）费",), "vehicle_total": ("小计",),
                "vehicle_purchase": ("公务用车购置费",), "vehicle_operation": ("公务用车运行费",),
                "official_reception": ("公务接待费",), "meeting": ("会议费",), "training": ("培训费",)}
+NOTE = re.compile(r"^\s*(?:注|说明)\s*\d?\s*[:：]")
 MEASURES = {"预算数": "budget", "决算数": "actual", "预算": "budget", "决算": "actual"}
 
 
@@ -136,39 +137,49 @@ def _is_header(toks: list[Token], names: dict[str, tuple[str, ...]]) -> bool:
     return False
 
 
-def _edges_by_page(items: list, width: int, positioned: bool, header_starts: dict | None = None) -> dict:
-    """Page → right edges of the table's number columns on that page (None when they cannot be told): from the
-    figures alone when every column prints one, else from the column headers' positions when the page has them."""
+def _grid(line: Line):
+    """Which lines share column positions: a table's rows of cells (from the format, or tab-separated fields) with the
+    same number of cells, whatever the page; else the lines of one page (PDF words, `-layout` character columns)."""
+    if line.cells is not None:
+        return ("cells", len(line.cells))
+    if not line.words and "\t" in line.text:
+        return ("cells", line.text.count("\t") + 1)
+    return ("page", line.page)
+
+
+def _edges_by_page(items: list, width: int, positioned: bool, headers: dict | None = None) -> dict:
+    """Grid (`_grid`) → right edges of the table's number columns there (None when they cannot be told): from the
+    figures alone when every column prints one, else from the column headers' positions when the grid has them."""
     if not positioned:
         return {}
-    pages: dict = {}
+    grids: dict = {}
     for item in items:
-        pages.setdefault(item.line.page, []).extend(item.numbers)
-    edges = {page: column_edges(numbers, width) for page, numbers in pages.items()}
-    for page, numbers in pages.items():
-        if edges[page] is None and (header_starts or {}).get(page):
-            edges[page] = edges_under_headers(numbers, header_starts[page])
+        grids.setdefault(_grid(item.line), []).extend(item.numbers)
+    edges = {grid: column_edges(numbers, width) for grid, numbers in grids.items()}
+    for grid, numbers in grids.items():
+        if edges[grid] is None and (headers or {}).get(grid):
+            edges[grid] = edges_under_headers(numbers, *headers[grid])
     return edges
 
 
-def _header_starts(body: Body, names: dict[str, tuple[str, ...]], columns: tuple[str, ...],
-                   cells: bool = False) -> dict:
-    """Page → left edges of the amount columns' headers, from a header line of PDF words (exact positions; with
-    `cells`, cell rows too) that names every column exactly once, in printed order; pages without one are left out."""
+def _header_starts(body: Body, names: dict[str, tuple[str, ...]], columns: tuple[str, ...]) -> dict:
+    """Grid → (left edges, right edges) of the amount columns' headers, from a positioned header line (PDF words,
+    cells, `-layout` columns) that names every column exactly once, in printed order; grids without one are left
+    out."""
     starts: dict = {}
     for line, toks in zip(body.lines, body.toks):
-        exact = line.words or (cells and exact_positions(line))
-        if not exact or line.page in starts or any(t.kind != "label" for t in toks):
+        grid = _grid(line)
+        if not toks or toks[0].x0 is None or grid in starts or any(t.kind != "label" for t in toks):
             continue
         found = []
         for column in columns:
             aliases = {label_key(alias) for alias in names.get(column, ())}
             hits = [t for t in toks if label_key(t.text) in aliases]
-            if len(hits) != 1 or hits[0].x0 is None:
+            if len(hits) != 1 or hits[0].x0 is None or hits[0].x1 is None:
                 break
-            found.append(hits[0].x0)
+            found.append(hits[0])
         else:
-            starts[line.page] = found
+            starts[grid] = ([t.x0 for t in found], [t.x1 for t in found])
     return starts
 
 
@@ -199,8 +210,12 @@ class Item:
 
 
 def _coded_items(body: Body, names: dict) -> list[Item]:
-    items = []
+    items: list[Item] = []
     for index, (line, toks) in enumerate(zip(body.lines, body.toks)):
+        if NOTE.match(line.text):  # the table's notes (注：本表反映…) end it; one printed above it is skipped
+            if any(item.anchor for item in items):
+                break
+            continue
         code, used = leading_code(toks)
         rest = toks[used:]
         labels = [t for t in rest if t.kind == "label"]
@@ -209,10 +224,60 @@ def _coded_items(body: Body, names: dict) -> list[Item]:
         at = next((i for i, t in enumerate(labels) if label_key(t.text) in TOTAL_LABELS), None)
         total = not code and at is not None and all(label_key(t.text) in LABEL_HEADERS for t in labels[:at]) \
             and not (labels[at + 1:] and _is_header(labels[at + 1:], names))
-        if not code and not numbers and not total and (not labels or _is_header(labels, names)):
+        if not code and not numbers and not total and (not labels or _is_header(labels, names)) and not (
+                labels and _continues_name(body, items, index, names)):
             continue
         items.append(Item(index, line, code, labels, numbers, bool(code) or total))
     return items
+
+
+def _continues_name(body: Body, items: list[Item], index: int, names: dict) -> bool:
+    """Whether a label line that reads like a column header ("支出") ends the wrapped name printed on the line just
+    above it (a name fragment without figures), with no header line after it."""
+    if not items or items[-1].index != index - 1 or items[-1].numbers or not items[-1].labels:
+        return False
+    after = body.toks[index + 1] if index + 1 < len(body.toks) else []
+    return not (after and all(t.kind == "label" for t in after) and _is_header(after, names))
+
+
+def _spaced_cells(body: Body, width: int) -> list[list[Token]] | None:
+    """Text whose cells are joined by one space, a blank cell an empty string ("18.92  18.92    " is 18.92, blank,
+    18.92 and blanks, the last space ending the row): each line's tokens with its k-th amount cell at x = k·CELL_WIDTH.
+    Only when some line shows a blank cell between two figures, or every line reaches `width` cells and some shows a
+    blank one, and no line contradicts the reading (more than `width` cells and an end space, a word among them); a
+    line whose cells do not reach `width` (trailing blanks trimmed) keeps no positions."""
+    if body.positioned:
+        return None
+    found: list[list[Token]] = []
+    between = blank = trimmed = False
+    for line, toks in zip(body.lines, body.toks):
+        code, used = leading_code(toks)
+        if not any(t.kind == "number" for t in toks[used:]):
+            found.append(toks)
+            continue
+        last_label = max((i for i, t in enumerate(toks) if t.kind == "label"), default=used - 1)
+        amounts = toks[max(last_label + 1, used):]
+        if any(t.kind == "number" for t in toks[used:last_label + 1]):
+            return None  # a figure among the labels
+        parts = line.text.replace("\u3000", " ").replace("\u00a0", " ").split(" ")
+        nonempty = [i for i, part in enumerate(parts) if part]
+        first = len(nonempty) - len(amounts)  # the first amount among the printed parts
+        if first < 0:
+            return None
+        cells = parts[nonempty[first - 1] + 1 if first else 0:]
+        if len(cells) > width + 1 or cells[width:] not in ([], [""]) or \
+                [to_halfwidth(c) for c in cells if c] != [t.text for t in amounts]:
+            return None
+        printed = [k for k, c in enumerate(cells) if c]
+        between = between or any(not cells[k] for k in range(printed[0], printed[-1]))
+        blank = blank or "" in cells[:width]
+        trimmed = trimmed or len(cells) < width
+        if len(cells) < width or not cells[0] and not first:  # trimmed, or figures only after an indent
+            found.append(toks)
+            continue
+        found.append(toks[:len(toks) - len(amounts)] + [
+            Token(t.text, "number", k * CELL_WIDTH, k * CELL_WIDTH + 1, line) for t, k in zip(amounts, printed)])
+    return found if between or blank and not trimmed else None
 
 
 def _gap_splits(anchors: list[Item], gaps: list[list[Item]], valid) -> list[set[int]]:
@@ -263,11 +328,18 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
     if spec.table_id == "T08" and "年初结转" in header_text:
         columns, identity, names = T08_SHANGHAI_COLUMNS, T08_WIDE_IDENTITY, T08_WIDE_NAMES
         block.columns = list(T08_SHANGHAI_COLUMNS)
+    spaced = _spaced_cells(body, len(columns))
+    if spaced is not None:
+        body = Body(body.lines, body.positioned, spaced)
     items = _coded_items(body, names)
     anchors = [item for item in items if item.anchor]
     if not anchors:
         return
-    centers = _edges_by_page(items, len(columns), body.positioned, _header_starts(body, names, columns))
+    if spaced is not None:  # every line's amounts stand in their cells: one grid for the whole table
+        edges = [k * CELL_WIDTH + 1 for k in range(len(columns))]
+        centers = {_grid(item.line): edges for item in items}
+    else:
+        centers = _edges_by_page(items, len(columns), body.positioned, _header_starts(body, names, columns))
     # Gaps: number-bearing lines between anchors; label-only lines are placed by the table's naming pattern.
     gaps: list[list[Item]] = [[] for _ in range(len(anchors) + 1)]
     labels_only: dict[int, list[Item]] = {}
@@ -289,7 +361,7 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
     def valid(i: int, s: int, t: int) -> bool:
         if (i, s, t) not in memo:
             numbers = numbers_of(i, s, t)
-            memo[(i, s, t)] = bool(numbers) and fits(numbers, columns, centers.get(anchors[i].line.page), identity)
+            memo[(i, s, t)] = bool(numbers) and fits(numbers, columns, centers.get(_grid(anchors[i].line)), identity)
         return memo[(i, s, t)]
 
     feasible = _gap_splits(anchors, gaps, valid)
@@ -306,7 +378,7 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
         if anchor.code is None:
             label = next(t.text for t in anchor.labels if label_key(t.text) in TOTAL_LABELS)
         numbers = [token for part in parts for token in part.numbers] if certain else []
-        readings = readings_of(numbers, columns, centers.get(anchor.line.page), identity) if certain else []
+        readings = readings_of(numbers, columns, centers.get(_grid(anchor.line)), identity) if certain else []
         if not certain:
             nearby = [token for part in gaps[i][min(before, default=0):] + [anchor] for token in part.numbers]
             _leave_out_tokens(block, nearby, "the row's lines cannot be told apart from its neighbours'", anchor.line)
@@ -377,14 +449,14 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
     # column headers (pages differ: a table split over pages may be laid out anew on each)
     expense_centers: dict = {}
     if len(spec.columns) > 1:
-        starts = _header_starts(body, COLUMN_HEADERS.get(spec.table_id, {}), spec.columns, cells=True)
-        by_page: dict = {}
+        starts = _header_starts(body, COLUMN_HEADERS.get(spec.table_id, {}), spec.columns)
+        by_grid: dict = {}
         for token in expense_numbers:
-            by_page.setdefault(token.line.page, []).append(token)
-        for page, numbers in by_page.items():
-            expense_centers[page] = _apart(numbers, column_edges(numbers, len(spec.columns)))
-            if expense_centers[page] is None and starts.get(page):
-                expense_centers[page] = edges_under_headers(numbers, starts[page])
+            by_grid.setdefault(_grid(token.line), []).append(token)
+        for grid, numbers in by_grid.items():
+            expense_centers[grid] = _apart(numbers, column_edges(numbers, len(spec.columns)))
+            if expense_centers[grid] is None and starts.get(grid):
+                expense_centers[grid] = edges_under_headers(numbers, *starts[grid])
     # Text in reading order keeps both blocks' labels on one line ("二、政府性基金… 二、外交支出"); text in stream
     # order (pdftotext raw) does not, and then a number is trusted only right after its label on the same line.
     visual = body.positioned or sum(
@@ -500,7 +572,7 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
         side_rows = [r for r in rows if r.side == side]
         columns = widths[side]
         centers = expense_centers if side == "expense" else {}
-        readings = [_distinct(r.numbers, readings_of(r.numbers, columns, centers.get(r.line.page),
+        readings = [_distinct(r.numbers, readings_of(r.numbers, columns, centers.get(_grid(r.line)),
                                                      identity if len(columns) > 1 else None), len(columns))
                     for r in side_rows]
         if side == "expense" and len(columns) > 1:
@@ -601,7 +673,7 @@ def _settle_floating(block: TableBlock, floating: list[tuple[Token, SideRow]], b
     """Figures printed on a line of their own between two rows' lines (a many-column side): each goes to the row
     above or the one below, whichever alone then fits the columns and the identities; else it is left out."""
     def fits_with(row: SideRow | None, token: Token) -> bool:
-        edges = centers.get(row.line.page) if row is not None and row.side == "expense" else None
+        edges = centers.get(_grid(row.line)) if row is not None and row.side == "expense" else None
         return row is not None and bool(readings_of([*row.numbers, token], widths[row.side], edges, identity))
 
     for token, above in floating:

@@ -118,13 +118,13 @@ def is_furniture(text: str, running: set[str]) -> bool:
     if key.startswith(("栏次", "行次")) and re.fullmatch(r"(?:栏次|行次)?[\d,\s]*", key.replace("栏次", "")):
         return True
     parts = text.split()
-    return len(parts) >= 3 and all(p.isdigit() for p in parts) and [int(p) for p in parts] == list(
-        range(int(parts[0]), int(parts[0]) + len(parts)))
-
-
-def exact_positions(line: Line) -> bool:
-    """Whether the line's x-positions are exact (PDF words, OCR boxes, cells) rather than read from spacing."""
-    return bool(line.words) or _cells(line) is not None
+    if len(parts) >= 3 and all(p.isdigit() for p in parts) and [int(p) for p in parts] == list(
+            range(int(parts[0]), int(parts[0]) + len(parts))):
+        return True
+    # column numbers after header words ("档次 1 2 3 4 5 6 7", "科目代码 科目名称 1 2 … 7"): 1…n, n ≥ 3, after labels
+    count = len(parts) - next((i for i, p in enumerate(parts) if p.isdigit()), len(parts))
+    return 0 < len(parts) - count and count >= 3 and parts[-count:] == [str(n) for n in range(1, count + 1)] and \
+        not any(ch.isdigit() for p in parts[:-count] for ch in p)
 
 
 def has_layout_columns(lines: list[Line]) -> bool:
