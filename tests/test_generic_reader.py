@@ -134,3 +134,63 @@ def test_a_reading_fixed_by_positions_or_order_accepts_a_printed_rounding_cent_a
     assert readings_of(numbers, columns, [900.0, 1200.0, 1500.0], identity) == [(0, 1, 2)]
     assert readings_of(numbers, columns, None, identity) == [(0, 1, 2)]
     assert readings_of(numbers[:2], columns, None, identity) == []
+
+
+def _built_t03(*body: str) -> list[tuple]:
+    (block,) = generic.read_tables(_text_document("支出决算表", *body))
+    records, _extraction = built(block)
+    return [(r["code"], r["name"], r["total"], r["basic"], r["project"], r["operating"]) for r in records]
+
+
+def test_cells_joined_by_single_spaces_keep_their_blank_cells():
+    # Each cell followed by one space (seed 000's rendering): "18.92  18.92    " is 18.92, a blank, 18.92, blanks.
+    rows = _built_t03(
+        "科目代码 科目名称 本年支出合计 基本支出 项目支出 上缴上级支出 经营支出 对附属单位补助支出",
+        "栏次 1 2 3 4 5 6",
+        "合计 97.58 78.65 18.93    ",
+        "2101501 行政运行 78.65 78.65     ",
+        "2101502 一般行政管理事务 18.92  18.92    ",
+        "2101599",
+        "其他医疗保障管理事务",
+        "支出",
+        "0.01  0.01    ",
+        "注：本表反映部门本年度各项支出情况。",
+    )
+    assert rows == [(None, "合计", "97.58", "78.65", "18.93", None),
+                    ("2101501", "行政运行", "78.65", "78.65", None, None),
+                    ("2101502", "一般行政管理事务", "18.92", None, "18.92", None),
+                    ("2101599", "其他医疗保障管理事务支出", "0.01", None, "0.01", None)]
+
+
+def test_single_spaces_without_blank_cells_leave_the_columns_untold():
+    # The same rows with the blanks gone (pdfplumber-like text): 78.65 78.65 fits 基本 or any later column.
+    rows = _built_t03("科目代码 科目名称 本年支出合计 基本支出 项目支出 上缴上级支出 经营支出 对附属单位补助支出",
+                      "合计 97.58 78.65 18.93", "2101501 行政运行 78.65 78.65", "2101502 一般行政管理事务 18.92 18.92")
+    assert [row[3:5] for row in rows] == [(None, None)] * 3
+
+
+def test_tab_cells_are_placed_by_the_header_cells_and_column_numbers_are_no_row():
+    rows = _built_t03(
+        "项目\t\t本年支出合计\t基本支出\t项目支出\t上缴上级支出\t经营支出\t对附属单位补助支出",
+        "档次\t\t1\t2\t3\t4\t5\t6",  # a misprinted 栏次: still the column numbers, not figures
+        "合计\t\t100.00\t60.00\t40.00\t\t\t",
+        "20101\t人大事务\t60.00\t60.00\t\t\t\t",
+        "20102\t政协事务\t40.00\t\t40.00\t\t\t",
+        "注：本表反映部门本年度各项支出情况。",  # a note, not a part of the last row's name
+    )
+    assert rows == [(None, "合计", "100.00", "60.00", "40.00", None),
+                    ("20101", "人大事务", "60.00", "60.00", None, None),
+                    ("20102", "政协事务", "40.00", None, "40.00", None)]
+
+
+def test_a_figure_between_two_header_bands_tells_no_column():
+    from converter.layouts.placement import edges_under_headers
+    from converter.layouts.tokens import Token
+
+    line = Line(text="", line_no=1, page=1)
+    starts, ends = [100.0, 200.0, 300.0], [160.0, 260.0, 360.0]  # headers 60 wide, middles at 130, 230, 330
+    figures = [Token("1.00", "number", 230, 250, line), Token("2.00", "number", 330, 355, line)]
+    assert edges_under_headers(figures, starts, ends) == [-1e12, 250.0, 355.0]
+    # a figure ending at 210: right of 基本's start (inside no header's middle-to-next-start band)
+    assert edges_under_headers([Token("1.00", "number", 190, 210, line)], starts, ends) is None
+    assert edges_under_headers([Token("1.00", "number", 190, 210, line)], starts) == [-1e12, 210.0, -3e12]

@@ -2,8 +2,9 @@
 one, each on a line of its own) regrouped into rows before the table is read.
 
 A figure line continues the row before it, and so does a name printed right after a code line of its own; any
-other line starts a row. The rows are then read like any single-spaced text (pdfplumber, PDFium), by the same
-readers and their identities; what that regrouping cannot tell apart is left out there, never guessed.
+other line starts a row. The generic reader regroups coded tables only (each row's figures are checked there by
+合计 = 基本 + 项目 and a parent = the sum of its children); the rows are then read like any single-spaced text, and
+what the identities cannot confirm is left out, never guessed.
 """
 
 from __future__ import annotations

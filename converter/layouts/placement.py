@@ -73,21 +73,25 @@ def column_edges(numbers: list[Token], width: int) -> list[float] | None:
 FAR = -1e12  # the edge of a column no figure is printed in: never the nearest
 
 
-def edges_under_headers(numbers: list[Token], starts: list[float]) -> list[float] | None:
+def edges_under_headers(numbers: list[Token], starts: list[float], ends: list[float] | None = None
+                        ) -> list[float] | None:
     """Right edges of the number columns when some columns print no figure at all, told by the column headers'
-    left edges `starts` (one per spec column, increasing; PDF words): a printed column belongs to header j when each
-    of its figures ends right of header j's start and not right of header j+1's start (a figure lies in its
-    column's band, and a header starts inside its own column). None unless every printed column falls in its own
-    header band."""
+    left edges `starts` (one per spec column, increasing) and right edges `ends`: a printed column belongs to header
+    j when each of its figures ends right of header j's middle (its start, without `ends`) and not right of header
+    j+1's start (a figure is right-aligned in its column, and a header starts inside its own column and reaches its
+    middle). None unless every printed column falls in its own header band; a figure between two bands (a header
+    wider than its column) leaves the columns untold."""
     clusters = _clusters(numbers)
     if clusters is None or len(clusters) > len(starts) or any(b <= a for a, b in zip(starts, starts[1:])):
         return None
-    bounds = [*starts, math.inf]
+    lows = starts if ends is None else [max(a, (a + b) / 2) for a, b in zip(starts, ends)]
+    highs = [*starts[1:], math.inf]
     edges = [FAR * (j + 1) for j in range(len(starts))]
     taken: set[int] = set()
     for cluster in clusters:
-        bands = {j for j in range(len(starts)) for edge in cluster if bounds[j] < edge <= bounds[j + 1]}
-        if len(bands) != 1 or any(not starts[0] < edge for edge in cluster):
+        bands = {j for j in range(len(starts)) for edge in cluster if lows[j] < edge <= highs[j]}
+        if len(bands) != 1 or any(not lows[0] < edge for edge in cluster) or any(
+                not any(lows[j] < edge <= highs[j] for j in bands) for edge in cluster):
             return None
         (j,) = bands
         if j in taken:
