@@ -83,3 +83,14 @@ def test_a_number_printed_out_of_its_place_goes_where_its_class_needs_it():
     assert records == [("301", "工资福利支出", "12.85"), ("30101", "基本工资", "10.00"),
                        ("30106", "伙食补助费", "2.85"), ("30103", "奖金", "0.00"), (None, "人员经费合计", "12.85")]
     assert findings == []
+
+
+def test_a_lone_amount_under_two_groups_goes_to_the_side_its_class_needs():
+    # As pdfplumber prints Putuo's table (x-positions lost): two groups per code line, the names on the next, and
+    # 20.00 alone below 基本工资 and 办公费. Only on the left do both classes add up (301 = 20 + 10, 302 = 5).
+    records, findings = _read("301 302", "工资福利支出 30.00 商品和服务支出 5.00", "301 01 302", "基本工资 01 办公费",
+                              "20.00", "301 02 302", "津贴补贴 02 印刷费", "10.00 5.00")
+    assert records == [("301", "工资福利支出", "30.00"), ("302", "商品和服务支出", "5.00"),
+                       ("30101", "基本工资", "20.00"), ("30201", "办公费", None),
+                       ("30102", "津贴补贴", "10.00"), ("30202", "印刷费", "5.00")]
+    assert findings == []

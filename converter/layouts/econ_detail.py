@@ -10,9 +10,11 @@ side when the rendering keeps x-positions, else the whole table in reading order
   after it belong to it; a label-only line continues the name of the last group (or, split at its 款 codes, of each
   group on the line above);
 - a line of numbers without a code belongs to the groups just above it (`up`) or just below it (`down`), when their
-  count matches. Numbers that could go either way follow the table's pattern: the reading under each pattern is
-  checked against the table's identities (each 类 = Σ its 款; 人员经费合计 = 301 + 303, 公用经费合计 = the other
-  classes) and is used only when exactly one pattern's reading fits; otherwise they are left out with a finding.
+  count matches (fewer numbers than the groups above — a side-by-side table without x-positions — may belong to
+  any of them, in order: each choice is one more reading). Every reading (up or down as the table's pattern,
+  times those choices) is checked against the table's identities (each 类 = Σ its 款; 人员经费合计 = 301 + 303,
+  公用经费合计 = the other classes), and a group's figure is taken only when every reading that fits gives it the
+  same one; otherwise the numbers are left out with a finding.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+from itertools import combinations, product
 
 from converter.document import Line
 from converter.layouts.common import ECON_TOTALS, raw_row
@@ -229,41 +233,60 @@ def _continue(group: Group, segment: list[Token], decimals: bool) -> None:
 # --- numbers on lines of their own ---------------------------------------------------------------------------------
 
 
-def _candidates(stream: list[StreamLine], i: int) -> dict[str, list[Group]]:
+def _candidates(stream: list[StreamLine], i: int) -> dict[str, list[list[Group]]]:
     """The groups a line of loose numbers may belong to: just above (`up`) and just below (`down`), where the
-    count of groups without a number of their own matches the count of numbers."""
+    count of groups without a number of their own matches the count of numbers. Fewer numbers than the groups
+    above them (text that lost the x-positions of a side-by-side table) may belong to any of them, in order."""
     item = stream[i]
-    found: dict[str, list[Group]] = {}
+    found: dict[str, list[list[Group]]] = {}
     for j in range(i - 1, -1, -1):
         if stream[j].groups:
             up = [g for g in stream[j].groups if not g.numbers]
-            if len(up) == len(item.loose) and all(not stream[k].loose for k in range(j, i)):
-                found["up"] = up
+            if all(not stream[k].loose for k in range(j, i)) and len(item.loose) <= len(up):
+                found["up"] = [list(option) for option in combinations(up, len(item.loose))]
             break
         if not stream[j].label_only:
             break
     if not item.codes_after and i + 1 < len(stream) and stream[i + 1].groups and not stream[i + 1].loose:
         down = [g for g in stream[i + 1].groups if not g.numbers]
         if len(down) == len(item.loose) == len(stream[i + 1].groups):
-            found["down"] = down
+            found["down"] = [down]
     return found
 
 
-def _assign(streams: list[list[StreamLine]], pattern: str) -> tuple[dict[int, list[Token]], list[Token]]:
-    """Group → the loose numbers `pattern` gives it, and the numbers it gives none. A line that can only go the
-    other way goes there, unless that group already has a number by the pattern."""
+MAX_READINGS = 4096  # choices among sides beyond this many readings are not tried: those numbers are left out
+
+
+def _readings(streams: list[list[StreamLine]], pattern: str) -> list[tuple[dict[int, list[Token]], list[Token]]]:
+    """Every reading of the loose numbers under `pattern`, one per choice among the groups a line may take."""
+    lines = [(s, i, _candidates(stream, i)) for s, stream in enumerate(streams) for i, item in enumerate(stream)
+             if item.loose]
+    chosen = [(key_s, key_i, found.get(pattern) if len(found) > 1 else next(iter(found.values()), None),
+               pattern in found) for key_s, key_i, found in lines]
+    counts = [len(options) if options else 1 for *_key, options, _by in chosen]
+    total = 1
+    for count in counts:
+        total *= count
+    if total > MAX_READINGS:
+        chosen = [(s, i, options if options and len(options) == 1 else None, by) for s, i, options, by in chosen]
+        counts = [1] * len(chosen)
+    return [_assign(streams, chosen, picks) for picks in product(*(range(count) for count in counts))]
+
+
+def _assign(streams: list[list[StreamLine]], chosen: list, picks: tuple[int, ...]
+            ) -> tuple[dict[int, list[Token]], list[Token]]:
+    """Group → the loose numbers one reading gives it, and the numbers it gives none. A line that can only go
+    against the pattern goes there, unless that group already has a number by the pattern."""
     placed: dict[int, list[Token]] = {}
     against: set[int] = set()
     loose: list[Token] = []
-    for stream in streams:
-        for i, item in enumerate(stream):
-            loose += item.loose
-            found = _candidates(stream, i) if item.loose else {}
-            targets = found.get(pattern) if len(found) > 1 else next(iter(found.values()), None)
-            for group, token in zip(targets or [], item.loose):
-                placed.setdefault(id(group), []).append(token)
-                if pattern not in found:
-                    against.add(id(token))
+    for (s, i, options, by_pattern), pick in zip(chosen, picks):
+        item = streams[s][i]
+        loose += item.loose
+        for group, token in zip(options[pick] if options else [], item.loose):
+            placed.setdefault(id(group), []).append(token)
+            if not by_pattern:
+                against.add(id(token))
     for key, tokens in placed.items():
         if len(tokens) > 1:
             placed[key] = [t for t in tokens if id(t) not in against] or tokens
@@ -275,7 +298,7 @@ def _place(streams: list[list[StreamLine]], groups: list[Group]) -> None:
     """Set each group's `placed` numbers: per 类, where every pattern whose reading fits the identities gives the
     group the same figure (or by a mend); then per footer, against the classes so decided. A number placed twice
     is placed nowhere."""
-    readings, unplaced = zip(*(_assign(streams, pattern) for pattern in ("up", "down")))
+    readings, unplaced = zip(*(reading for pattern in ("up", "down") for reading in _readings(streams, pattern)))
     values = [_values(groups, reading) for reading in readings]
     units = _units(groups)
     decided: set[int] = set()
@@ -360,9 +383,12 @@ def _units(groups: list[Group]) -> list[tuple[list[Group], Callable, list[int]]]
 
 
 def _value(tokens: list[Token]) -> Decimal | None:
-    if len(tokens) != 1:
-        return None
-    amount = parse_amount(tokens[0].text)
+    return _amount(tokens[0].text) if len(tokens) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def _amount(text: str) -> Decimal:
+    amount = parse_amount(text)
     return Decimal(amount) if amount else Decimal(0)
 
 
