@@ -401,5 +401,6 @@ def _values(groups: list[Group], reading: dict[int, list[Token]] | None) -> dict
 
 def _sum_holds(total: Decimal | None, parts: list[Decimal | None]) -> bool:
     present = [p for p in parts if p is not None]
-    tolerance = Decimal("0.01") * max(1, len(present) - 1)  # printed totals may be off by a rounding cent per part
+    # Each printed figure is rounded to the cent: the parts' sum and the total differ by at most half a cent each.
+    tolerance = Decimal("0.005") * (len(present) + 1)
     return abs((total or Decimal(0)) - sum(present, Decimal(0))) <= tolerance
