@@ -104,15 +104,27 @@ class Body:
     toks: list[list[Token]] = field(default_factory=list)
 
 
+RUNNING_REACH = 3  # a running title stands among the first or last lines of each page it is printed on
+
+
 def _running_titles(doc: Document) -> set[str]:
-    """Lines printed on three or more pages (running titles), by label key."""
+    """Lines printed on three or more pages (running titles), by label key, each time at the top or the foot of
+    the page (a row name printed in several tables stands among the rows, not at a page's edge)."""
     if "running" not in doc.cache:
         pages: dict[str, set] = {}
+        inside: set[str] = set()
+        by_page: dict[int, list[Line]] = {}
         for line in doc.lines:
-            key = label_key(line.text)
-            if line.page is not None and 6 <= len(key) <= 60 and not re.search(r"\d\.\d|^\d{3}", key):
-                pages.setdefault(key, set()).add(line.page)
-        doc.cache["running"] = {key for key, seen in pages.items() if len(seen) >= 3}
+            if line.page is not None and line.text.strip():
+                by_page.setdefault(line.page, []).append(line)
+        for page_lines in by_page.values():
+            for position, line in enumerate(page_lines):
+                key = label_key(line.text)
+                if 6 <= len(key) <= 60 and not re.search(r"\d\.\d|^\d{3}", key):
+                    pages.setdefault(key, set()).add(line.page)
+                    if RUNNING_REACH <= position < len(page_lines) - RUNNING_REACH:
+                        inside.add(key)
+        doc.cache["running"] = {key for key, seen in pages.items() if len(seen) >= 3 and key not in inside}
     return doc.cache["running"]
 
 
@@ -227,6 +239,10 @@ def _coded_items(body: Body, names: dict) -> list[Item]:
                 labels and _continues_name(body, items, index, names)):
             continue
         items.append(Item(index, line, code, labels, numbers, bool(code) or total))
+    totals = [item for item in items if item.anchor and item.code is None]
+    if len(totals) > 1:  # a 合计 printed above any figure, with another 合计 row to come, is a column header
+        figures_from = next((k for k, item in enumerate(items) if item.numbers), len(items))
+        items = [item for k, item in enumerate(items) if not (any(item is t for t in totals[:-1]) and k < figures_from)]
     return items
 
 
@@ -305,8 +321,19 @@ def _gap_splits(anchors: list[Item], gaps: list[list[Item]], valid) -> list[set[
     return [{s for s in allowed(i) if forward[i].get(s) and backward[i].get(s)} for i in range(n + 1)]
 
 
-def _label_pattern(anchors: list[Item], gaps: list[list[Item]], labels_only: dict[int, list[Item]]) -> str:
-    """Where a coded table prints the names of rows whose code line has none: 'before' or 'after' the code."""
+def _label_pattern(anchors: list[Item], gaps: list[list[Item]], labels_only: dict[int, list[Item]],
+                   feasible: list[set[int]]) -> str | None:
+    """Where a coded table prints the names of rows whose code line has none: 'before' or 'after' the code. Told
+    first by the lines printing a name with figures that the identities gave to one row (the row below: 'before';
+    above: 'after'); None when those disagree. Without such lines, by where name-only lines stand."""
+    named_below = named_above = 0
+    for i in range(1, len(anchors)):
+        if len(feasible[i]) == 1:
+            split = next(iter(feasible[i]))
+            named_above += sum(1 for item in gaps[i][:split] if item.labels)
+            named_below += sum(1 for item in gaps[i][split:] if item.labels)
+    if named_below or named_above:
+        return None if named_below and named_above else "before" if named_below else "after"
     before = after = 0
     for i, anchor in enumerate(anchors):
         if anchor.labels:
@@ -365,11 +392,11 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
 
     feasible = _gap_splits(anchors, gaps, valid)
     same = doc.cache.get("same_rows", {}).get(spec.table_id) or {}
-    pattern = _label_pattern(anchors, gaps, labels_only)
+    pattern = _label_pattern(anchors, gaps, labels_only, feasible)
     rows = []
     for i, anchor in enumerate(anchors):
         before, after = feasible[i], feasible[i + 1]
-        label_lines = labels_only.get(i, []) if pattern == "before" else labels_only.get(i + 1, [])
+        label_lines = labels_only.get(i, []) if pattern == "before" else labels_only.get(i + 1, []) if pattern else []
         certain = len(before) == 1 and len(after) == 1
         s = next(iter(before)) if len(before) == 1 else len(gaps[i])
         t = next(iter(after)) if len(after) == 1 else 0

@@ -159,7 +159,16 @@ def readings_of(numbers: list[Token], columns: tuple[str, ...], edges: list[floa
 
 def cells_of(numbers: list[Token], readings: list[tuple], width: int) -> tuple[list[str | None], list[Token]]:
     """(cells, numbers left out): a number is placed only when every reading puts it in the same column. A
-    not-applicable dash places like a number (the builder reads it as null)."""
+    not-applicable dash places like a number (the builder reads it as null). Readings that differ only in which
+    of two equal printed numbers goes where give the same cells."""
+    printed = set()
+    for reading in readings:
+        row: list[str | None] = [None] * width
+        for token, column in zip(numbers, reading):
+            row[column] = token.text
+        printed.add(tuple(row))
+    if len(printed) == 1:
+        return list(printed.pop()), []
     cells: list[str | None] = [None] * width
     left_out: list[Token] = []
     for index, token in enumerate(numbers):
@@ -182,23 +191,28 @@ def place(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | N
 MAX_STATES = 20_000  # partial column sums kept while settling one family; more and the family is left as it was
 
 
-def _family_choices(vectors: list[list[list[Decimal]]], tolerance: Decimal) -> list[set[int]] | None:
+def _family_choices(vectors: list[list[list[Decimal]]], tolerance: Decimal, exact_zero: bool = False
+                    ) -> list[set[int]] | None:
     """For a family (vectors[0]: the parent's readings, then each child's), the readings of each member that some
-    choice of one reading per member keeps with parent = Σ children in every column (within `tolerance`); None
-    when the partial sums grow past MAX_STATES."""
+    choice of one reading per member keeps with parent = Σ children in every column (within `tolerance`; exactly
+    in a column where the parent is blank or zero when `exact_zero`: amounts that are never negative and round
+    to a cent or more add up to a cent or more); None when the partial sums grow past MAX_STATES."""
     levels: list[dict[tuple, list[tuple[tuple, int]]]] = [{}]
-    start = tuple(Decimal(0) for _ in vectors[0][0])
-    levels[0][start] = []
+    levels[0][()] = []
     for member, options in enumerate(vectors):
-        sign = -1 if member == 0 else 1
         step: dict[tuple, list[tuple[tuple, int]]] = {}
         for state in levels[-1]:
             for k, vector in enumerate(options):
-                step.setdefault(tuple(a + sign * b for a, b in zip(state, vector)), []).append((state, k))
+                if member == 0:  # the parent's reading: its zero columns, then the sums still to be met
+                    key = (tuple(value == 0 for value in vector), tuple(-value for value in vector))
+                else:
+                    key = (state[0], tuple(a + b for a, b in zip(state[1], vector)))
+                step.setdefault(key, []).append((state, k))
         if len(step) > MAX_STATES:
             return None
         levels.append(step)
-    alive = {state for state in levels[-1] if all(abs(value) <= tolerance for value in state)}
+    alive = {state for state in levels[-1] if all(
+        value == 0 if zero and exact_zero else abs(value) <= tolerance for zero, value in zip(*state))}
     kept: list[set[int]] = [set() for _ in vectors]
     for member in range(len(vectors), 0, -1):
         before = set()
@@ -243,8 +257,9 @@ def settle_by_sums(codes: list[str | None], numbers: list[list[Token]], readings
             sizes = [len(readings[i]) for i in group]
             if 0 in sizes or all(size == 1 for size in sizes):
                 continue
+            nonnegative = all(value_of(token) >= 0 for i in group for token in numbers[i])
             kept = _family_choices([[vector(i, r) for r in readings[i]] for i in group],
-                                   Decimal("0.01") * len(children))
+                                   Decimal("0.01") * len(children), nonnegative)
             if kept is None or not all(kept):
                 continue
             for position, row in enumerate(group):
