@@ -488,6 +488,8 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
                 if line_numbers and _is_line_number(token, decimals):
                     if current is not None and current.line_no is None and not current.numbers:
                         current.line_no = int(token.text)  # the 行次 printed after the label
+                    elif current is None and rows and rows[-1].line_no is None:
+                        _number_wrapped_row(rows, int(token.text))
                     continue  # a 行次 (of a row whose label wrapped above, or of a blank one) is not a figure
                 if current is not None:
                     current.numbers.append(token)
@@ -516,7 +518,10 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
                 sides = [side_hint]
             elif len(sides) == 2:  # 总计: the side that has not printed it yet, else left then right
                 printed = {r.side for r in rows if label_key(r.label) == label_key(token.text)}
-                if len(printed) == 1:
+                following = _numbering_follows(rows, token.text)
+                if len(following) == 1:  # 二十一、国有资本经… continues the side whose last number is 二十
+                    sides = following
+                elif len(printed) == 1:
                     sides = [{"income": "expense", "expense": "income"}[printed.pop()]]
                 else:
                     sides = ["expense" if any(r.side == "income" for r in line_rows) else "income"]
@@ -588,15 +593,23 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
     failing = _two_block_failures(spec, placed)
     for side in ("income", "expense"):
         # A label with no figure whose item another row prints with figures is a column header (公开04表 names its
-        # columns 一般公共预算财政拨款 …), not a second, blank row of that item.
+        # columns 一般公共预算财政拨款 …), not a second, blank row of that item — unless it has a 行次 or stands
+        # under 年初/年末结转和结余 (its fund sub-rows).
         printed = {item_key_for(spec, row.label) for row, cells in placed[side] if any(cells)}
+        under_carryover = False
         for row, cells in placed[side]:
-            if not row.numbers and item_key_for(spec, row.label) in printed - {None}:
+            key = item_key_for(spec, row.label)
+            sub_row = under_carryover and key in CARRYOVER_PARTS
+            under_carryover = key in {"carryover_begin", "carryover_end"} or sub_row
+            if not row.numbers and row.line_no is None and not sub_row and key in printed - {None}:
                 continue
             if side in failing:
                 _leave_out_tokens(block, row.numbers, f"the {side} side's totals do not add up as read", row.line)
                 cells = [None] * len(cells)
             block.rows.append(raw_row(row.line, cells, label=row.label, side=side, line_no=row.line_no))
+
+
+CARRYOVER_PARTS = {"general_budget", "government_fund", "state_capital"}  # 公开04表's fund rows under a carry-over
 
 
 def _apart(numbers: list[Token], edges: list[float] | None) -> list[float] | None:
@@ -738,8 +751,7 @@ def _two_block_failures(spec: TableSpec, placed: dict[str, list]) -> set[str]:
             key = "func" if key else item_key_for(spec, row.label)
             if key in {"carryover_begin", "carryover_end"}:
                 under_carryover = True
-            elif key is not None and under_carryover and key in {"general_budget", "government_fund",
-                                                                  "state_capital"}:
+            elif key is not None and under_carryover and key in CARRYOVER_PARTS:
                 continue  # a sub-row of the carry-over
             elif key is not None:
                 under_carryover = False
@@ -765,6 +777,42 @@ def _two_block_failures(spec: TableSpec, placed: dict[str, list]) -> set[str]:
 def _prints_line_numbers(body: Body) -> bool:
     """Whether the table's header has a 行次 column (then an integer beside a label is its line number)."""
     return any(label_key(t.text) == "行次" for toks in body.toks[:15] for t in toks)
+
+
+CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _numbering(text: str) -> int | None:
+    """The value of a label's 一、… 二十六、 numbering (None when it has none)."""
+    match = re.match(r"^\s*([一二三四五六七八九十]{1,3})[、.．]", text)
+    if not match:
+        return None
+    numeral = match.group(1)
+    if "十" not in numeral:
+        return CHINESE_DIGITS.get(numeral) if len(numeral) == 1 else None
+    tens, _, units = numeral.partition("十")
+    return CHINESE_DIGITS.get(tens, 1 if not tens else 0) * 10 + CHINESE_DIGITS.get(units, 0 if not units else -99)
+
+
+def _numbering_follows(rows: list[SideRow], text: str) -> list[str]:
+    """The sides whose last numbered row is numbered one below this label (the first side when it is 一、)."""
+    value = _numbering(text)
+    if value is None:
+        return []
+    found = []
+    for side in ("income", "expense"):
+        last = next((n for r in reversed(rows) if r.side == side and (n := _numbering(r.label)) is not None), 0)
+        if last == value - 1:
+            found.append(side)
+    return found
+
+
+def _number_wrapped_row(rows: list[SideRow], line_no: int) -> None:
+    """A 行次 printed on the line below a wrapped label: the last row's, when it follows its side's last 行次."""
+    row = rows[-1]
+    before = next((r.line_no for r in reversed(rows[:-1]) if r.side == row.side), None)
+    if before is None and not any(r.side == row.side for r in rows[:-1]) or before == line_no - 1:
+        row.line_no = line_no
 
 
 HEADER_STARTS = ("项目", "栏次", "行次")
