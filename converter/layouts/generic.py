@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from converter.document import Document, Line
-from converter.layouts.common import ECON_TOTALS, leave_out, new_block, raw_row, title_and_number
+from converter.layouts.cell_lines import regroup
+from converter.layouts.common import leave_out, new_block, raw_row, title_and_number
+from converter.layouts.econ_detail import read_econ
 from converter.layouts.placement import (
     Identity,
     all_of,
@@ -39,7 +41,6 @@ from converter.layouts.placement import (
 )
 from converter.layouts.tokens import (
     CELL_WIDTH,
-    SUB,
     TOTAL_LABELS,
     Token,
     doubtful,
@@ -853,84 +854,7 @@ def _expense_start(body: Body, known: dict[str, set[str]]) -> float | None:
 
 def _econ(doc: Document, section: Section, block: TableBlock) -> None:
     body = _body(doc, section)
-    groups: list[tuple[str | None, list[Token], list[Token], Line]] = []
-    footer: list[tuple[str, list[Token], Line]] = []
-    waiting: list[int] = []
-    carried: list[Token] = []
-    decimals = any(t.kind == "number" and "." in t.text for toks in body.toks for t in toks)
-    for line, toks in zip(body.lines, body.toks):
-        line_groups: list[int] = []
-        i = 0
-        current = None
-        loose: list[Token] = []
-        while i < len(toks):
-            token = toks[i]
-            key = label_key(token.text)
-            if token.kind == "number" and "." not in token.text and decimals and not _econ_code(token.text):
-                i += 1  # an integer among decimal amounts: a 款 part or a 行次, not an amount
-                continue
-            if token.kind == "number" and _econ_code(token.text) and (decimals or i + 1 < len(toks)):
-                code, used = token.text, 1
-                while i + used < len(toks) and SUB.match(toks[i + used].text) and len(code) < 5:
-                    code += toks[i + used].text
-                    used += 1
-                groups.append((code, [], [], line))
-                current = ("group", len(groups) - 1)
-                line_groups.append(len(groups) - 1)
-                i += used
-                continue
-            if token.kind == "label" and key in ECON_TOTALS:
-                footer.append((key, [], line))
-                current = ("footer", len(footer) - 1)
-                i += 1
-                continue
-            if current is None:
-                (loose if token.kind == "number" else []).append(token)
-            elif current[0] == "group":
-                groups[current[1]][1 if token.kind == "label" else 2].append(token)
-            else:
-                if token.kind == "number":
-                    footer[current[1]][1].append(token)
-            i += 1
-        line_footers = [f for f in footer if f[2] is line]
-        labels_x = [t.x0 for t in toks if t.kind == "label" and label_key(t.text) in ECON_TOTALS]
-        if carried:  # numbers printed just above the 人员经费合计/公用经费合计 footer line, each right of its label
-            empty = [f for f in line_footers if not f[1]]
-            bounds = labels_x + [float("inf")]
-            if not line_groups and len(empty) == len(carried) == len(labels_x) and body.positioned and all(
-                    t.x0 is not None and bounds[k] < t.x0 < bounds[k + 1] for k, t in enumerate(carried)):
-                for entry, token in zip(empty, carried):
-                    entry[1].append(token)
-            else:
-                _leave_out_tokens(block, carried, "T06 numbers without their group")
-            carried = []
-        if loose:
-            targets = [g for g in waiting if not groups[g][2]]
-            if len(targets) == len(loose):
-                for g, token in zip(targets, loose):
-                    groups[g][2].append(token)
-            elif not line_groups and not line_footers:
-                carried = loose
-            else:
-                _leave_out_tokens(block, loose, "T06 numbers without their group")
-        waiting = [g for g in line_groups if not groups[g][2]]
-    if carried:
-        _leave_out_tokens(block, carried, "T06 numbers without their group")
-    for code, labels, numbers, line in groups:
-        if len(numbers) > 1:
-            _leave_out_tokens(block, numbers, "several numbers in one T06 group")
-            numbers = []
-        name = "".join(t.text for t in labels) or None
-        block.rows.append(raw_row(line, [numbers[0].text if numbers else None], label=name, code=code))
-    for label, numbers, line in footer:
-        if len(numbers) > 1:
-            _leave_out_tokens(block, numbers, f"{label}: several numbers")
-            numbers = []
-        block.rows.append(raw_row(line, [numbers[0].text if numbers else None], label=label))
-
-
-def _econ_code(text: str) -> bool:
-    return len(text) in (3, 5) and text.isdigit() and text[0] in "3456789"
+    read_econ(body.lines, body.toks, body.positioned, block, _leave_out_tokens)
 
 
 # --- T09 --------------------------------------------------------------------------------------------------------------
@@ -1141,6 +1065,9 @@ def read_section(doc: Document, section: Section) -> TableBlock:
     if reader is None:
         block.status, block.note = "unreadable", "此表暂无通用读法 / no generic reading for this table family yet"
         return block
+    if section.spec.family == "coded":  # rows whose figures the table's identities check (合计 = 基本 + 项目 …)
+        names = COLUMN_HEADERS.get(section.table_id, {})
+        doc, section = regroup(doc, section, lambda toks: _is_header(toks, names))
     reader(doc, section, block)
     for line in doc.slice(section.start, section.end):
         for word in doubtful(line):  # OCR figures too uncertain to read: out, with a finding and the printed value
