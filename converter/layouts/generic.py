@@ -366,6 +366,7 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
         return memo[(i, s, t)]
 
     feasible = _gap_splits(anchors, gaps, valid)
+    same = doc.cache.get("same_rows", {}).get(spec.table_id) or {}
     pattern = _label_pattern(anchors, gaps, labels_only)
     rows = []
     for i, anchor in enumerate(anchors):
@@ -380,6 +381,10 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
             label = next(t.text for t in anchor.labels if label_key(t.text) in TOTAL_LABELS)
         numbers = [token for part in parts for token in part.numbers] if certain else []
         readings = readings_of(numbers, columns, centers.get(_grid(anchor.line)), identity) if certain else []
+        if certain and not readings and anchor.code in same:  # the other table's row fixes it: a rounding cent
+            rounded = [r for r in readings_of(numbers, columns, centers.get(_grid(anchor.line)), None)
+                       if identity(_reading_values(numbers, r, columns), True)]
+            readings = _same_as(numbers, rounded, columns, same[anchor.code])
         if not certain:
             nearby = [token for part in gaps[i][min(before, default=0):] + [anchor] for token in part.numbers]
             _leave_out_tokens(block, nearby, "the row's lines cannot be told apart from its neighbours'", anchor.line)
@@ -395,6 +400,10 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
                 for column, value in pins.items())]
             if pinned:
                 rows[position] = (anchor, _label, numbers, pinned)
+    for position, (anchor, _label, numbers, readings) in enumerate(rows):
+        if anchor.code in same and len(readings) > 1:
+            rows[position] = (anchor, _label, numbers,
+                              _same_as(numbers, readings, columns, same[anchor.code]) or readings)
     settled = settle_by_sums([anchor.code for anchor, *_ in rows], [numbers for _, _, numbers, _ in rows],
                              [readings for *_, readings in rows], len(columns))
     for (anchor, label, numbers, _), narrowed in zip(rows, settled):
@@ -1088,6 +1097,42 @@ def _prints_figures(doc: Document, section: Section) -> bool:
     return any(t.kind == "number" and "." in t.text for toks in _body(doc, section).toks for t in toks)
 
 
+def _reading_values(numbers: list[Token], reading: tuple, columns: tuple[str, ...]) -> dict[str, Decimal]:
+    values = dict.fromkeys(columns, Decimal(0))
+    for token, column in zip(numbers, reading):
+        values[columns[column]] += value_of(token)
+    return values
+
+
+def _same_as(numbers: list[Token], readings: list[tuple], columns: tuple[str, ...], other: dict[str, Decimal]
+             ) -> list[tuple]:
+    """A 支出决算表 row whose 合计 is, in every reading, the 合计 of the same code in 一般公共预算财政拨款支出决算表
+    spends that fiscal money only (X7: fiscal ≤ all, per column): its columns equal that row's, the others blank.
+    The readings that say so (none when some reading's 合计 differs)."""
+    values = [_reading_values(numbers, reading, columns) for reading in readings]
+    if any(v[columns[0]] != other.get(columns[0]) for v in values) or any(v < 0 for v in other.values()):
+        return []
+    return [r for r, v in zip(readings, values) if all(v[c] == other.get(c, Decimal(0)) for c in columns)]
+
+
+def _certain_rows(block: TableBlock, columns: tuple[str, ...]) -> dict[str | None, dict[str, Decimal]]:
+    """Code (None for 合计) → column values of a coded block's rows whose every printed figure was placed (no
+    EXTRACT finding at their line); a code printed twice is left out."""
+    doubtful = {f.source_line for f in block.findings if f.rule_id == "EXTRACT"}
+    found: dict[str | None, dict[str, Decimal]] = {}
+    seen: set[str | None] = set()
+    for row in block.rows:
+        if row.code in seen:
+            found.pop(row.code, None)
+            continue
+        seen.add(row.code)
+        if row.source_line in doubtful or not row.cells or row.cells[0] is None:
+            continue
+        found[row.code] = {column: Decimal(parse_amount(cell) or 0) if cell is not None else Decimal(0)
+                           for column, cell in zip(columns, row.cells)}
+    return found
+
+
 # The 合计 row of 公开02表 repeats 公开01表's income items: a cross-table identity that pins its columns.
 T02_FROM_T01 = {"total": ("total_income",), "fiscal_appropriation": (
     "general_budget_appropriation", "government_fund_appropriation", "state_capital_appropriation"),
@@ -1131,5 +1176,6 @@ def read_tables(doc: Document) -> list[TableBlock]:
             doc.cache.setdefault("pins", {})["T02"] = _pins_from_t01(blocks[i])
         if sections[i].table_id == "T05":
             doc.cache.setdefault("pins", {})["T04"] = _pins_from_t05(blocks[i])
+            doc.cache.setdefault("same_rows", {})["T03"] = _certain_rows(blocks[i], TABLES["T05"].columns)
     return [blocks[i] for i in range(len(sections))]
 

@@ -179,14 +179,44 @@ def place(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | N
     return cells, left_out, len(readings)
 
 
-MAX_COMBINATIONS = 5_000
+MAX_STATES = 20_000  # partial column sums kept while settling one family; more and the family is left as it was
+
+
+def _family_choices(vectors: list[list[list[Decimal]]], tolerance: Decimal) -> list[set[int]] | None:
+    """For a family (vectors[0]: the parent's readings, then each child's), the readings of each member that some
+    choice of one reading per member keeps with parent = Σ children in every column (within `tolerance`); None
+    when the partial sums grow past MAX_STATES."""
+    levels: list[dict[tuple, list[tuple[tuple, int]]]] = [{}]
+    start = tuple(Decimal(0) for _ in vectors[0][0])
+    levels[0][start] = []
+    for member, options in enumerate(vectors):
+        sign = -1 if member == 0 else 1
+        step: dict[tuple, list[tuple[tuple, int]]] = {}
+        for state in levels[-1]:
+            for k, vector in enumerate(options):
+                step.setdefault(tuple(a + sign * b for a, b in zip(state, vector)), []).append((state, k))
+        if len(step) > MAX_STATES:
+            return None
+        levels.append(step)
+    alive = {state for state in levels[-1] if all(abs(value) <= tolerance for value in state)}
+    kept: list[set[int]] = [set() for _ in vectors]
+    for member in range(len(vectors), 0, -1):
+        before = set()
+        for state in alive:
+            for previous, k in levels[member][state]:
+                kept[member - 1].add(k)
+                before.add(previous)
+        alive = before
+    return kept
 
 
 def settle_by_sums(codes: list[str | None], numbers: list[list[Token]], readings: list[list[tuple]], width: int
                    ) -> list[list[tuple]]:
     """Narrow each coded row's readings with the table's column sums: a parent = Σ its children in every column
-    (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项; a rounding cent per child allowed). Readings that no consistent choice
-    of the whole family keeps are dropped; a family whose sums no choice meets is left as it was."""
+    (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项; a row whose parent is not printed counts under its nearest printed ancestor,
+    as a table printing only 项 rows has 合计 = Σ 项; a rounding cent per child allowed). Readings that no
+    consistent choice of the whole family keeps are dropped; a family whose sums no choice meets is left as it
+    was."""
     def vector(row: int, reading: tuple) -> list[Decimal]:
         values = [Decimal(0)] * width
         for token, column in zip(numbers[row], reading):
@@ -195,9 +225,14 @@ def settle_by_sums(codes: list[str | None], numbers: list[list[Token]], readings
 
     index = {code: i for i, code in enumerate(codes) if code}
     total = next((i for i, code in enumerate(codes) if code is None), None)
+
+    def parent_of(code: str) -> int | None:
+        ancestors = (code[:cut] for cut in range(len(code) - 2, 2, -2))
+        return next((index[a] for a in ancestors if a in index), total)
+
     families: dict[int, list[int]] = {}
     for i, code in enumerate(codes):
-        parent = (index.get(code[:-2]) if len(code) > 3 else total) if code else None
+        parent = parent_of(code) if code else None
         if parent is not None:
             families.setdefault(parent, []).append(i)
     changed = True
@@ -206,21 +241,14 @@ def settle_by_sums(codes: list[str | None], numbers: list[list[Token]], readings
         for parent, children in families.items():
             group = [parent, *children]
             sizes = [len(readings[i]) for i in group]
-            if 0 in sizes or all(size == 1 for size in sizes) or math.prod(sizes) > MAX_COMBINATIONS:
+            if 0 in sizes or all(size == 1 for size in sizes):
                 continue
-            vectors = {i: [vector(i, r) for r in readings[i]] for i in group}
-            tolerance = Decimal("0.01") * len(children)
-            survivors = [choice for choice in itertools.product(*(range(size) for size in sizes))
-                         if all(abs(vectors[parent][choice[0]][c] - sum((vectors[i][k][c] for i, k in
-                                                                          zip(children, choice[1:])), Decimal(0)))
-                                <= tolerance for c in range(width))]
-            if not survivors:
+            kept = _family_choices([[vector(i, r) for r in readings[i]] for i in group],
+                                   Decimal("0.01") * len(children))
+            if kept is None or not all(kept):
                 continue
             for position, row in enumerate(group):
-                kept = sorted({choice[position] for choice in survivors})
-                if len(kept) < len(readings[row]):
-                    readings[row] = [readings[row][k] for k in kept]
+                if len(kept[position]) < len(readings[row]):
+                    readings[row] = [readings[row][k] for k in sorted(kept[position])]
                     changed = True
     return readings
-
-
