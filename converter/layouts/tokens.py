@@ -41,10 +41,13 @@ class Token:
 CELL_WIDTH = 10.0  # cells (from the format, or tab-separated fields) stand this far apart, in x units
 
 
+INLINE_MARKUP = re.compile(r"</?(?:b|strong|i|em|u|span|font)(?:\s[^>]*)?>", re.IGNORECASE)  # <b>合计</b> in text cells
+
+
 def _cells(line: Line) -> list[str] | None:
     if line.cells:
         return list(line.cells)
-    return line.text.split("\t") if "\t" in line.text else None
+    return [INLINE_MARKUP.sub("", cell) for cell in line.text.split("\t")] if "\t" in line.text else None
 
 
 MIN_CONFIDENCE = 0.9  # an OCR word read with less confidence is not trusted as a figure
