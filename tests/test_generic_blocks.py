@@ -168,3 +168,23 @@ def test_three_public_rows_with_one_figure_a_line_in_stream_order():
     assert [(r["measure"], r["total"], r["vehicle_operation"], r["official_reception"]) for r in records] == [
         ("budget", "6.50", "4.50", "2.00"), ("actual", "4.35", "3.21", "1.14")]
     assert findings == []
+
+
+def test_wrapped_labels_keep_their_line_numbers_and_their_side():
+    # the 行次 printed on the line under a wrapped label is that row's when it follows its side's last 行次; a label
+    # both sides could begin (国有资本经…) goes to the side whose numbering it continues (二十 → 二十一)
+    doc = _text(
+        "财政拨款收入支出决算总表", "金额单位：万元", "项目 行次 金额 项目 行次 合计",
+        "一、一般公共预算", "财政拨款", "1 97.58",
+        "一、一般公共服务支", "出", "33 ",
+        "二、政府性基金预", "算财政拨款", "2  二十、粮油物资储备支出 52",
+        " 3  ", "二十一、国有资本经", "营预算支出", "53",
+        "本年收入合计 27 97.58 本年支出合计 59 97.58 97.58",
+        "总计 32 97.58 总计 64 97.58 97.58",
+        *T05_TABLE[:3], "合计 97.58 97.58", "201 一般公共服务支出 97.58 97.58",
+    )
+    records, _findings = _records(doc, "T04")
+    assert [(r["side"], r["item_key"], r["line_no"]) for r in records] == [
+        ("income", "general_budget", 1), ("income", "government_fund", 2), ("income", "total_income", 27),
+        ("income", "grand_total", 32), ("expense", "func_201", 33), ("expense", "func_222", 52),
+        ("expense", "func_223", 53), ("expense", "total_expense", 59), ("expense", "grand_total", 64)]

@@ -194,3 +194,85 @@ def test_a_figure_between_two_header_bands_tells_no_column():
     # a figure ending at 210: right of 基本's start (inside no header's middle-to-next-start band)
     assert edges_under_headers([Token("1.00", "number", 190, 210, line)], starts, ends) is None
     assert edges_under_headers([Token("1.00", "number", 190, 210, line)], starts) == [-1e12, 210.0, -3e12]
+
+
+T05_HEADER = "科目编码 科目名称 合计 基本支出 项目支出"
+T03_HEADER = "科目编码 科目名称 本年支出合计 基本支出 项目支出 上缴上级支出 经营支出 对附属单位补助支出"
+
+
+def _records(doc: Document) -> dict[str, list[tuple]]:
+    found = {}
+    for block in generic.read_tables(doc):
+        records, _extraction = built(block)
+        found[block.table_id] = [(r["code"], r["total"], r["basic"], r["project"]) for r in records]
+    return found
+
+
+def test_a_table_printing_only_its_leaf_rows_sums_them_into_its_total():
+    # No 类/款 rows (seed 001): 合计 = Σ 项 in each column decides which of 基本/项目 each lone figure is.
+    doc = _text_document("一般公共预算财政拨款支出决算表", T05_HEADER, "合计 100.00 61.00 39.00",
+                         "2080505 机关事业单位基本养老保险缴费支出 26.00 26.00", "2101501 行政运行 60.00 35.00 25.00",
+                         "2101505 医疗保障政策管理 14.00 14.00")
+    assert _records(doc)["T05"] == [(None, "100.00", "61.00", "39.00"), ("2080505", "26.00", "26.00", None),
+                                    ("2101501", "60.00", "35.00", "25.00"), ("2101505", "14.00", None, "14.00")]
+
+
+def test_an_expense_row_equal_to_its_fiscal_row_takes_its_columns():
+    # Single-space text: 支出决算表 alone cannot tell 基本 from the four columns after it. Where a row's 合计 is
+    # the same code's 合计 in 一般公共预算财政拨款支出决算表 (read first, three columns: fixed), all its spending is
+    # that money (fiscal ≤ all, per column), so its columns are that row's — even with a printed rounding cent; the
+    # column sums then place the rest (202's 20.00 is 项目: 60.01 = 40.00 + 20.00 within a cent per child).
+    t03 = ["支出决算表", T03_HEADER, "合计 120.01 60.00 60.01", "201 一般公共服务支出 100.01 60.00 40.00",
+           "20101 人大事务 60.00 60.00", "20102 政协事务 40.01 40.01", "202 外交支出 20.00 20.00"]
+    doc = _text_document(
+        "一般公共预算财政拨款支出决算表", T05_HEADER, "合计 100.01 60.00 40.00",
+        "201 一般公共服务支出 100.01 60.00 40.00", "20101 人大事务 60.00 60.00 0.00", "20102 政协事务 40.01 0.00 40.01",
+        *t03)
+    assert _records(doc)["T03"] == [(None, "120.01", "60.00", "60.01"), ("201", "100.01", "60.00", "40.00"),
+                                    ("20101", "60.00", "60.00", None), ("20102", "40.01", None, "40.01"),
+                                    ("202", "20.00", None, "20.00")]
+    alone = _records(_text_document(*t03))["T03"]
+    assert alone == [(None, "120.01", None, None), ("201", None, None, None), ("20101", "60.00", None, None),
+                     ("20102", "40.01", None, None), ("202", "20.00", None, None)]
+
+
+def test_names_printed_above_their_codes_go_with_the_code_below():
+    # pdfplumber text of a ruled table: each name is printed a line above its code (with some of its figures);
+    # the figures the identities give to the row below say the names stand above, so a name alone goes down too.
+    doc = _text_document("支出决算表", T03_HEADER, "合计 100.00 60.00 40.00", "一般公共服务支出 60.00 40.00",
+                         "201 100.00", "人大事务", "201 01 60.00 60.00", "政协事务 40.00", "201 02 40.00",
+                         "机关事业单位基本养老保险缴", "208 05 05 费支出 0.00 0.00")
+    (block,) = generic.read_tables(doc)
+    assert [(row.code, row.label) for row in block.rows] == [
+        (None, "合计"), ("201", "一般公共服务支出"), ("20101", "人大事务"), ("20102", "政协事务"),
+        ("2080505", "机关事业单位基本养老保险缴费支出")]
+
+
+def test_a_row_name_printed_in_several_tables_is_no_running_title():
+    def page(number: int, *texts: str) -> list[Line]:
+        return [Line(text=t, line_no=number * 10 + i, page=number) for i, t in enumerate(texts)]
+
+    rows = ("合计 1.00 1.00", "208 1.00 1.00", "行政事业单位养老支出", "208 05 1.00 1.00", "一些其他的行", "1.00 1.00",
+            "附注", "第 1 页")
+    doc = Document(lines=[line for n in (1, 2, 3) for line in page(n, "某某区财政局2024年度部门决算", *rows)],
+                   source_file="t.txt", source_sha256="0" * 64, source_format="txt")
+    assert generic._running_titles(doc) == {"某某区财政局2024年度部门决算"}
+
+
+def test_a_parent_column_printing_nothing_takes_no_figure_from_its_children():
+    # 行政运行 0.01 could be 基本 (60.00 = 59.99 + 0.01) or 项目 (within a rounding cent per child), but amounts of a
+    # cent or more never add up to the parent's 项目 0.00.
+    doc = _text_document("一般公共预算财政拨款支出决算表", T05_HEADER, "20106 财政事务 60.00 60.00 0.00",
+                         "2010601 行政运行 59.99 59.99", "2010602 一般行政管理事务 0.01 0.01")
+    assert _records(doc)["T05"] == [("20106", "60.00", "60.00", "0.00"), ("2010601", "59.99", "59.99", None),
+                                    ("2010602", "0.01", "0.01", None)]
+
+
+def test_equal_figures_whose_order_is_unknown_still_fill_their_columns():
+    from converter.layouts.placement import cells_of
+    from converter.layouts.tokens import Token
+
+    above, below = Line(text="信息化建设 135.25", line_no=1), Line(text="201 06 07 135.25", line_no=2)
+    numbers = [Token("135.25", "number", None, None, above), Token("135.25", "number", None, None, below)]
+    assert cells_of(numbers, [(0, 2), (2, 0)], 6) == (["135.25", None, "135.25", None, None, None], [])
+    assert cells_of(numbers, [(0, 2), (0, 1)], 6)[1] == [numbers[1]]

@@ -106,15 +106,27 @@ class Body:
     toks: list[list[Token]] = field(default_factory=list)
 
 
+RUNNING_REACH = 3  # a running title stands among the first or last lines of each page it is printed on
+
+
 def _running_titles(doc: Document) -> set[str]:
-    """Lines printed on three or more pages (running titles), by label key."""
+    """Lines printed on three or more pages (running titles), by label key, each time at the top or the foot of
+    the page (a row name printed in several tables stands among the rows, not at a page's edge)."""
     if "running" not in doc.cache:
         pages: dict[str, set] = {}
+        inside: set[str] = set()
+        by_page: dict[int, list[Line]] = {}
         for line in doc.lines:
-            key = label_key(line.text)
-            if line.page is not None and 6 <= len(key) <= 60 and not re.search(r"\d\.\d|^\d{3}", key):
-                pages.setdefault(key, set()).add(line.page)
-        doc.cache["running"] = {key for key, seen in pages.items() if len(seen) >= 3}
+            if line.page is not None and line.text.strip():
+                by_page.setdefault(line.page, []).append(line)
+        for page_lines in by_page.values():
+            for position, line in enumerate(page_lines):
+                key = label_key(line.text)
+                if 6 <= len(key) <= 60 and not re.search(r"\d\.\d|^\d{3}", key):
+                    pages.setdefault(key, set()).add(line.page)
+                    if RUNNING_REACH <= position < len(page_lines) - RUNNING_REACH:
+                        inside.add(key)
+        doc.cache["running"] = {key for key, seen in pages.items() if len(seen) >= 3 and key not in inside}
     return doc.cache["running"]
 
 
@@ -229,6 +241,10 @@ def _coded_items(body: Body, names: dict) -> list[Item]:
                 labels and _continues_name(body, items, index, names)):
             continue
         items.append(Item(index, line, code, labels, numbers, bool(code) or total))
+    totals = [item for item in items if item.anchor and item.code is None]
+    if len(totals) > 1:  # a 合计 printed above any figure, with another 合计 row to come, is a column header
+        figures_from = next((k for k, item in enumerate(items) if item.numbers), len(items))
+        items = [item for k, item in enumerate(items) if not (any(item is t for t in totals[:-1]) and k < figures_from)]
     return items
 
 
@@ -307,8 +323,19 @@ def _gap_splits(anchors: list[Item], gaps: list[list[Item]], valid) -> list[set[
     return [{s for s in allowed(i) if forward[i].get(s) and backward[i].get(s)} for i in range(n + 1)]
 
 
-def _label_pattern(anchors: list[Item], gaps: list[list[Item]], labels_only: dict[int, list[Item]]) -> str:
-    """Where a coded table prints the names of rows whose code line has none: 'before' or 'after' the code."""
+def _label_pattern(anchors: list[Item], gaps: list[list[Item]], labels_only: dict[int, list[Item]],
+                   feasible: list[set[int]]) -> str | None:
+    """Where a coded table prints the names of rows whose code line has none: 'before' or 'after' the code. Told
+    first by the lines printing a name with figures that the identities gave to one row (the row below: 'before';
+    above: 'after'); None when those disagree. Without such lines, by where name-only lines stand."""
+    named_below = named_above = 0
+    for i in range(1, len(anchors)):
+        if len(feasible[i]) == 1:
+            split = next(iter(feasible[i]))
+            named_above += sum(1 for item in gaps[i][:split] if item.labels)
+            named_below += sum(1 for item in gaps[i][split:] if item.labels)
+    if named_below or named_above:
+        return None if named_below and named_above else "before" if named_below else "after"
     before = after = 0
     for i, anchor in enumerate(anchors):
         if anchor.labels:
@@ -366,11 +393,12 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
         return memo[(i, s, t)]
 
     feasible = _gap_splits(anchors, gaps, valid)
-    pattern = _label_pattern(anchors, gaps, labels_only)
+    same = doc.cache.get("same_rows", {}).get(spec.table_id) or {}
+    pattern = _label_pattern(anchors, gaps, labels_only, feasible)
     rows = []
     for i, anchor in enumerate(anchors):
         before, after = feasible[i], feasible[i + 1]
-        label_lines = labels_only.get(i, []) if pattern == "before" else labels_only.get(i + 1, [])
+        label_lines = labels_only.get(i, []) if pattern == "before" else labels_only.get(i + 1, []) if pattern else []
         certain = len(before) == 1 and len(after) == 1
         s = next(iter(before)) if len(before) == 1 else len(gaps[i])
         t = next(iter(after)) if len(after) == 1 else 0
@@ -380,6 +408,10 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
             label = next(t.text for t in anchor.labels if label_key(t.text) in TOTAL_LABELS)
         numbers = [token for part in parts for token in part.numbers] if certain else []
         readings = readings_of(numbers, columns, centers.get(_grid(anchor.line)), identity) if certain else []
+        if certain and not readings and anchor.code in same:  # the other table's row fixes it: a rounding cent
+            rounded = [r for r in readings_of(numbers, columns, centers.get(_grid(anchor.line)), None)
+                       if identity(_reading_values(numbers, r, columns), True)]
+            readings = _same_as(numbers, rounded, columns, same[anchor.code])
         if not certain:
             nearby = [token for part in gaps[i][min(before, default=0):] + [anchor] for token in part.numbers]
             _leave_out_tokens(block, nearby, "the row's lines cannot be told apart from its neighbours'", anchor.line)
@@ -395,6 +427,10 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
                 for column, value in pins.items())]
             if pinned:
                 rows[position] = (anchor, _label, numbers, pinned)
+    for position, (anchor, _label, numbers, readings) in enumerate(rows):
+        if anchor.code in same and len(readings) > 1:
+            rows[position] = (anchor, _label, numbers,
+                              _same_as(numbers, readings, columns, same[anchor.code]) or readings)
     settled = settle_by_sums([anchor.code for anchor, *_ in rows], [numbers for _, _, numbers, _ in rows],
                              [readings for *_, readings in rows], len(columns))
     for (anchor, label, numbers, _), narrowed in zip(rows, settled):
@@ -489,6 +525,8 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
                 if line_numbers and _is_line_number(token, decimals):
                     if current is not None and current.line_no is None and not current.numbers:
                         current.line_no = int(token.text)  # the 行次 printed after the label
+                    elif current is None and rows and rows[-1].line_no is None:
+                        _number_wrapped_row(rows, int(token.text))
                     continue  # a 行次 (of a row whose label wrapped above, or of a blank one) is not a figure
                 if current is not None:
                     current.numbers.append(token)
@@ -517,7 +555,10 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
                 sides = [side_hint]
             elif len(sides) == 2:  # 总计: the side that has not printed it yet, else left then right
                 printed = {r.side for r in rows if label_key(r.label) == label_key(token.text)}
-                if len(printed) == 1:
+                following = _numbering_follows(rows, token.text)
+                if len(following) == 1:  # 二十一、国有资本经… continues the side whose last number is 二十
+                    sides = following
+                elif len(printed) == 1:
                     sides = [{"income": "expense", "expense": "income"}[printed.pop()]]
                 else:
                     sides = ["expense" if any(r.side == "income" for r in line_rows) else "income"]
@@ -589,15 +630,23 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
     failing = _two_block_failures(spec, placed)
     for side in ("income", "expense"):
         # A label with no figure whose item another row prints with figures is a column header (公开04表 names its
-        # columns 一般公共预算财政拨款 …), not a second, blank row of that item.
+        # columns 一般公共预算财政拨款 …), not a second, blank row of that item — unless it has a 行次 or stands
+        # under 年初/年末结转和结余 (its fund sub-rows).
         printed = {item_key_for(spec, row.label) for row, cells in placed[side] if any(cells)}
+        under_carryover = False
         for row, cells in placed[side]:
-            if not row.numbers and item_key_for(spec, row.label) in printed - {None}:
+            key = item_key_for(spec, row.label)
+            sub_row = under_carryover and key in CARRYOVER_PARTS
+            under_carryover = key in {"carryover_begin", "carryover_end"} or sub_row
+            if not row.numbers and row.line_no is None and not sub_row and key in printed - {None}:
                 continue
             if side in failing:
                 _leave_out_tokens(block, row.numbers, f"the {side} side's totals do not add up as read", row.line)
                 cells = [None] * len(cells)
             block.rows.append(raw_row(row.line, cells, label=row.label, side=side, line_no=row.line_no))
+
+
+CARRYOVER_PARTS = {"general_budget", "government_fund", "state_capital"}  # 公开04表's fund rows under a carry-over
 
 
 def _apart(numbers: list[Token], edges: list[float] | None) -> list[float] | None:
@@ -739,8 +788,7 @@ def _two_block_failures(spec: TableSpec, placed: dict[str, list]) -> set[str]:
             key = "func" if key else item_key_for(spec, row.label)
             if key in {"carryover_begin", "carryover_end"}:
                 under_carryover = True
-            elif key is not None and under_carryover and key in {"general_budget", "government_fund",
-                                                                  "state_capital"}:
+            elif key is not None and under_carryover and key in CARRYOVER_PARTS:
                 continue  # a sub-row of the carry-over
             elif key is not None:
                 under_carryover = False
@@ -766,6 +814,42 @@ def _two_block_failures(spec: TableSpec, placed: dict[str, list]) -> set[str]:
 def _prints_line_numbers(body: Body) -> bool:
     """Whether the table's header has a 行次 column (then an integer beside a label is its line number)."""
     return any(label_key(t.text) == "行次" for toks in body.toks[:15] for t in toks)
+
+
+CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _numbering(text: str) -> int | None:
+    """The value of a label's 一、… 二十六、 numbering (None when it has none)."""
+    match = re.match(r"^\s*([一二三四五六七八九十]{1,3})[、.．]", text)
+    if not match:
+        return None
+    numeral = match.group(1)
+    if "十" not in numeral:
+        return CHINESE_DIGITS.get(numeral) if len(numeral) == 1 else None
+    tens, _, units = numeral.partition("十")
+    return CHINESE_DIGITS.get(tens, 1 if not tens else 0) * 10 + CHINESE_DIGITS.get(units, 0 if not units else -99)
+
+
+def _numbering_follows(rows: list[SideRow], text: str) -> list[str]:
+    """The sides whose last numbered row is numbered one below this label (the first side when it is 一、)."""
+    value = _numbering(text)
+    if value is None:
+        return []
+    found = []
+    for side in ("income", "expense"):
+        last = next((n for r in reversed(rows) if r.side == side and (n := _numbering(r.label)) is not None), 0)
+        if last == value - 1:
+            found.append(side)
+    return found
+
+
+def _number_wrapped_row(rows: list[SideRow], line_no: int) -> None:
+    """A 行次 printed on the line below a wrapped label: the last row's, when it follows its side's last 行次."""
+    row = rows[-1]
+    before = next((r.line_no for r in reversed(rows[:-1]) if r.side == row.side), None)
+    if before is None and not any(r.side == row.side for r in rows[:-1]) or before == line_no - 1:
+        row.line_no = line_no
 
 
 HEADER_STARTS = ("项目", "栏次", "行次")
@@ -1040,6 +1124,42 @@ def _prints_figures(doc: Document, section: Section) -> bool:
     return any(t.kind == "number" and "." in t.text for toks in _body(doc, section).toks for t in toks)
 
 
+def _reading_values(numbers: list[Token], reading: tuple, columns: tuple[str, ...]) -> dict[str, Decimal]:
+    values = dict.fromkeys(columns, Decimal(0))
+    for token, column in zip(numbers, reading):
+        values[columns[column]] += value_of(token)
+    return values
+
+
+def _same_as(numbers: list[Token], readings: list[tuple], columns: tuple[str, ...], other: dict[str, Decimal]
+             ) -> list[tuple]:
+    """A 支出决算表 row whose 合计 is, in every reading, the 合计 of the same code in 一般公共预算财政拨款支出决算表
+    spends that fiscal money only (X7: fiscal ≤ all, per column): its columns equal that row's, the others blank.
+    The readings that say so (none when some reading's 合计 differs)."""
+    values = [_reading_values(numbers, reading, columns) for reading in readings]
+    if any(v[columns[0]] != other.get(columns[0]) for v in values) or any(v < 0 for v in other.values()):
+        return []
+    return [r for r, v in zip(readings, values) if all(v[c] == other.get(c, Decimal(0)) for c in columns)]
+
+
+def _certain_rows(block: TableBlock, columns: tuple[str, ...]) -> dict[str | None, dict[str, Decimal]]:
+    """Code (None for 合计) → column values of a coded block's rows whose every printed figure was placed (no
+    EXTRACT finding at their line); a code printed twice is left out."""
+    doubtful = {f.source_line for f in block.findings if f.rule_id == "EXTRACT"}
+    found: dict[str | None, dict[str, Decimal]] = {}
+    seen: set[str | None] = set()
+    for row in block.rows:
+        if row.code in seen:
+            found.pop(row.code, None)
+            continue
+        seen.add(row.code)
+        if row.source_line in doubtful or not row.cells or row.cells[0] is None:
+            continue
+        found[row.code] = {column: Decimal(parse_amount(cell) or 0) if cell is not None else Decimal(0)
+                           for column, cell in zip(columns, row.cells)}
+    return found
+
+
 # The 合计 row of 公开02表 repeats 公开01表's income items: a cross-table identity that pins its columns.
 T02_FROM_T01 = {"total": ("total_income",), "fiscal_appropriation": (
     "general_budget_appropriation", "government_fund_appropriation", "state_capital_appropriation"),
@@ -1083,5 +1203,6 @@ def read_tables(doc: Document) -> list[TableBlock]:
             doc.cache.setdefault("pins", {})["T02"] = _pins_from_t01(blocks[i])
         if sections[i].table_id == "T05":
             doc.cache.setdefault("pins", {})["T04"] = _pins_from_t05(blocks[i])
+            doc.cache.setdefault("same_rows", {})["T03"] = _certain_rows(blocks[i], TABLES["T05"].columns)
     return [blocks[i] for i in range(len(sections))]
 
