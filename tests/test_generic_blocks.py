@@ -188,3 +188,13 @@ def test_wrapped_labels_keep_their_line_numbers_and_their_side():
         ("income", "general_budget", 1), ("income", "government_fund", 2), ("income", "total_income", 27),
         ("income", "grand_total", 32), ("expense", "func_201", 33), ("expense", "func_222", 52),
         ("expense", "func_223", 53), ("expense", "total_expense", 59), ("expense", "grand_total", 64)]
+
+
+def test_the_number_label_under_blank_lines_or_from_the_contents_list():
+    table = ("财政拨款“三公”经费支出决算表", " ", "", "  ", "公开", "09表", "预算数 决算数", T09_ITEMS,
+             "6.50 0.00 4.50 0.00 4.50 2.00 4.35 0.00 3.21 0.00 3.21 1.14")
+    (block,) = [b for b in generic.read_tables(_text(*table)) if b.table_id == "T09"]
+    assert block.number_label == "公开09表"
+    contents = ("目 录", "七、财政拨款“三公”经费支出决算表", "八、政府性基金预算财政拨款收入支出决算表")
+    (block,) = [b for b in generic.read_tables(_text(*contents, *table[:1], *table[6:])) if b.table_id == "T09"]
+    assert block.number_label == "七"

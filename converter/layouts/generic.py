@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from converter.document import Document, Line
 from converter.layouts.cell_lines import regroup
-from converter.layouts.common import leave_out, new_block, raw_row, title_and_number
+from converter.layouts.common import ORDINAL_TITLE, leave_out, new_block, raw_row, title_and_number
 from converter.layouts.econ_detail import read_econ
 from converter.layouts.placement import (
     Identity,
@@ -49,9 +49,9 @@ from converter.layouts.tokens import (
     leading_code,
     tokens,
 )
-from converter.locate import Section, find_sections
+from converter.locate import NUMBER_LABEL, Section, find_sections
 from converter.model import TableBlock
-from converter.normalize import label_key, parse_amount, to_halfwidth
+from converter.normalize import clean_label, label_key, parse_amount, to_halfwidth
 from converter.specs.tables import (
     COLUMN_HEADERS,
     FUNCTION_CATEGORIES,
@@ -64,6 +64,7 @@ from converter.specs.tables import (
     function_category_key,
     item_key_for,
     strip_numbering,
+    table_for_title,
 )
 
 NAME = "generic"
@@ -1094,9 +1095,31 @@ READERS = {"coded": _coded, "two_block": _two_block, "econ": _econ, "three_publi
            "stats": _stats}
 
 
-def read_section(doc: Document, section: Section) -> TableBlock:
+def _number_label(doc: Document, section: Section) -> str | None:
+    """公开NN表 printed under the title (blank lines between, or broken over lines: "公开02 / 表"), else the heading's
+    ordinal (一、收入支出决算总表), else the ordinal the contents list gives the table."""
     title, number_label = title_and_number(section)
-    block = new_block(doc, section, number_label, title=title, note=section.empty_note)
+    if section.number_label:
+        return number_label
+    near = [line.text for line in doc.slice(section.start, section.end) if line.text.strip()][:8]
+    match = NUMBER_LABEL.search(re.sub(r"\s+", "", "".join(near)))
+    if match:
+        return match.group(1)
+    if number_label:
+        return number_label
+    if "contents" not in doc.cache:
+        doc.cache["contents"] = {}
+        for line in doc.lines:
+            heading = ORDINAL_TITLE.match(clean_label(line.text))
+            spec = table_for_title(heading.group(2)) if heading else None
+            if spec is not None:
+                doc.cache["contents"].setdefault(spec.table_id, heading.group(1))
+    return doc.cache["contents"].get(section.table_id)
+
+
+def read_section(doc: Document, section: Section) -> TableBlock:
+    title, _ = title_and_number(section)
+    block = new_block(doc, section, _number_label(doc, section), title=title, note=section.empty_note)
     reader = READERS.get(section.spec.family)
     if reader is None:
         block.status, block.note = "unreadable", "此表暂无通用读法 / no generic reading for this table family yet"
