@@ -74,12 +74,19 @@ def department_from_file_name(source_file: str) -> str | None:
     return match.group(1) if match else None
 
 
+TITLE_YEAR_APART = re.compile(r"年度?\s*(?:部门|单位)决算")  # "…财政局 年度部门决算表", its year on a line beside
+YEAR_ALONE = re.compile(r"^(20\d{2})(?!\d)")  # "2024", "2024目 录" (text tools may set a year apart from its title)
+
+
 def find_year(lines: list[str]) -> int | None:
     for pattern in YEAR_PATTERNS:
         hits = Counter(int(m.group(1)) for text in lines for m in pattern.finditer(text))
         if hits:
             return hits.most_common(1)[0][0]
-    return None
+    hits = Counter(int(m.group(1)) for i, text in enumerate(lines)
+                   if TITLE_YEAR_APART.search(text) and not re.search(r"20\d{2}", text)
+                   for beside in lines[max(i - 1, 0):i] + lines[i + 1:i + 2] if (m := YEAR_ALONE.match(beside)))
+    return hits.most_common(1)[0][0] if hits else None
 
 
 def find_level(text: str) -> str | None:

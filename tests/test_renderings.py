@@ -25,15 +25,12 @@ PUTUO = SAMPLES / "shanghai-putuo-czj-2024.pdf"
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 # Equal figures each rendering must reach (measured; a regression fails, an improvement may raise them).
-# Putuo -layout and pdfplumber: some coded rows print their names apart from their codes there (301/302 of
-# 基本支出明细表; in pdfplumber text most 类/款/项 names of the function tables), and a row without its name is left
-# out with a finding: it could not be written as a valid record.
 MINIMUM_EQUAL = {
-    "putuo": {"pdftotext-layout": 117, "pdfplumber": 68, "pdfium": 159},
-    "000": {"pdf": 73, "pdftotext-layout": 58, "pdfplumber": 62, "pdfium": 62},
-    "001": {"pdf": 246, "pdftotext-layout": 231, "pdfplumber": 222, "pdfium": 222},
-    "002": {"pdf": 607, "pdftotext-layout": 607, "pdfplumber": 607, "pdfium": 607},
-    "003": {"pdf": 144, "pdftotext-layout": 123, "pdfplumber": 123, "pdfium": 123},
+    "putuo": {"pdftotext-layout": 195, "pdfplumber": 192, "pdfium": 193, "pdftotext-raw": 0},
+    "000": {"pdf": 74, "pdftotext-layout": 74, "pdfplumber": 72, "pdfium": 72, "pdftotext-raw": 46},
+    "001": {"pdf": 249, "pdftotext-layout": 249, "pdfplumber": 246, "pdfium": 246, "pdftotext-raw": 187},
+    "002": {"pdf": 607, "pdftotext-layout": 607, "pdfplumber": 607, "pdfium": 607, "pdftotext-raw": 440},
+    "003": {"pdf": 145, "pdftotext-layout": 145, "pdfplumber": 145, "pdfium": 145, "pdftotext-raw": 58},
 }
 RESOURCE_TABLE = {spec.resource: table_id for table_id, spec in TABLES.items()}
 
@@ -62,10 +59,9 @@ def _references(report: str, cache: Path) -> tuple[dict, dict[str, Path]]:
 
 
 def _cases() -> list[tuple[str, str]]:
-    # pdftotext raw prints in content-stream order: labels and numbers apart, so it mostly gives nothing — but never
-    # a wrong figure.
-    return [(report, rendering) for report, floors in MINIMUM_EQUAL.items() for rendering in floors] + [
-        (report, "pdftotext-raw") for report in MINIMUM_EQUAL]
+    # pdftotext raw prints in content-stream order, one cell per line: the cells are regrouped into rows
+    # (converter.layouts.cell_lines) and paired by the tables' identities, never into a wrong figure.
+    return [(report, rendering) for report, floors in MINIMUM_EQUAL.items() for rendering in floors]
 
 
 @needs_pdftotext
@@ -88,7 +84,7 @@ def test_a_rendering_gives_the_reference_figures_or_leaves_them_out(rendering_ca
 
 
 # The generic reader alone on the files the tuned layouts read (seed texts, the ruled PDF's cells): equal or absent.
-GENERIC_ON_TUNED = {"000": 45, "001": 196, "002": 577, "003": 100, "putuo": 163}
+GENERIC_ON_TUNED = {"000": 74, "001": 249, "002": 607, "003": 145, "putuo": 195}
 
 
 @pytest.mark.parametrize("report", sorted(GENERIC_ON_TUNED))

@@ -18,11 +18,14 @@ finding; a figure is never guessed.
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from converter.document import Document, Line
-from converter.layouts.common import ECON_TOTALS, leave_out, new_block, raw_row, title_and_number
+from converter.layouts.cell_lines import regroup
+from converter.layouts.common import ORDINAL_TITLE, leave_out, new_block, raw_row, title_and_number
+from converter.layouts.econ_detail import read_econ
 from converter.layouts.placement import (
     Identity,
     all_of,
@@ -37,7 +40,7 @@ from converter.layouts.placement import (
     value_of,
 )
 from converter.layouts.tokens import (
-    SUB,
+    CELL_WIDTH,
     TOTAL_LABELS,
     Token,
     doubtful,
@@ -46,9 +49,9 @@ from converter.layouts.tokens import (
     leading_code,
     tokens,
 )
-from converter.locate import Section, find_sections
+from converter.locate import NUMBER_LABEL, Section, find_sections
 from converter.model import TableBlock
-from converter.normalize import label_key, parse_amount
+from converter.normalize import clean_label, label_key, parse_amount, to_halfwidth
 from converter.specs.tables import (
     COLUMN_HEADERS,
     FUNCTION_CATEGORIES,
@@ -61,6 +64,7 @@ from converter.specs.tables import (
     function_category_key,
     item_key_for,
     strip_numbering,
+    table_for_title,
 )
 
 NAME = "generic"
@@ -82,6 +86,7 @@ T09_IDENTITY = all_of(total_of("total", ("overseas_travel", "vehicle_total", "of
 T09_HEADERS = {"total": ("合计",), "overseas_travel": ("因公出国（境）费",), "vehicle_total": ("小计",),
                "vehicle_purchase": ("公务用车购置费",), "vehicle_operation": ("公务用车运行费",),
                "official_reception": ("公务接待费",), "meeting": ("会议费",), "training": ("培训费",)}
+NOTE = re.compile(r"^\s*(?:注|说明)\s*\d?\s*[:：]")
 MEASURES = {"预算数": "budget", "决算数": "actual", "预算": "budget", "决算": "actual"}
 
 
@@ -102,15 +107,27 @@ class Body:
     toks: list[list[Token]] = field(default_factory=list)
 
 
+RUNNING_REACH = 3  # a running title stands among the first or last lines of each page it is printed on
+
+
 def _running_titles(doc: Document) -> set[str]:
-    """Lines printed on three or more pages (running titles), by label key."""
+    """Lines printed on three or more pages (running titles), by label key, each time at the top or the foot of
+    the page (a row name printed in several tables stands among the rows, not at a page's edge)."""
     if "running" not in doc.cache:
         pages: dict[str, set] = {}
+        inside: set[str] = set()
+        by_page: dict[int, list[Line]] = {}
         for line in doc.lines:
-            key = label_key(line.text)
-            if line.page is not None and 6 <= len(key) <= 60 and not re.search(r"\d\.\d|^\d{3}", key):
-                pages.setdefault(key, set()).add(line.page)
-        doc.cache["running"] = {key for key, seen in pages.items() if len(seen) >= 3}
+            if line.page is not None and line.text.strip():
+                by_page.setdefault(line.page, []).append(line)
+        for page_lines in by_page.values():
+            for position, line in enumerate(page_lines):
+                key = label_key(line.text)
+                if 6 <= len(key) <= 60 and not re.search(r"\d\.\d|^\d{3}", key):
+                    pages.setdefault(key, set()).add(line.page)
+                    if RUNNING_REACH <= position < len(page_lines) - RUNNING_REACH:
+                        inside.add(key)
+        doc.cache["running"] = {key for key, seen in pages.items() if len(seen) >= 3 and key not in inside}
     return doc.cache["running"]
 
 
@@ -134,37 +151,49 @@ def _is_header(toks: list[Token], names: dict[str, tuple[str, ...]]) -> bool:
     return False
 
 
-def _edges_by_page(items: list, width: int, positioned: bool, header_starts: dict | None = None) -> dict:
-    """Page → right edges of the table's number columns on that page (None when they cannot be told): from the
-    figures alone when every column prints one, else from the column headers' positions when the page has them."""
+def _grid(line: Line):
+    """Which lines share column positions: a table's rows of cells (from the format, or tab-separated fields) with the
+    same number of cells, whatever the page; else the lines of one page (PDF words, `-layout` character columns)."""
+    if line.cells is not None:
+        return ("cells", len(line.cells))
+    if not line.words and "\t" in line.text:
+        return ("cells", line.text.count("\t") + 1)
+    return ("page", line.page)
+
+
+def _edges_by_page(items: list, width: int, positioned: bool, headers: dict | None = None) -> dict:
+    """Grid (`_grid`) → right edges of the table's number columns there (None when they cannot be told): from the
+    figures alone when every column prints one, else from the column headers' positions when the grid has them."""
     if not positioned:
         return {}
-    pages: dict = {}
+    grids: dict = {}
     for item in items:
-        pages.setdefault(item.line.page, []).extend(item.numbers)
-    edges = {page: column_edges(numbers, width) for page, numbers in pages.items()}
-    for page, numbers in pages.items():
-        if edges[page] is None and (header_starts or {}).get(page):
-            edges[page] = edges_under_headers(numbers, header_starts[page])
+        grids.setdefault(_grid(item.line), []).extend(item.numbers)
+    edges = {grid: column_edges(numbers, width) for grid, numbers in grids.items()}
+    for grid, numbers in grids.items():
+        if edges[grid] is None and (headers or {}).get(grid):
+            edges[grid] = edges_under_headers(numbers, *headers[grid])
     return edges
 
 
 def _header_starts(body: Body, names: dict[str, tuple[str, ...]], columns: tuple[str, ...]) -> dict:
-    """Page → left edges of the amount columns' headers, from a header line of PDF words (exact positions) that
-    names every column exactly once, in printed order; pages without such a line are left out."""
+    """Grid → (left edges, right edges) of the amount columns' headers, from a positioned header line (PDF words,
+    cells, `-layout` columns) that names every column exactly once, in printed order; grids without one are left
+    out."""
     starts: dict = {}
     for line, toks in zip(body.lines, body.toks):
-        if not line.words or line.page in starts or any(t.kind != "label" for t in toks):
+        grid = _grid(line)
+        if not toks or toks[0].x0 is None or grid in starts or any(t.kind != "label" for t in toks):
             continue
         found = []
         for column in columns:
             aliases = {label_key(alias) for alias in names.get(column, ())}
             hits = [t for t in toks if label_key(t.text) in aliases]
-            if len(hits) != 1 or hits[0].x0 is None:
+            if len(hits) != 1 or hits[0].x0 is None or hits[0].x1 is None:
                 break
-            found.append(hits[0].x0)
+            found.append(hits[0])
         else:
-            starts[line.page] = found
+            starts[grid] = ([t.x0 for t in found], [t.x1 for t in found])
     return starts
 
 
@@ -195,8 +224,12 @@ class Item:
 
 
 def _coded_items(body: Body, names: dict) -> list[Item]:
-    items = []
+    items: list[Item] = []
     for index, (line, toks) in enumerate(zip(body.lines, body.toks)):
+        if NOTE.match(line.text):  # the table's notes (注：本表反映…) end it; one printed above it is skipped
+            if any(item.anchor for item in items):
+                break
+            continue
         code, used = leading_code(toks)
         rest = toks[used:]
         labels = [t for t in rest if t.kind == "label"]
@@ -205,10 +238,64 @@ def _coded_items(body: Body, names: dict) -> list[Item]:
         at = next((i for i, t in enumerate(labels) if label_key(t.text) in TOTAL_LABELS), None)
         total = not code and at is not None and all(label_key(t.text) in LABEL_HEADERS for t in labels[:at]) \
             and not (labels[at + 1:] and _is_header(labels[at + 1:], names))
-        if not code and not numbers and not total and (not labels or _is_header(labels, names)):
+        if not code and not numbers and not total and (not labels or _is_header(labels, names)) and not (
+                labels and _continues_name(body, items, index, names)):
             continue
         items.append(Item(index, line, code, labels, numbers, bool(code) or total))
+    totals = [item for item in items if item.anchor and item.code is None]
+    if len(totals) > 1:  # a 合计 printed above any figure, with another 合计 row to come, is a column header
+        figures_from = next((k for k, item in enumerate(items) if item.numbers), len(items))
+        items = [item for k, item in enumerate(items) if not (any(item is t for t in totals[:-1]) and k < figures_from)]
     return items
+
+
+def _continues_name(body: Body, items: list[Item], index: int, names: dict) -> bool:
+    """Whether a label line that reads like a column header ("支出") ends the wrapped name printed on the line just
+    above it (a name fragment without figures), with no header line after it."""
+    if not items or items[-1].index != index - 1 or items[-1].numbers or not items[-1].labels:
+        return False
+    after = body.toks[index + 1] if index + 1 < len(body.toks) else []
+    return not (after and all(t.kind == "label" for t in after) and _is_header(after, names))
+
+
+def _spaced_cells(body: Body, width: int) -> list[list[Token]] | None:
+    """Text whose cells are joined by one space, a blank cell an empty string ("18.92  18.92    " is 18.92, blank,
+    18.92 and blanks, the last space ending the row): each line's tokens with its k-th amount cell at x = k·CELL_WIDTH.
+    Only when some line shows a blank cell between two figures, or every line reaches `width` cells and some shows a
+    blank one, and no line contradicts the reading (more than `width` cells and an end space, a word among them); a
+    line whose cells do not reach `width` (trailing blanks trimmed) keeps no positions."""
+    if body.positioned:
+        return None
+    found: list[list[Token]] = []
+    between = blank = trimmed = False
+    for line, toks in zip(body.lines, body.toks):
+        code, used = leading_code(toks)
+        if not any(t.kind == "number" for t in toks[used:]):
+            found.append(toks)
+            continue
+        last_label = max((i for i, t in enumerate(toks) if t.kind == "label"), default=used - 1)
+        amounts = toks[max(last_label + 1, used):]
+        if any(t.kind == "number" for t in toks[used:last_label + 1]):
+            return None  # a figure among the labels
+        parts = line.text.replace("\u3000", " ").replace("\u00a0", " ").split(" ")
+        nonempty = [i for i, part in enumerate(parts) if part]
+        first = len(nonempty) - len(amounts)  # the first amount among the printed parts
+        if first < 0:
+            return None
+        cells = parts[nonempty[first - 1] + 1 if first else 0:]
+        if len(cells) > width + 1 or cells[width:] not in ([], [""]) or \
+                [to_halfwidth(c) for c in cells if c] != [t.text for t in amounts]:
+            return None
+        printed = [k for k, c in enumerate(cells) if c]
+        between = between or any(not cells[k] for k in range(printed[0], printed[-1]))
+        blank = blank or "" in cells[:width]
+        trimmed = trimmed or len(cells) < width
+        if len(cells) < width or not cells[0] and not first:  # trimmed, or figures only after an indent
+            found.append(toks)
+            continue
+        found.append(toks[:len(toks) - len(amounts)] + [
+            Token(t.text, "number", k * CELL_WIDTH, k * CELL_WIDTH + 1, line) for t, k in zip(amounts, printed)])
+    return found if between or blank and not trimmed else None
 
 
 def _gap_splits(anchors: list[Item], gaps: list[list[Item]], valid) -> list[set[int]]:
@@ -237,8 +324,19 @@ def _gap_splits(anchors: list[Item], gaps: list[list[Item]], valid) -> list[set[
     return [{s for s in allowed(i) if forward[i].get(s) and backward[i].get(s)} for i in range(n + 1)]
 
 
-def _label_pattern(anchors: list[Item], gaps: list[list[Item]], labels_only: dict[int, list[Item]]) -> str:
-    """Where a coded table prints the names of rows whose code line has none: 'before' or 'after' the code."""
+def _label_pattern(anchors: list[Item], gaps: list[list[Item]], labels_only: dict[int, list[Item]],
+                   feasible: list[set[int]]) -> str | None:
+    """Where a coded table prints the names of rows whose code line has none: 'before' or 'after' the code. Told
+    first by the lines printing a name with figures that the identities gave to one row (the row below: 'before';
+    above: 'after'); None when those disagree. Without such lines, by where name-only lines stand."""
+    named_below = named_above = 0
+    for i in range(1, len(anchors)):
+        if len(feasible[i]) == 1:
+            split = next(iter(feasible[i]))
+            named_above += sum(1 for item in gaps[i][:split] if item.labels)
+            named_below += sum(1 for item in gaps[i][split:] if item.labels)
+    if named_below or named_above:
+        return None if named_below and named_above else "before" if named_below else "after"
     before = after = 0
     for i, anchor in enumerate(anchors):
         if anchor.labels:
@@ -259,11 +357,18 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
     if spec.table_id == "T08" and "年初结转" in header_text:
         columns, identity, names = T08_SHANGHAI_COLUMNS, T08_WIDE_IDENTITY, T08_WIDE_NAMES
         block.columns = list(T08_SHANGHAI_COLUMNS)
+    spaced = _spaced_cells(body, len(columns))
+    if spaced is not None:
+        body = Body(body.lines, body.positioned, spaced)
     items = _coded_items(body, names)
     anchors = [item for item in items if item.anchor]
     if not anchors:
         return
-    centers = _edges_by_page(items, len(columns), body.positioned, _header_starts(body, names, columns))
+    if spaced is not None:  # every line's amounts stand in their cells: one grid for the whole table
+        edges = [k * CELL_WIDTH + 1 for k in range(len(columns))]
+        centers = {_grid(item.line): edges for item in items}
+    else:
+        centers = _edges_by_page(items, len(columns), body.positioned, _header_starts(body, names, columns))
     # Gaps: number-bearing lines between anchors; label-only lines are placed by the table's naming pattern.
     gaps: list[list[Item]] = [[] for _ in range(len(anchors) + 1)]
     labels_only: dict[int, list[Item]] = {}
@@ -285,15 +390,16 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
     def valid(i: int, s: int, t: int) -> bool:
         if (i, s, t) not in memo:
             numbers = numbers_of(i, s, t)
-            memo[(i, s, t)] = bool(numbers) and fits(numbers, columns, centers.get(anchors[i].line.page), identity)
+            memo[(i, s, t)] = bool(numbers) and fits(numbers, columns, centers.get(_grid(anchors[i].line)), identity)
         return memo[(i, s, t)]
 
     feasible = _gap_splits(anchors, gaps, valid)
-    pattern = _label_pattern(anchors, gaps, labels_only)
+    same = doc.cache.get("same_rows", {}).get(spec.table_id) or {}
+    pattern = _label_pattern(anchors, gaps, labels_only, feasible)
     rows = []
     for i, anchor in enumerate(anchors):
         before, after = feasible[i], feasible[i + 1]
-        label_lines = labels_only.get(i, []) if pattern == "before" else labels_only.get(i + 1, [])
+        label_lines = labels_only.get(i, []) if pattern == "before" else labels_only.get(i + 1, []) if pattern else []
         certain = len(before) == 1 and len(after) == 1
         s = next(iter(before)) if len(before) == 1 else len(gaps[i])
         t = next(iter(after)) if len(after) == 1 else 0
@@ -302,7 +408,11 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
         if anchor.code is None:
             label = next(t.text for t in anchor.labels if label_key(t.text) in TOTAL_LABELS)
         numbers = [token for part in parts for token in part.numbers] if certain else []
-        readings = readings_of(numbers, columns, centers.get(anchor.line.page), identity) if certain else []
+        readings = readings_of(numbers, columns, centers.get(_grid(anchor.line)), identity) if certain else []
+        if certain and not readings and anchor.code in same:  # the other table's row fixes it: a rounding cent
+            rounded = [r for r in readings_of(numbers, columns, centers.get(_grid(anchor.line)), None)
+                       if identity(_reading_values(numbers, r, columns), True)]
+            readings = _same_as(numbers, rounded, columns, same[anchor.code])
         if not certain:
             nearby = [token for part in gaps[i][min(before, default=0):] + [anchor] for token in part.numbers]
             _leave_out_tokens(block, nearby, "the row's lines cannot be told apart from its neighbours'", anchor.line)
@@ -318,6 +428,10 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
                 for column, value in pins.items())]
             if pinned:
                 rows[position] = (anchor, _label, numbers, pinned)
+    for position, (anchor, _label, numbers, readings) in enumerate(rows):
+        if anchor.code in same and len(readings) > 1:
+            rows[position] = (anchor, _label, numbers,
+                              _same_as(numbers, readings, columns, same[anchor.code]) or readings)
     settled = settle_by_sums([anchor.code for anchor, *_ in rows], [numbers for _, _, numbers, _ in rows],
                              [readings for *_, readings in rows], len(columns))
     for (anchor, label, numbers, _), narrowed in zip(rows, settled):
@@ -364,34 +478,58 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
     known = _side_labels(spec)
     widths = {"income": spec.income_columns, "expense": spec.columns}
     split_x = _expense_start(body, known)
+    line_numbers = _prints_line_numbers(body)
+    decimals = any(t.kind == "number" and "." in t.text for toks in body.toks for t in toks)
     expense_numbers = [t for toks in body.toks for t in toks
-                       if t.kind == "number" and split_x is not None and t.x0 is not None and t.x0 >= split_x]
-    expense_centers = column_edges(expense_numbers, len(spec.columns)) if len(spec.columns) > 1 else None
+                       if t.kind == "number" and split_x is not None and t.x0 is not None and t.x0 >= split_x
+                       and not (line_numbers and _is_line_number(t, decimals))]
+    # Page → the expense columns' right edges: from the figures when every column prints one, else under the
+    # column headers (pages differ: a table split over pages may be laid out anew on each)
+    expense_centers: dict = {}
+    if len(spec.columns) > 1:
+        starts = _header_starts(body, COLUMN_HEADERS.get(spec.table_id, {}), spec.columns)
+        by_grid: dict = {}
+        for token in expense_numbers:
+            by_grid.setdefault(_grid(token.line), []).append(token)
+        for grid, numbers in by_grid.items():
+            expense_centers[grid] = _apart(numbers, column_edges(numbers, len(spec.columns)))
+            if expense_centers[grid] is None and starts.get(grid):
+                expense_centers[grid] = edges_under_headers(numbers, *starts[grid])
     # Text in reading order keeps both blocks' labels on one line ("二、政府性基金… 二、外交支出"); text in stream
     # order (pdftotext raw) does not, and then a number is trusted only right after its label on the same line.
     visual = body.positioned or sum(
         1 for toks in body.toks
         if any(_match(t.text, known["income"] - known["expense"]) for t in toks if t.kind == "label")
         and any(_match(t.text, known["expense"] - known["income"]) for t in toks if t.kind == "label")) >= 3
-    line_numbers = _prints_line_numbers(body)
     rows: list[SideRow] = []
     held: list[Token] = []
+    floating: list[tuple[Token, SideRow]] = []
     last_line_rows: list[SideRow] = []
     started = False
     for line, toks in zip(body.lines, body.toks):
-        started = started or any(_match(t.text, known[side]) == "full"
-                                 for t in toks if t.kind == "label" for side in known)
+        if toks and label_key(toks[0].text) in HEADER_STARTS:
+            continue  # the column header (项目 行次 金额 … 合计 一般公共预算财政拨款 …) or the 栏次 numbering row
+        # The first row: a known label, or the numbered beginning of one wrapped over lines (一、一般公共预算财政拨款收)
+        started = started or any(_match(t.text, known[side]) == "full" or (
+            _match(t.text, known[side]) and strip_numbering(t.text) != label_key(t.text))
+            for t in toks if t.kind == "label" for side in known)
         if not started:
+            # figures printed above the first row's label (a taller row, its cells aligned to the top)
+            held = [t for t in toks if t.kind == "number" and "." in t.text] if visual and toks and all(
+                t.kind == "number" for t in toks) else []
             continue
         line_rows: list[SideRow] = []
         current: SideRow | None = None
         leading: list[Token] = []
         for token in toks:
             if token.kind == "number":
-                if current is not None and line_numbers and current.line_no is None and not current.numbers \
-                        and token.text.isdigit():
-                    current.line_no = int(token.text)  # the 行次 printed after the label
-                elif current is not None:
+                if line_numbers and _is_line_number(token, decimals):
+                    if current is not None and current.line_no is None and not current.numbers:
+                        current.line_no = int(token.text)  # the 行次 printed after the label
+                    elif current is None and rows and rows[-1].line_no is None:
+                        _number_wrapped_row(rows, int(token.text))
+                    continue  # a 行次 (of a row whose label wrapped above, or of a blank one) is not a figure
+                if current is not None:
                     current.numbers.append(token)
                 else:
                     leading.append(token)
@@ -418,7 +556,10 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
                 sides = [side_hint]
             elif len(sides) == 2:  # 总计: the side that has not printed it yet, else left then right
                 printed = {r.side for r in rows if label_key(r.label) == label_key(token.text)}
-                if len(printed) == 1:
+                following = _numbering_follows(rows, token.text)
+                if len(following) == 1:  # 二十一、国有资本经… continues the side whose last number is 二十
+                    sides = following
+                elif len(printed) == 1:
                     sides = [{"income": "expense", "expense": "income"}[printed.pop()]]
                 else:
                     sides = ["expense" if any(r.side == "income" for r in line_rows) else "income"]
@@ -443,6 +584,8 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
                     target = next((r for r in targets if r.side == side), None)
                     if target is None:
                         held.append(token)
+                    elif not line_rows and len(widths[side]) > 1:
+                        floating.append((token, target))  # between two rows' lines: the identities decide
                     else:
                         target.numbers.append(token)
             elif len(targets) == 1:
@@ -450,24 +593,34 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
             elif len(targets) == len(numbers) and all(len(widths[r.side]) == 1 for r in targets):
                 for row, token in zip(targets, numbers):
                     row.numbers.append(token)
+            elif _split_between(targets, numbers, widths, IDENTITIES.get(spec.table_id)):
+                pass
             elif not line_rows and not targets:
+                room = [r for r in last_line_rows if len(r.numbers) < len(widths[r.side]) > 1]
                 held = numbers if split_x is not None else []
-                if split_x is None:
+                if split_x is None and len(room) == 1:
+                    floating.extend((token, room[0]) for token in numbers)  # the rest of a row's figures?
+                elif split_x is None:
                     _leave_out_tokens(block, numbers, "numbers without a label")
             else:
                 _leave_out_tokens(block, numbers, "numbers that more than one label may own")
         if line_rows:
+            _settle_floating(block, floating, line_rows, widths, expense_centers, IDENTITIES.get(spec.table_id))
+            floating = []
             last_line_rows = line_rows
+    _settle_floating(block, floating, [], widths, expense_centers, IDENTITIES.get(spec.table_id))
     identity = IDENTITIES.get(spec.table_id)
     placed: dict[str, list[tuple[SideRow, list[str | None]]]] = {"income": [], "expense": []}
     for side in ("income", "expense"):
         side_rows = [r for r in rows if r.side == side]
         columns = widths[side]
-        centers = expense_centers if side == "expense" and len(columns) > 1 else None
-        readings = [readings_of(r.numbers, columns, centers, identity if len(columns) > 1 else None)
+        centers = expense_centers if side == "expense" else {}
+        readings = [_distinct(r.numbers, readings_of(r.numbers, columns, centers.get(_grid(r.line)),
+                                                     identity if len(columns) > 1 else None), len(columns))
                     for r in side_rows]
         if side == "expense" and len(columns) > 1:
             readings = _settle_expense(spec, side_rows, readings, columns, doc.cache.get("pins", {}).get("T04"))
+            readings = _narrow_by_aligned(side_rows, readings)
         for row, found in zip(side_rows, readings):
             cells, left_out = cells_of(row.numbers, found, len(columns))
             if not found and row.numbers:
@@ -478,15 +631,109 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
     failing = _two_block_failures(spec, placed)
     for side in ("income", "expense"):
         # A label with no figure whose item another row prints with figures is a column header (公开04表 names its
-        # columns 一般公共预算财政拨款 …), not a second, blank row of that item.
+        # columns 一般公共预算财政拨款 …), not a second, blank row of that item — unless it has a 行次 or stands
+        # under 年初/年末结转和结余 (its fund sub-rows).
         printed = {item_key_for(spec, row.label) for row, cells in placed[side] if any(cells)}
+        under_carryover = False
         for row, cells in placed[side]:
-            if not row.numbers and item_key_for(spec, row.label) in printed - {None}:
+            key = item_key_for(spec, row.label)
+            sub_row = under_carryover and key in CARRYOVER_PARTS
+            under_carryover = key in {"carryover_begin", "carryover_end"} or sub_row
+            if not row.numbers and row.line_no is None and not sub_row and key in printed - {None}:
                 continue
             if side in failing:
                 _leave_out_tokens(block, row.numbers, f"the {side} side's totals do not add up as read", row.line)
                 cells = [None] * len(cells)
             block.rows.append(raw_row(row.line, cells, label=row.label, side=side, line_no=row.line_no))
+
+
+CARRYOVER_PARTS = {"general_budget", "government_fund", "state_capital"}  # 公开04表's fund rows under a carry-over
+
+
+def _apart(numbers: list[Token], edges: list[float] | None) -> list[float] | None:
+    """The edges, when they are columns: every figure starts right of the previous column's right edges (figures
+    of one column whose edges only jitter, as in text laid out by character, overlap and are no two columns)."""
+    if edges is None:
+        return None
+    nearest = {id(t): min(range(len(edges)), key=lambda c: abs(edges[c] - t.x1)) for t in numbers}
+    for column in range(1, len(edges)):
+        left = [t.x1 for t in numbers if nearest[id(t)] == column - 1]
+        if any(t.x0 < max(left) for t in numbers if nearest[id(t)] == column):
+            return None
+    return edges
+
+
+def _distinct(numbers: list[Token], readings: list[tuple], width: int) -> list[tuple]:
+    """One reading per distinct row of cells: readings that only swap equal figures give the same cells."""
+    seen: dict[tuple, tuple] = {}
+    for reading in readings:
+        cells = [None] * width
+        for token, column in zip(numbers, reading):
+            cells[column] = token.text
+        seen.setdefault(tuple(cells), reading)
+    return list(seen.values())
+
+
+def _narrow_by_aligned(rows: list[SideRow], readings: list[list[tuple]]) -> list[list[tuple]]:
+    """Rows still read more than one way keep the readings that put each figure in the column of the figures it
+    lines up with (right edges within about half a digit) among rows read one way only; figures that line up with
+    no such figure, or with figures of different columns, say nothing."""
+    certain = [(token, found[0][i]) for row, found in zip(rows, readings) if len(found) == 1
+               for i, token in enumerate(row.numbers) if token.x1 is not None and token.x0 is not None]
+
+    def column_of(token: Token) -> int | None:
+        if token.x1 is None or token.x0 is None:
+            return None
+        tolerance = max(1.5, 0.6 * (token.x1 - token.x0) / max(len(token.text), 1))
+        columns = {column for other, column in certain if abs(other.x1 - token.x1) <= tolerance}
+        return columns.pop() if len(columns) == 1 else None
+
+    narrowed = []
+    for row, found in zip(rows, readings):
+        if len(found) > 1:
+            known = [column_of(token) for token in row.numbers]
+            kept = [r for r in found if all(k is None or k == c for k, c in zip(known, r))]
+            found = kept or found
+        narrowed.append(found)
+    return narrowed
+
+
+def _split_between(targets: list[SideRow], numbers: list[Token], widths: dict[str, tuple[str, ...]],
+                   identity: Identity | None) -> bool:
+    """Figures in reading order for an income row and an expense row printed side by side: the first k go to the
+    income row, the rest to the expense row, for the one k whose parts both fit their columns and identities."""
+    if len(targets) != 2 or {r.side for r in targets} != {"income", "expense"}:
+        return False
+    income, expense = sorted(targets, key=lambda r: r.side != "income")
+
+    def fits_in(row: SideRow, part: list[Token]) -> bool:
+        columns = widths[row.side]
+        return bool(readings_of([*row.numbers, *part], columns, None, identity if len(columns) > 1 else None))
+
+    splits = [k for k in range(len(numbers) + 1)
+              if fits_in(income, numbers[:k]) and fits_in(expense, numbers[k:])]
+    if len(splits) != 1:
+        return False
+    income.numbers.extend(numbers[:splits[0]])
+    expense.numbers.extend(numbers[splits[0]:])
+    return True
+
+
+def _settle_floating(block: TableBlock, floating: list[tuple[Token, SideRow]], below: list[SideRow],
+                     widths: dict[str, tuple[str, ...]], centers: dict, identity: Identity | None) -> None:
+    """Figures printed on a line of their own between two rows' lines (a many-column side): each goes to the row
+    above or the one below, whichever alone then fits the columns and the identities; else it is left out."""
+    def fits_with(row: SideRow | None, token: Token) -> bool:
+        edges = centers.get(_grid(row.line)) if row is not None and row.side == "expense" else None
+        return row is not None and bool(readings_of([*row.numbers, token], widths[row.side], edges, identity))
+
+    for token, above in floating:
+        under = next((r for r in below if r.side == above.side), None)
+        up, down = fits_with(above, token), fits_with(under, token)
+        if up != down:
+            (above if up else under).numbers.append(token)
+        else:
+            _leave_out_tokens(block, [token], "a figure between two rows that either (or neither) may own")
 
 
 def _settle_expense(spec: TableSpec, rows: list[SideRow], readings: list[list[tuple]], columns: tuple[str, ...],
@@ -507,6 +754,14 @@ def _settle_expense(spec: TableSpec, rows: list[SideRow], readings: list[list[tu
     settled = settle_by_sums(codes, [rows[i].numbers for i in group], [readings[i] for i in group], len(columns))
     for i, found in zip(group, settled):
         readings[i] = found
+    # 总计 = 本年支出合计 + 年末结转和结余 in every column
+    keys = [item_key_for(spec, r.label) for r in rows]
+    if "grand_total" in keys and "carryover_end" in keys:
+        group = [keys.index("grand_total"), total, keys.index("carryover_end")]
+        settled = settle_by_sums([None, "100", "101"], [rows[i].numbers for i in group],
+                                 [readings[i] for i in group], len(columns))
+        for i, found in zip(group, settled):
+            readings[i] = found
     return readings
 
 
@@ -534,8 +789,7 @@ def _two_block_failures(spec: TableSpec, placed: dict[str, list]) -> set[str]:
             key = "func" if key else item_key_for(spec, row.label)
             if key in {"carryover_begin", "carryover_end"}:
                 under_carryover = True
-            elif key is not None and under_carryover and key in {"general_budget", "government_fund",
-                                                                  "state_capital"}:
+            elif key is not None and under_carryover and key in CARRYOVER_PARTS:
                 continue  # a sub-row of the carry-over
             elif key is not None:
                 under_carryover = False
@@ -563,17 +817,71 @@ def _prints_line_numbers(body: Body) -> bool:
     return any(label_key(t.text) == "行次" for toks in body.toks[:15] for t in toks)
 
 
+CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _numbering(text: str) -> int | None:
+    """The value of a label's 一、… 二十六、 numbering (None when it has none)."""
+    match = re.match(r"^\s*([一二三四五六七八九十]{1,3})[、.．]", text)
+    if not match:
+        return None
+    numeral = match.group(1)
+    if "十" not in numeral:
+        return CHINESE_DIGITS.get(numeral) if len(numeral) == 1 else None
+    tens, _, units = numeral.partition("十")
+    return CHINESE_DIGITS.get(tens, 1 if not tens else 0) * 10 + CHINESE_DIGITS.get(units, 0 if not units else -99)
+
+
+def _numbering_follows(rows: list[SideRow], text: str) -> list[str]:
+    """The sides whose last numbered row is numbered one below this label (the first side when it is 一、)."""
+    value = _numbering(text)
+    if value is None:
+        return []
+    found = []
+    for side in ("income", "expense"):
+        last = next((n for r in reversed(rows) if r.side == side and (n := _numbering(r.label)) is not None), 0)
+        if last == value - 1:
+            found.append(side)
+    return found
+
+
+def _number_wrapped_row(rows: list[SideRow], line_no: int) -> None:
+    """A 行次 printed on the line below a wrapped label: the last row's, when it follows its side's last 行次."""
+    row = rows[-1]
+    before = next((r.line_no for r in reversed(rows[:-1]) if r.side == row.side), None)
+    if before is None and not any(r.side == row.side for r in rows[:-1]) or before == line_no - 1:
+        row.line_no = line_no
+
+
+HEADER_STARTS = ("项目", "栏次", "行次")
+
+
+def _is_line_number(token: Token, decimals: bool) -> bool:
+    """An integer in a table with 行次 whose figures print decimals: a line number (1, 2, … below 200)."""
+    text = token.text
+    if not text.isdigit() or text.startswith("0") or int(text) >= 200:
+        return False
+    return decimals
+
+
 def _expense_start(body: Body, known: dict[str, set[str]]) -> float | None:
     """x where the expense block starts: the leftmost label that only the expense side knows (positioned only)."""
     if not body.positioned:
         return None
     only = known["expense"] - known["income"]
-    starts = [t.x0 for toks in body.toks for t in toks
-              if t.kind == "label" and t.x0 is not None and _match(t.text, only) == "full"]
+    found = [t for toks in body.toks for t in toks
+             if t.kind == "label" and t.x0 is not None and _match(t.text, only) == "full"]
+    starts = [t.x0 for t in found]
     income_only = known["income"] - known["expense"]
     income = [t.x1 for toks in body.toks for t in toks
               if t.kind == "label" and t.x1 is not None and _match(t.text, income_only) == "full"]
     if not starts or (income and min(starts) <= min(income)):
+        return None
+    # A printed column's labels start together (within about two characters); labels that wander (text whose cells
+    # are apart by single spaces and only blanks leave runs of spaces) give no column.
+    char = statistics.median((t.x1 - t.x0) / max(len(t.text), 1) for t in found if t.x1 is not None)
+    aligned = [x for x in starts if x - min(starts) <= 2 * char + 1e-9]
+    if len(aligned) < 0.6 * len(starts):
         return None
     return min(starts)
 
@@ -583,84 +891,7 @@ def _expense_start(body: Body, known: dict[str, set[str]]) -> float | None:
 
 def _econ(doc: Document, section: Section, block: TableBlock) -> None:
     body = _body(doc, section)
-    groups: list[tuple[str | None, list[Token], list[Token], Line]] = []
-    footer: list[tuple[str, list[Token], Line]] = []
-    waiting: list[int] = []
-    carried: list[Token] = []
-    decimals = any(t.kind == "number" and "." in t.text for toks in body.toks for t in toks)
-    for line, toks in zip(body.lines, body.toks):
-        line_groups: list[int] = []
-        i = 0
-        current = None
-        loose: list[Token] = []
-        while i < len(toks):
-            token = toks[i]
-            key = label_key(token.text)
-            if token.kind == "number" and "." not in token.text and decimals and not _econ_code(token.text):
-                i += 1  # an integer among decimal amounts: a 款 part or a 行次, not an amount
-                continue
-            if token.kind == "number" and _econ_code(token.text) and (decimals or i + 1 < len(toks)):
-                code, used = token.text, 1
-                while i + used < len(toks) and SUB.match(toks[i + used].text) and len(code) < 5:
-                    code += toks[i + used].text
-                    used += 1
-                groups.append((code, [], [], line))
-                current = ("group", len(groups) - 1)
-                line_groups.append(len(groups) - 1)
-                i += used
-                continue
-            if token.kind == "label" and key in ECON_TOTALS:
-                footer.append((key, [], line))
-                current = ("footer", len(footer) - 1)
-                i += 1
-                continue
-            if current is None:
-                (loose if token.kind == "number" else []).append(token)
-            elif current[0] == "group":
-                groups[current[1]][1 if token.kind == "label" else 2].append(token)
-            else:
-                if token.kind == "number":
-                    footer[current[1]][1].append(token)
-            i += 1
-        line_footers = [f for f in footer if f[2] is line]
-        labels_x = [t.x0 for t in toks if t.kind == "label" and label_key(t.text) in ECON_TOTALS]
-        if carried:  # numbers printed just above the 人员经费合计/公用经费合计 footer line, each right of its label
-            empty = [f for f in line_footers if not f[1]]
-            bounds = labels_x + [float("inf")]
-            if not line_groups and len(empty) == len(carried) == len(labels_x) and body.positioned and all(
-                    t.x0 is not None and bounds[k] < t.x0 < bounds[k + 1] for k, t in enumerate(carried)):
-                for entry, token in zip(empty, carried):
-                    entry[1].append(token)
-            else:
-                _leave_out_tokens(block, carried, "T06 numbers without their group")
-            carried = []
-        if loose:
-            targets = [g for g in waiting if not groups[g][2]]
-            if len(targets) == len(loose):
-                for g, token in zip(targets, loose):
-                    groups[g][2].append(token)
-            elif not line_groups and not line_footers:
-                carried = loose
-            else:
-                _leave_out_tokens(block, loose, "T06 numbers without their group")
-        waiting = [g for g in line_groups if not groups[g][2]]
-    if carried:
-        _leave_out_tokens(block, carried, "T06 numbers without their group")
-    for code, labels, numbers, line in groups:
-        if len(numbers) > 1:
-            _leave_out_tokens(block, numbers, "several numbers in one T06 group")
-            numbers = []
-        name = "".join(t.text for t in labels) or None
-        block.rows.append(raw_row(line, [numbers[0].text if numbers else None], label=name, code=code))
-    for label, numbers, line in footer:
-        if len(numbers) > 1:
-            _leave_out_tokens(block, numbers, f"{label}: several numbers")
-            numbers = []
-        block.rows.append(raw_row(line, [numbers[0].text if numbers else None], label=label))
-
-
-def _econ_code(text: str) -> bool:
-    return len(text) in (3, 5) and text.isdigit() and text[0] in "3456789"
+    read_econ(body.lines, body.toks, body.positioned, block, _leave_out_tokens)
 
 
 # --- T09 --------------------------------------------------------------------------------------------------------------
@@ -671,7 +902,8 @@ def _three_public(doc: Document, section: Section, block: TableBlock) -> None:
     at = next((i for i, toks in enumerate(body.toks)
                if sum(1 for t in toks if label_key(t.text) in MEASURES) >= 4), None)
     if at is None:
-        _three_public_by_measure_rows(body, block)
+        if not _three_public_by_measure_blocks(body, block):
+            _three_public_by_measure_rows(body, block)
         return
     measures = [t for t in body.toks[at] if label_key(t.text) in MEASURES]
     header_text = "".join(label_key(line.text) for line in body.lines[:at])
@@ -713,16 +945,67 @@ def _place_three_public(block: TableBlock, numbers: list[Token], columns, center
     return cells
 
 
+T09_ITEM_WORDS = (("total", "合计"), ("overseas_travel", "出国"), ("vehicle_total", "购置及运行"),
+                  ("official_reception", "接待"), ("meeting", "会议"), ("training", "培训"))
+
+
+def _items_in_printed_order(header_text: str, items: tuple[str, ...]) -> bool:
+    """Whether the header names the 三公 items in the spec's order (合计, 出国, 公务用车…, 接待[, 会议, 培训])."""
+    found = [header_text.find(word) for item, word in T09_ITEM_WORDS if item in items]
+    return -1 not in found and found == sorted(found)
+
+
+def _three_public_by_measure_blocks(body: Body, block: TableBlock) -> bool:
+    """三公 printed as one 预算数 block and one 决算数 block side by side (the items under each), the figures on
+    one row: the first half of the figures is the first block's. Only when every column prints a figure."""
+    at = next((i for i, toks in enumerate(body.toks) if toks and all(t.kind == "label" for t in toks)
+               and [label_key(t.text) in MEASURES for t in toks].count(True) == 2), None)
+    if at is None:
+        return False
+    measures = [MEASURES[label_key(t.text)] for t in body.toks[at] if label_key(t.text) in MEASURES]
+    rows = [(line, toks) for line, toks in zip(body.lines[at + 1:], body.toks[at + 1:])
+            if any(t.kind == "number" for t in toks)]
+    if sorted(measures) != ["actual", "budget"] or not rows:
+        return False
+    header_text = "".join(label_key(line.text) for line, toks in zip(body.lines[at:], body.toks[at:])
+                          if all(t.kind == "label" for t in toks))
+    items = T09_COLUMNS_WITH_MEETING_TRAINING if "会议费" in header_text and "培训费" in header_text else T09_COLUMNS
+    line, toks = rows[0]
+    numbers = [t for t in toks if t.kind == "number"]
+    if len(rows) > 1 or len(numbers) != len(toks) or not _items_in_printed_order(header_text, items):
+        _leave_out_tokens(block, [t for _, toks in rows for t in toks if t.kind == "number"],
+                          "the 三公 blocks' figures cannot be told apart")
+        return True
+    if len(numbers) != 2 * len(items):
+        _leave_out_tokens(block, numbers, "a 三公 block prints fewer figures than it has columns")
+        return True
+    for k, measure in enumerate(measures):
+        cells = _place_three_public(block, numbers[k * len(items):(k + 1) * len(items)], items, None, T09_IDENTITY)
+        block.rows.append(raw_row(line, list(cells), side=measure))
+    return True
+
+
 def _three_public_by_measure_rows(body: Body, block: TableBlock) -> None:
     """三公 printed one row per measure ("预算数 6.50 0.00 4.50 …", the items as column headers): each row's numbers
-    placed in the item columns in printed order, when exactly one reading fits the 三公 identities."""
+    (on its line, or on the number-only lines below it: text in stream order) placed in the item columns in printed
+    order, when exactly one reading fits the 三公 identities."""
     header_text = "".join(label_key(line.text) for line in body.lines)
     items = T09_COLUMNS_WITH_MEETING_TRAINING if "会议费" in header_text and "培训费" in header_text else T09_COLUMNS
-    for line, toks in zip(body.lines, body.toks):
+    for at, (line, toks) in enumerate(zip(body.lines, body.toks)):
         if not toks or toks[0].kind != "label" or label_key(toks[0].text) not in MEASURES:
             continue
         numbers = [t for t in toks[1:] if t.kind == "number"]
-        if not numbers or len(numbers) != len(toks) - 1:
+        if len(numbers) != len(toks) - 1:
+            continue
+        for below in body.toks[at + 1:]:
+            if not below or any(t.kind != "number" for t in below):
+                break
+            # one figure a line in stream order: read as printed on the measure's line, in that order
+            numbers.extend(Token(t.text, t.kind, None, None, line) for t in below)
+        if not numbers:
+            continue
+        if not _items_in_printed_order(header_text, items):
+            _leave_out_tokens(block, numbers, "the 三公 items are printed in an order the reader does not know")
             continue
         cells = _place_three_public(block, numbers, items, None, T09_IDENTITY)
         block.rows.append(raw_row(line, list(cells), side=MEASURES[label_key(toks[0].text)]))
@@ -731,39 +1014,119 @@ def _three_public_by_measure_rows(body: Body, block: TableBlock) -> None:
 # --- T10 --------------------------------------------------------------------------------------------------------------
 
 
+STATS_SUMS = (("procurement_total", ("procurement_goods", "procurement_works", "procurement_services")),
+              ("vehicles_total", ("vehicles_ministerial", "vehicles_principal", "vehicles_confidential",
+                                  "vehicles_emergency", "vehicles_law_enforcement", "vehicles_special",
+                                  "vehicles_retired_service", "vehicles_other")))
+
+
 def _stats(doc: Document, section: Section, block: TableBlock) -> None:
-    """One value per known item: a line with the item's label and exactly one number (a 行次 may precede it)."""
+    """One value per known item: a line with the item's label and exactly one number (a 行次 may precede it), or
+    a figure alone on the line below (or above) a label-only line, whichever side the table's sums confirm."""
+    spec = section.spec
     body = _body(doc, section)
     line_numbers = _prints_line_numbers(body)
+    rows = []
+    sequence: list[tuple[str, object]] = []  # ("row", index) for label-only item lines, ("figure", token), ("other",)
     for line, toks in zip(body.lines, body.toks):
         labels = [t for t in toks if t.kind == "label"]
         numbers = [t for t in toks if t.kind == "number"]
         label = "".join(t.text for t in labels)
-        if not labels or item_key_for(section.spec, label) is None:
+        if not labels and len(numbers) == 1 and not (line_numbers and numbers[0].text.isdigit()):
+            sequence.append(("figure", numbers[0]))
+            continue
+        if not labels or item_key_for(spec, label) is None:
+            sequence.append(("other", None))
             continue
         line_no = None
         if line_numbers and numbers and numbers[0].text.isdigit():
             line_no, numbers = int(numbers[0].text), numbers[1:]
         if not numbers:
-            block.rows.append(raw_row(line, [None], label=label, line_no=line_no))
+            rows.append(raw_row(line, [None], label=label, line_no=line_no))
+            sequence.append(("row", len(rows) - 1))
             continue
+        sequence.append(("other", None))
         if len(numbers) != 1:
             _leave_out_tokens(block, numbers, "several numbers for one item")
             continue
-        block.rows.append(raw_row(line, [numbers[0].text], label=label, line_no=line_no))
+        rows.append(raw_row(line, [numbers[0].text], label=label, line_no=line_no))
+    _stats_figures_apart(spec, block, rows, sequence)
+    # A heading (一、政府采购情况) names the item its 合计 row prints: a blank row of an item another row prints is
+    # the heading, not the item.
+    printed = {item_key_for(spec, row.label) for row in rows if row.cells[0] is not None}
+    block.rows.extend(row for row in rows if row.cells[0] is not None or row.line_no is not None
+                      or item_key_for(spec, row.label) not in printed)
+
+
+def _stats_figures_apart(spec: TableSpec, block: TableBlock, rows: list, sequence: list[tuple[str, object]]) -> None:
+    """Figures alone on a line (text in stream order, or a tall cell): each goes to the label-only line just above
+    it, or each to the one just below, whichever single way the table's sums (政府采购 合计 = 货物 + 工程 + 服务,
+    车辆数合计 = Σ 用车) confirm; else they are left out."""
+    figures = [i for i, (kind, _) in enumerate(sequence) if kind == "figure"]
+    if not figures:
+        return
+    confirmed = []
+    for step in (-1, 1):  # the row above, the row below
+        owners = [sequence[i + step][1] if 0 <= i + step < len(sequence) and sequence[i + step][0] == "row"
+                  else None for i in figures]
+        if None in owners or len(set(owners)) != len(owners):
+            continue
+        values: dict[str, Decimal] = {}
+        for row in rows:
+            amount = parse_amount(row.cells[0]) if row.cells[0] is not None else None
+            if amount is not None:
+                values[item_key_for(spec, row.label)] = Decimal(amount)
+        for i, owner in zip(figures, owners):
+            values[item_key_for(spec, rows[owner].label)] = value_of(sequence[i][1])
+        moved = {item_key_for(spec, rows[owner].label) for owner in owners}
+        checked = [(total, parts) for total, parts in STATS_SUMS if moved & {total, *parts}]
+        if checked and all(values.get(total, Decimal(0)) == sum((values.get(p, Decimal(0)) for p in parts),
+                                                                  Decimal(0)) for total, parts in checked):
+            confirmed.append(owners)
+    if len(confirmed) != 1:
+        _leave_out_tokens(block, [sequence[i][1] for i in figures], "a figure on a line of its own that no item "
+                          "owns for certain")
+        return
+    for i, owner in zip(figures, confirmed[0]):
+        rows[owner].cells = [sequence[i][1].text]
 
 
 READERS = {"coded": _coded, "two_block": _two_block, "econ": _econ, "three_public": _three_public,
            "stats": _stats}
 
 
-def read_section(doc: Document, section: Section) -> TableBlock:
+def _number_label(doc: Document, section: Section) -> str | None:
+    """公开NN表 printed under the title (blank lines between, or broken over lines: "公开02 / 表"), else the heading's
+    ordinal (一、收入支出决算总表), else the ordinal the contents list gives the table."""
     title, number_label = title_and_number(section)
-    block = new_block(doc, section, number_label, title=title, note=section.empty_note)
+    if section.number_label:
+        return number_label
+    near = [line.text for line in doc.slice(section.start, section.end) if line.text.strip()][:8]
+    match = NUMBER_LABEL.search(re.sub(r"\s+", "", "".join(near)))
+    if match:
+        return match.group(1)
+    if number_label:
+        return number_label
+    if "contents" not in doc.cache:
+        doc.cache["contents"] = {}
+        for line in doc.lines:
+            heading = ORDINAL_TITLE.match(clean_label(line.text))
+            spec = table_for_title(heading.group(2)) if heading else None
+            if spec is not None:
+                doc.cache["contents"].setdefault(spec.table_id, heading.group(1))
+    return doc.cache["contents"].get(section.table_id)
+
+
+def read_section(doc: Document, section: Section) -> TableBlock:
+    title, _ = title_and_number(section)
+    block = new_block(doc, section, _number_label(doc, section), title=title, note=section.empty_note)
     reader = READERS.get(section.spec.family)
     if reader is None:
         block.status, block.note = "unreadable", "此表暂无通用读法 / no generic reading for this table family yet"
         return block
+    if section.spec.family == "coded":  # rows whose figures the table's identities check (合计 = 基本 + 项目 …)
+        names = COLUMN_HEADERS.get(section.table_id, {})
+        doc, section = regroup(doc, section, lambda toks: _is_header(toks, names))
     reader(doc, section, block)
     for line in doc.slice(section.start, section.end):
         for word in doubtful(line):  # OCR figures too uncertain to read: out, with a finding and the printed value
@@ -782,6 +1145,42 @@ def read_section(doc: Document, section: Section) -> TableBlock:
 def _prints_figures(doc: Document, section: Section) -> bool:
     """Whether the section's body (page furniture aside) prints any decimal figure."""
     return any(t.kind == "number" and "." in t.text for toks in _body(doc, section).toks for t in toks)
+
+
+def _reading_values(numbers: list[Token], reading: tuple, columns: tuple[str, ...]) -> dict[str, Decimal]:
+    values = dict.fromkeys(columns, Decimal(0))
+    for token, column in zip(numbers, reading):
+        values[columns[column]] += value_of(token)
+    return values
+
+
+def _same_as(numbers: list[Token], readings: list[tuple], columns: tuple[str, ...], other: dict[str, Decimal]
+             ) -> list[tuple]:
+    """A 支出决算表 row whose 合计 is, in every reading, the 合计 of the same code in 一般公共预算财政拨款支出决算表
+    spends that fiscal money only (X7: fiscal ≤ all, per column): its columns equal that row's, the others blank.
+    The readings that say so (none when some reading's 合计 differs)."""
+    values = [_reading_values(numbers, reading, columns) for reading in readings]
+    if any(v[columns[0]] != other.get(columns[0]) for v in values) or any(v < 0 for v in other.values()):
+        return []
+    return [r for r, v in zip(readings, values) if all(v[c] == other.get(c, Decimal(0)) for c in columns)]
+
+
+def _certain_rows(block: TableBlock, columns: tuple[str, ...]) -> dict[str | None, dict[str, Decimal]]:
+    """Code (None for 合计) → column values of a coded block's rows whose every printed figure was placed (no
+    EXTRACT finding at their line); a code printed twice is left out."""
+    doubtful = {f.source_line for f in block.findings if f.rule_id == "EXTRACT"}
+    found: dict[str | None, dict[str, Decimal]] = {}
+    seen: set[str | None] = set()
+    for row in block.rows:
+        if row.code in seen:
+            found.pop(row.code, None)
+            continue
+        seen.add(row.code)
+        if row.source_line in doubtful or not row.cells or row.cells[0] is None:
+            continue
+        found[row.code] = {column: Decimal(parse_amount(cell) or 0) if cell is not None else Decimal(0)
+                           for column, cell in zip(columns, row.cells)}
+    return found
 
 
 # The 合计 row of 公开02表 repeats 公开01表's income items: a cross-table identity that pins its columns.
@@ -827,5 +1226,6 @@ def read_tables(doc: Document) -> list[TableBlock]:
             doc.cache.setdefault("pins", {})["T02"] = _pins_from_t01(blocks[i])
         if sections[i].table_id == "T05":
             doc.cache.setdefault("pins", {})["T04"] = _pins_from_t05(blocks[i])
+            doc.cache.setdefault("same_rows", {})["T03"] = _certain_rows(blocks[i], TABLES["T05"].columns)
     return [blocks[i] for i in range(len(sections))]
 

@@ -73,21 +73,25 @@ def column_edges(numbers: list[Token], width: int) -> list[float] | None:
 FAR = -1e12  # the edge of a column no figure is printed in: never the nearest
 
 
-def edges_under_headers(numbers: list[Token], starts: list[float]) -> list[float] | None:
+def edges_under_headers(numbers: list[Token], starts: list[float], ends: list[float] | None = None
+                        ) -> list[float] | None:
     """Right edges of the number columns when some columns print no figure at all, told by the column headers'
-    left edges `starts` (one per spec column, increasing; PDF words): a printed column belongs to header j when each
-    of its figures ends right of header j's start and not right of header j+1's start (a figure lies in its
-    column's band, and a header starts inside its own column). None unless every printed column falls in its own
-    header band."""
+    left edges `starts` (one per spec column, increasing) and right edges `ends`: a printed column belongs to header
+    j when each of its figures ends right of header j's middle (its start, without `ends`) and not right of header
+    j+1's start (a figure is right-aligned in its column, and a header starts inside its own column and reaches its
+    middle). None unless every printed column falls in its own header band; a figure between two bands (a header
+    wider than its column) leaves the columns untold."""
     clusters = _clusters(numbers)
     if clusters is None or len(clusters) > len(starts) or any(b <= a for a, b in zip(starts, starts[1:])):
         return None
-    bounds = [*starts, math.inf]
+    lows = starts if ends is None else [max(a, (a + b) / 2) for a, b in zip(starts, ends)]
+    highs = [*starts[1:], math.inf]
     edges = [FAR * (j + 1) for j in range(len(starts))]
     taken: set[int] = set()
     for cluster in clusters:
-        bands = {j for j in range(len(starts)) for edge in cluster if bounds[j] < edge <= bounds[j + 1]}
-        if len(bands) != 1 or any(not starts[0] < edge for edge in cluster):
+        bands = {j for j in range(len(starts)) for edge in cluster if lows[j] < edge <= highs[j]}
+        if len(bands) != 1 or any(not lows[0] < edge for edge in cluster) or any(
+                not any(lows[j] < edge <= highs[j] for j in bands) for edge in cluster):
             return None
         (j,) = bands
         if j in taken:
@@ -155,7 +159,16 @@ def readings_of(numbers: list[Token], columns: tuple[str, ...], edges: list[floa
 
 def cells_of(numbers: list[Token], readings: list[tuple], width: int) -> tuple[list[str | None], list[Token]]:
     """(cells, numbers left out): a number is placed only when every reading puts it in the same column. A
-    not-applicable dash places like a number (the builder reads it as null)."""
+    not-applicable dash places like a number (the builder reads it as null). Readings that differ only in which
+    of two equal printed numbers goes where give the same cells."""
+    printed = set()
+    for reading in readings:
+        row: list[str | None] = [None] * width
+        for token, column in zip(numbers, reading):
+            row[column] = token.text
+        printed.add(tuple(row))
+    if len(printed) == 1:
+        return list(printed.pop()), []
     cells: list[str | None] = [None] * width
     left_out: list[Token] = []
     for index, token in enumerate(numbers):
@@ -175,14 +188,49 @@ def place(numbers: list[Token], columns: tuple[str, ...], edges: list[float] | N
     return cells, left_out, len(readings)
 
 
-MAX_COMBINATIONS = 5_000
+MAX_STATES = 20_000  # partial column sums kept while settling one family; more and the family is left as it was
+
+
+def _family_choices(vectors: list[list[list[Decimal]]], tolerance: Decimal, exact_zero: bool = False
+                    ) -> list[set[int]] | None:
+    """For a family (vectors[0]: the parent's readings, then each child's), the readings of each member that some
+    choice of one reading per member keeps with parent = Σ children in every column (within `tolerance`; exactly
+    in a column where the parent is blank or zero when `exact_zero`: amounts that are never negative and round
+    to a cent or more add up to a cent or more); None when the partial sums grow past MAX_STATES."""
+    levels: list[dict[tuple, list[tuple[tuple, int]]]] = [{}]
+    levels[0][()] = []
+    for member, options in enumerate(vectors):
+        step: dict[tuple, list[tuple[tuple, int]]] = {}
+        for state in levels[-1]:
+            for k, vector in enumerate(options):
+                if member == 0:  # the parent's reading: its zero columns, then the sums still to be met
+                    key = (tuple(value == 0 for value in vector), tuple(-value for value in vector))
+                else:
+                    key = (state[0], tuple(a + b for a, b in zip(state[1], vector)))
+                step.setdefault(key, []).append((state, k))
+        if len(step) > MAX_STATES:
+            return None
+        levels.append(step)
+    alive = {state for state in levels[-1] if all(
+        value == 0 if zero and exact_zero else abs(value) <= tolerance for zero, value in zip(*state))}
+    kept: list[set[int]] = [set() for _ in vectors]
+    for member in range(len(vectors), 0, -1):
+        before = set()
+        for state in alive:
+            for previous, k in levels[member][state]:
+                kept[member - 1].add(k)
+                before.add(previous)
+        alive = before
+    return kept
 
 
 def settle_by_sums(codes: list[str | None], numbers: list[list[Token]], readings: list[list[tuple]], width: int
                    ) -> list[list[tuple]]:
     """Narrow each coded row's readings with the table's column sums: a parent = Σ its children in every column
-    (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项; a rounding cent per child allowed). Readings that no consistent choice
-    of the whole family keeps are dropped; a family whose sums no choice meets is left as it was."""
+    (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项; a row whose parent is not printed counts under its nearest printed ancestor,
+    as a table printing only 项 rows has 合计 = Σ 项; a rounding cent per child allowed). Readings that no
+    consistent choice of the whole family keeps are dropped; a family whose sums no choice meets is left as it
+    was."""
     def vector(row: int, reading: tuple) -> list[Decimal]:
         values = [Decimal(0)] * width
         for token, column in zip(numbers[row], reading):
@@ -191,9 +239,14 @@ def settle_by_sums(codes: list[str | None], numbers: list[list[Token]], readings
 
     index = {code: i for i, code in enumerate(codes) if code}
     total = next((i for i, code in enumerate(codes) if code is None), None)
+
+    def parent_of(code: str) -> int | None:
+        ancestors = (code[:cut] for cut in range(len(code) - 2, 2, -2))
+        return next((index[a] for a in ancestors if a in index), total)
+
     families: dict[int, list[int]] = {}
     for i, code in enumerate(codes):
-        parent = (index.get(code[:-2]) if len(code) > 3 else total) if code else None
+        parent = parent_of(code) if code else None
         if parent is not None:
             families.setdefault(parent, []).append(i)
     changed = True
@@ -202,21 +255,15 @@ def settle_by_sums(codes: list[str | None], numbers: list[list[Token]], readings
         for parent, children in families.items():
             group = [parent, *children]
             sizes = [len(readings[i]) for i in group]
-            if 0 in sizes or all(size == 1 for size in sizes) or math.prod(sizes) > MAX_COMBINATIONS:
+            if 0 in sizes or all(size == 1 for size in sizes):
                 continue
-            vectors = {i: [vector(i, r) for r in readings[i]] for i in group}
-            tolerance = Decimal("0.01") * len(children)
-            survivors = [choice for choice in itertools.product(*(range(size) for size in sizes))
-                         if all(abs(vectors[parent][choice[0]][c] - sum((vectors[i][k][c] for i, k in
-                                                                          zip(children, choice[1:])), Decimal(0)))
-                                <= tolerance for c in range(width))]
-            if not survivors:
+            nonnegative = all(value_of(token) >= 0 for i in group for token in numbers[i])
+            kept = _family_choices([[vector(i, r) for r in readings[i]] for i in group],
+                                   Decimal("0.01") * len(children), nonnegative)
+            if kept is None or not all(kept):
                 continue
             for position, row in enumerate(group):
-                kept = sorted({choice[position] for choice in survivors})
-                if len(kept) < len(readings[row]):
-                    readings[row] = [readings[row][k] for k in kept]
+                if len(kept[position]) < len(readings[row]):
+                    readings[row] = [readings[row][k] for k in sorted(kept[position])]
                     changed = True
     return readings
-
-

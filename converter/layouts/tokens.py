@@ -41,10 +41,13 @@ class Token:
 CELL_WIDTH = 10.0  # cells (from the format, or tab-separated fields) stand this far apart, in x units
 
 
+INLINE_MARKUP = re.compile(r"</?(?:b|strong|i|em|u|span|font)(?:\s[^>]*)?>", re.IGNORECASE)  # <b>合计</b> in text cells
+
+
 def _cells(line: Line) -> list[str] | None:
     if line.cells:
         return list(line.cells)
-    return line.text.split("\t") if "\t" in line.text else None
+    return [INLINE_MARKUP.sub("", cell) for cell in line.text.split("\t")] if "\t" in line.text else None
 
 
 MIN_CONFIDENCE = 0.9  # an OCR word read with less confidence is not trusted as a figure
@@ -115,8 +118,13 @@ def is_furniture(text: str, running: set[str]) -> bool:
     if key.startswith(("栏次", "行次")) and re.fullmatch(r"(?:栏次|行次)?[\d,\s]*", key.replace("栏次", "")):
         return True
     parts = text.split()
-    return len(parts) >= 3 and all(p.isdigit() for p in parts) and [int(p) for p in parts] == list(
-        range(int(parts[0]), int(parts[0]) + len(parts)))
+    if len(parts) >= 3 and all(p.isdigit() for p in parts) and [int(p) for p in parts] == list(
+            range(int(parts[0]), int(parts[0]) + len(parts))):
+        return True
+    # column numbers after header words ("档次 1 2 3 4 5 6 7", "科目代码 科目名称 1 2 … 7"): 1…n, n ≥ 3, after labels
+    count = len(parts) - next((i for i, p in enumerate(parts) if p.isdigit()), len(parts))
+    return 0 < len(parts) - count and count >= 3 and parts[-count:] == [str(n) for n in range(1, count + 1)] and \
+        not any(ch.isdigit() for p in parts[:-count] for ch in p)
 
 
 def has_layout_columns(lines: list[Line]) -> bool:
