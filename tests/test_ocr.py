@@ -337,3 +337,51 @@ def test_the_cli_converts_a_page_image_into_a_valid_package_and_refuses_a_blank_
     assert report["source_format"] == "image"
     assert report["ocr"].startswith("pages 1 · rapidocr-onnxruntime")
     assert _cli("validate", package).returncode == 0
+
+
+def test_a_seed_typeset_as_a_pdf_and_scanned_converts_with_no_figure_different(tmp_path):
+    """Seed 000's tables typeset in 7.5 pt type (rules between rows only) and scanned: the small type is rendered
+    again at a larger scale, the boxes the detector joined across columns are split, and the generic reader reads
+    the scan as it reads the typeset PDF's words — figures equal the seed's or are left out, never different."""
+    sys.path.insert(0, str(PUTUO.parent.parent.parent / "bench"))
+    from renderings import compare, figures, table_pdf
+
+    from converter.convert import convert_file, extract
+
+    reference = convert_file(seed("000"))
+    typeset = table_pdf(reference.report, reference.resources, tmp_path / "seed000.pdf")
+    scan = tmp_path / "seed000-scan.pdf"
+    scan.write_bytes(image_only_pdf(typeset))
+    document = read_document(scan)
+    expected = figures(reference.resources)
+    result = compare(expected, figures(extract(document).resources))
+    on_text = compare(expected, figures(convert_file(typeset).resources))
+    assert result["different"] == [] and on_text["different"] == []
+    assert len(result["equal"]) >= 66 and len(on_text["equal"]) == 73
+    header = next(line for line in document.lines if line.text.split()[:2] == ["科目编码", "科目名称"])
+    assert [word.text for word in header.words][-2:] == ["附属单位上缴收入", "其他收入"]  # one box, two columns
+
+
+def test_rules_in_an_image_become_pdfplumber_cells_and_are_erased_but_a_dash_in_a_cell_stays():
+    import numpy
+    from PIL import Image, ImageDraw
+
+    from converter.readers.ruling import ruled_page
+
+    image = Image.new("L", (600, 300), 255)
+    draw = ImageDraw.Draw(image)
+    for y in (50, 100, 150, 200):
+        draw.line((50, y, 550, y), fill=0, width=2)
+    for x in (50, 250, 550):
+        draw.line((x, 50, x, 200), fill=0, width=2)
+    draw.line((400, 100, 400, 200), fill=0, width=2)  # the right column split below its header: a merged header cell
+    draw.line((270, 175, 330, 175), fill=0, width=2)  # a printed "────" inside a cell
+    page = ruled_page(image, scale=2.0)  # 2 pixels a point
+    (table,) = page.tables
+    assert table.bbox == pytest.approx((25, 25, 275, 100), abs=1)  # the rules' centre lines, in points
+    assert [[cell is not None for cell in row] for row in table.rows] == [[True, True, False], [True] * 3, [True] * 3]
+    assert [cell[0] for cell in table.rows[1]] == pytest.approx([25, 125, 200], abs=1)
+    assert sorted(x for x, _top, _bottom in page.cuts) == pytest.approx([25, 125, 200, 275], abs=1)
+    pixels = numpy.asarray(page.image)
+    assert pixels[100, 300] == 255 and pixels[120, 400] == 255  # rules erased
+    assert pixels[175, 300] == 0  # the dash is print, not a rule

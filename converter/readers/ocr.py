@@ -18,7 +18,7 @@ import re
 import statistics
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -30,8 +30,13 @@ from converter.model import Finding
 from converter.readers.ruling import A4_LONG_SIDE, RuledTable, ruled_page
 
 PDF_SCALE = 1.5  # points → pixels (108 dpi): at 1.0 every figure reads, but thin label strokes ("一、") are lost
+SMALL_TEXT = 19.0  # pixels: OCR boxes lower than this at PDF_SCALE (7.5 pt type) read with too little confidence …
+TEXT_PIXELS = 24.0  # … so such a page is rendered again with its boxes this high (9–10 pt type at PDF_SCALE)
+MAX_SCALE = 3.0  # never rendered above 216 dpi
 LOW_CONFIDENCE = 0.95  # a numeric token whose weakest character is less sure than this is flagged
 REC_MIN_WIDTH = 96  # recogniser input width floor (the wheel's 320 pads short boxes: 3× slower, no better)
+FIGURE_GAP = 0.8  # a figure and a CJK label whose centres lie this many box heights apart are two words
+LABEL_GAP = 1.7  # two CJK characters this many times the box's median CJK pitch apart belong to two words
 MAX_WORKERS = 4  # pages recognised at once (never more than the cores)
 SAME_ROW_OVERLAP = 0.5  # share of the smaller box height two boxes must share to sit on one line
 MISSING_EXTRA = "reading scanned pages and images needs the OCR extra: pip install 'juesuan[ocr]'"
@@ -43,6 +48,9 @@ _SPACE_IN_NUMBER = re.compile(  # "3832. 36", "3832 .36", "2, 106.66": blanks OC
     r"(?<=\d)\s*([.．])\s+(?=\d{1,2}(?!\d))|(?<=\d)\s+(?=[.．]\d)|(?<=\d[,，])\s+(?=\d{3}(?!\d))"
 )
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
+# characters the recogniser confuses inside the reports' own vocabulary, fixed only where the reading is no word:
+# "收人" for 收入 (income, on every table; 接收人, 吸收人才, 收人员 … are words and kept), "部内决算" for 部门决算
+LABEL_FIXES = ((re.compile(r"(?<![接吸])收人(?![才员口])"), "收入"), (re.compile(r"部内(?=决算)"), "部门"))
 
 
 class OcrUnavailable(Exception):
@@ -154,19 +162,52 @@ def normalise(text: str, confidences: Sequence[float]) -> tuple[str, list[float]
 Cut = tuple[float, float, float]  # a vertical rule: x, top, bottom (page units)
 
 
-def _pieces(raw: str, confidences: list[float], positions: list[float], x0: float, x1: float, middle: float,
-            cuts: Sequence[Cut]) -> list[tuple[str, list[float], float, float]]:
-    """A box's characters split at the vertical rules crossing it (one piece per cell it spans): (text,
-    confidences, x0, x1) of each piece, characters placed by their centres."""
-    inside = sorted(x for x, top, bottom in cuts if x0 + 1 < x < x1 - 1 and top - 1 <= middle <= bottom + 1)
-    if not inside or len(positions) != len(raw):
+def _figure_boundary(before: str, after: str) -> bool:
+    return before.isdigit() != after.isdigit() and not {before, after} & set(".,%-") and \
+        (unicodedata.east_asian_width(before) in "WF" or unicodedata.east_asian_width(after) in "WF")
+
+
+def _pieces(raw: str, confidences: list[float], positions: list[float], x0: float, x1: float, top: float,
+            bottom: float, cuts: Sequence[Cut]) -> list[tuple[str, list[float], float, float]]:
+    """A box's characters split where the print separates them: at the vertical rules crossing it (one piece per
+    cell it spans), where a figure and a CJK label meet across a gap wider than `FIGURE_GAP` × the box height, and
+    where two CJK characters stand `LABEL_GAP` × the box's CJK pitch apart (two columns the detector boxed together:
+    "97.58一、一般公共服务支出", "附属单位上缴收入其他收入"). (text, confidences, x0, x1) of each piece; characters
+    placed by their centres."""
+    middle = (top + bottom) / 2
+    inside = sorted(x for x, rule_top, rule_bottom in cuts if x0 + 1 < x < x1 - 1 and
+                    rule_top - 1 <= middle <= rule_bottom + 1)
+    if len(positions) != len(raw) or not raw:
         return [(raw, confidences, x0, x1)]
-    groups: dict[int, list[int]] = {}
-    for index, share in enumerate(positions):
-        groups.setdefault(sum(1 for x in inside if x < x0 + share * (x1 - x0)), []).append(index)
-    bounds = [x0, *inside, x1]
-    return [("".join(raw[i] for i in group), [confidences[i] for i in group], bounds[cell], bounds[cell + 1])
-            for cell, group in sorted(groups.items())]
+    centres = [x0 + share * (x1 - x0) for share in positions]
+    wide = [unicodedata.east_asian_width(char) in "WF" for char in raw]
+    pitches = [b - a for a, b, w0, w1 in zip(centres, centres[1:], wide, wide[1:]) if w0 and w1]
+    pitch = statistics.median(pitches) if len(pitches) >= 3 else None
+    starts = [0]
+    for index in range(1, len(raw)):
+        distance = centres[index] - centres[index - 1]
+        ruled = any(centres[index - 1] < x <= centres[index] for x in inside)
+        figure_gap = distance > FIGURE_GAP * (bottom - top) and _figure_boundary(raw[index - 1], raw[index])
+        label_gap = pitch is not None and wide[index - 1] and wide[index] and distance > LABEL_GAP * pitch
+        if ruled or figure_gap or label_gap:
+            starts.append(index)
+    if len(starts) == 1:
+        return [(raw, confidences, x0, x1)]
+    def half(index: int, neighbour: int, start: int, end: int) -> float:
+        """Half a character's width: half its distance to a neighbour in its piece, else a quarter box height."""
+        return abs(centres[index] - centres[neighbour]) / 2 if start <= neighbour < end else (bottom - top) / 4
+
+    pieces = []
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(raw)
+        rule_left = next((x for x in inside if start and centres[start - 1] < x <= centres[start]), None)
+        rule_right = next((x for x in inside if end < len(raw) and centres[end - 1] < x <= centres[end]), None)
+        left = x0 if start == 0 else rule_left if rule_left is not None else \
+            centres[start] - half(start, start + 1, start, end)
+        right = x1 if end == len(raw) else rule_right if rule_right is not None else \
+            centres[end - 1] + half(end - 1, end - 2, start, end)
+        pieces.append((raw[start:end], confidences[start:end], left, right))
+    return pieces
 
 
 def recognise(image: Any, scale: float = 1.0, origin: tuple[float, float] = (0.0, 0.0),
@@ -185,11 +226,13 @@ def recognise(image: Any, scale: float = 1.0, origin: tuple[float, float] = (0.0
         xs, ys = [p[0] / scale + origin[0] for p in box], [p[1] / scale + origin[1] for p in box]
         top, bottom = round(min(ys), 2), round(max(ys), 2)
         for piece, piece_confidences, x0, x1 in _pieces(raw, confidences, positions[0] if positions else [],
-                                                         min(xs), max(xs), (top + bottom) / 2, cuts):
+                                                         min(xs), max(xs), top, bottom, cuts):
             lead = len(piece) - len(piece.lstrip())
             text, confs, tokens = normalise(piece.strip(), piece_confidences[lead:][:len(piece.strip())])
             if not text:
                 continue
+            for pattern, fixed in LABEL_FIXES:
+                text = pattern.sub(fixed, text)
             word = Word(text=text, x0=round(x0, 2), x1=round(x1, 2), top=top, bottom=bottom,
                         confidence=round(min(confs, default=0.0), 4))
             words.append((word, tokens))
@@ -350,13 +393,33 @@ def render_pdf_page(page: Any, scale: float = PDF_SCALE, crop: tuple[float, floa
     return bitmap.to_pil()
 
 
+def _text_height(lines: list[OcrLine]) -> float | None:
+    """The median height of a page's OCR boxes, in page units (None when nothing was read)."""
+    heights = [word.bottom - word.top for line in lines for word in line.words]
+    return statistics.median(heights) if heights else None
+
+
+def _read_rendered(render: Callable[[float], Any], origin: tuple[float, float], scale: float) -> list[OcrLine]:
+    """OCR lines of a page (region) rendered by `render(scale)`; text set so small that its boxes are under
+    `SMALL_TEXT` pixels high at `scale` is rendered again (at most `MAX_SCALE`) so they are `TEXT_PIXELS` high."""
+    lines = page_lines(render(scale), scale, origin)
+    height = _text_height(lines)
+    if height is not None and height * scale < SMALL_TEXT and scale < MAX_SCALE:
+        larger = min(MAX_SCALE, TEXT_PIXELS / height)
+        lines = page_lines(render(larger), larger, origin)
+    return lines
+
+
 def ocr_pdf_page(page: Any, crop: tuple[float, float, float, float] | None = None,
                  scale: float = PDF_SCALE) -> list[OcrLine]:
     """OCR lines of a PDFium page, or of one region of it, in PDF points."""
     origin = (max(0.0, crop[0]), max(0.0, crop[1])) if crop else (0.0, 0.0)
-    with _PDFIUM:
-        image = render_pdf_page(page, scale, crop)
-    return page_lines(image, scale, origin)
+
+    def render(at: float) -> Any:
+        with _PDFIUM:
+            return render_pdf_page(page, at, crop)
+
+    return _read_rendered(render, origin, scale)
 
 
 PageJob = tuple[int, list]  # (1-based page, regions: None for the whole page or (x0, top, x1, bottom) in points)
@@ -366,17 +429,20 @@ _PDFIUM = threading.Lock()  # PDFium is not thread-safe: pages are opened, rende
 def _ocr_job(pdf: Any, job: PageJob, scale: float = PDF_SCALE) -> list[OcrLine] | None:
     """A page's OCR lines; None when the page cannot be rendered or read (a damaged page: the others are kept)."""
     page_no, regions = job
+
+    def renderer(region: tuple[float, float, float, float] | None) -> Callable[[float], Any]:
+        def render(at: float) -> Any:
+            with _PDFIUM:
+                page = pdf[page_no - 1]
+                try:
+                    return render_pdf_page(page, at, region)
+                finally:
+                    page.close()
+        return render
+
     try:
-        images = []
-        with _PDFIUM:
-            page = pdf[page_no - 1]
-            try:
-                for region in regions:
-                    origin = (max(0.0, region[0]), max(0.0, region[1])) if region else (0.0, 0.0)
-                    images.append((render_pdf_page(page, scale, region), origin))
-            finally:
-                page.close()
-        return [line for image, origin in images for line in page_lines(image, scale, origin)]
+        return [line for region in regions for line in _read_rendered(
+            renderer(region), (max(0.0, region[0]), max(0.0, region[1])) if region else (0.0, 0.0), scale)]
     except Exception:
         return None
 

@@ -15,6 +15,7 @@ from typing import Any
 MIN_HORIZONTAL_RULE = 18.0  # points: a horizontal stroke at least this long is a rule (glyph strokes are shorter)
 MIN_VERTICAL_RULE = 12.0  # points: the same for vertical strokes (a one-line row is taller than this)
 TOLERANCE = 3.0  # points: pdfplumber's default snap, join and intersection tolerances for ruled PDFs
+LONE_RULE = 120.0  # points: a stroke this long is a rule even when no rule crosses it (rows ruled only by lines)
 MIN_CELLS = 2  # a "table" of fewer cells is a box around text, not a table
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in page units
@@ -76,8 +77,8 @@ def ruled_page(image: Any, scale: float = 1.0, origin: tuple[float, float] = (0.
     """The rules of a page image (pixels / scale + origin = page units): tables, cuts and the image without them.
     Lengths are measured in points: `pixels_per_point` defaults to `scale` (a rendered PDF page).
 
-    Only rules that meet a rule of the other direction are table rules; a lone stroke (an underline, a printed
-    "────" dash) stays in the image and makes no edge."""
+    Only rules that meet a rule of the other direction are table rules; a short lone stroke (an underline, a printed
+    "────" dash) stays in the image and makes no edge; a long lone one (a table ruled by rows only) is erased."""
     import cv2
     import numpy as np
     from pdfplumber.table import Table, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
@@ -93,7 +94,10 @@ def ruled_page(image: Any, scale: float = 1.0, origin: tuple[float, float] = (0.
     v_kept = [i for i, stroke in enumerate(v_strokes) if any(_touches(stroke, other) for other in h_strokes)]
     edges = [_edge(h_strokes[i], True, scale, origin) for i in h_kept] + \
             [_edge(v_strokes[i], False, scale, origin) for i in v_kept]
-    mask = np.isin(h_labels, [i + 1 for i in h_kept]) | np.isin(v_labels, [i + 1 for i in v_kept])
+    lone = LONE_RULE * pixels
+    h_erased = set(h_kept) | {i for i, stroke in enumerate(h_strokes) if stroke[2] >= lone}
+    v_erased = set(v_kept) | {i for i, stroke in enumerate(v_strokes) if stroke[3] >= lone}
+    mask = np.isin(h_labels, [i + 1 for i in h_erased]) | np.isin(v_labels, [i + 1 for i in v_erased])
     mask = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     clean = grey.copy()
     clean[mask] = 255
