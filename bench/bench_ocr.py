@@ -1,6 +1,7 @@
-"""OCR of a scanned report: per page, render + OCR time and agreement of the numeric tokens with the text layer.
+"""OCR of a scanned report: per page, render + OCR time and agreement of the numeric tokens with the text layer;
+end to end, the scan's converted figures against the text layer's.
 
-    .venv/bin/python bench/bench_ocr.py [--scale 1.0] [--dpi 150] [--pages 8,15] [PDF]
+    .venv/bin/python bench/bench_ocr.py [--scale 1.5] [--dpi 150] [--pages 8,15] [--seed 000] [PDF]
 
 The PDF's pages are rendered to an image-only PDF (PDFium, greyscale, --dpi) as a scanner would make it; each page of
 that scan is then rendered at --scale and OCR'd (one engine, loaded once). Every numeric token OCR reads is compared
@@ -8,6 +9,11 @@ with the tokens of the same page's text layer in the original PDF: identical, di
 or a letter read as a digit → an OCR finding), or differing silently (must be none); `missed` are text-layer tokens
 OCR did not return, `checks` every token flagged on the page (the price of flagging). Wall time depends on what else
 runs on the machine; CPU time (this process, all threads) does not.
+
+End to end, the whole scan is read by `read_document` (pages in parallel) and converted; its table figures are compared
+with the original PDF's conversion (equal, absent, different — different must be none), once as detected (the tuned
+layout, if any) and once by the generic reader on both. With --seed, a seed's tables are typeset as a PDF
+(`renderings.table_pdf`), scanned the same way, and compared with the seed's own conversion and with that PDF's.
 """
 
 from __future__ import annotations
@@ -15,14 +21,22 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 import pypdfium2
 
-from converter.readers import read_document
-from converter.readers.ocr import (
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from renderings import compare, figures, table_pdf  # noqa: E402
+
+from converter import convert  # noqa: E402
+from converter.convert import convert_file, extract  # noqa: E402
+from converter.readers import read_document  # noqa: E402
+from converter.readers.ocr import (  # noqa: E402
     NUMBER,
     PDF_SCALE,
     agreement,
@@ -33,6 +47,7 @@ from converter.readers.ocr import (
     text_layer_numbers,
 )
 
+SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
 DEFAULT_PDF = Path(__file__).resolve().parent.parent / "examples" / "samples" / "shanghai-putuo-czj-2024.pdf"
 COLUMNS = ("tokens", "same", "flagged", "silent", "missed", "checks")
 
@@ -43,7 +58,44 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=PDF_SCALE, help="render scale for OCR (default: the reader's)")
     parser.add_argument("--dpi", type=int, default=150, help="resolution of the simulated scan")
     parser.add_argument("--pages", default="", help="comma-separated pages (default: all)")
+    parser.add_argument("--seed", default="", help="also a seed's tables typeset, scanned and converted (e.g. 000)")
     args = parser.parse_args()
+    per_page(args)
+    with tempfile.TemporaryDirectory() as folder:
+        end_to_end("PDF", args.pdf, convert_file(args.pdf), Path(folder), args.dpi)
+        if args.seed:
+            seed = next(SEEDS.glob(f"{args.seed}*.txt"))
+            reference = convert_file(seed)
+            typeset = table_pdf(reference.report, reference.resources, Path(folder) / f"{seed.stem}.pdf")
+            end_to_end(f"seed {args.seed}", typeset, reference, Path(folder), args.dpi)
+
+
+def _agreement(reference: dict, other: dict) -> str:
+    result = compare(reference, other)
+    return f"{len(result['equal'])} equal, {len(result['absent'])} absent, {len(result['different'])} different"
+
+
+def end_to_end(name: str, pdf: Path, reference, folder: Path, dpi: int) -> None:
+    """The scan of `pdf` converted, its figures against the reference conversion and against the PDF's own."""
+    scan = folder / f"{pdf.stem}-scan.pdf"
+    scan.write_bytes(image_only_pdf(pdf, None, dpi))
+    wall, cpu = time.perf_counter(), time.process_time()
+    document = read_document(scan)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    pages = len({line.page for line in document.lines})
+    expected = figures(reference.resources)
+    scanned = extract(document)
+    print(f"{name} scan: read in {wall:.1f} s wall, {cpu:.1f} s CPU ({cpu / max(pages, 1):.2f} s CPU per page, "
+          f"{pages} pages); layout {scanned.report['layout']}: {_agreement(expected, figures(scanned.resources))} "
+          f"of {sum(v is not None for v in expected.values())} reference figures; text layer: "
+          f"{_agreement(expected, figures(convert_file(pdf).resources))}")
+    with mock.patch.object(convert, "detect_layout", lambda doc: None):
+        print(f"{name} generic reader: scan {_agreement(expected, figures(extract(document).resources))}; "
+              f"text layer {_agreement(expected, figures(convert_file(pdf).resources))}")
+
+
+def per_page(args: argparse.Namespace) -> None:
+    """Per page: render + OCR time and the numeric tokens against the page's text layer."""
     original = args.pdf.read_bytes()
     pages = [int(p) for p in args.pages.split(",") if p] or list(range(1, len(pypdfium2.PdfDocument(original)) + 1))
     scan = pypdfium2.PdfDocument(image_only_pdf(original, pages, args.dpi))
@@ -75,14 +127,6 @@ def main() -> None:
     print(f"per page: wall median {statistics.median(walls):.2f} s, mean {statistics.mean(walls):.2f} s, max "
           f"{max(walls):.2f} s; CPU median {statistics.median(cpus):.2f} s, mean {statistics.mean(cpus):.2f} s, max "
           f"{max(cpus):.2f} s ({len(pages)} pages)")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "scan.pdf"
-        path.write_bytes(image_only_pdf(original, pages, args.dpi))
-        start = time.perf_counter()
-        read_document(path)
-        whole = time.perf_counter() - start
-    print(f"the whole scan through read_document (scale {PDF_SCALE}, pages recognised in parallel threads): "
-          f"{whole:.1f} s wall for {len(pages)} pages, {whole / len(pages):.2f} s per page")
     share = totals[1] / totals[0] if totals[0] else 1.0
     print(f"numeric tokens: {totals[0]} in the text layer, {totals[1]} read identically ({share:.2%}), {totals[2]} "
           f"differing but flagged, {totals[3]} differing silently {silent}, {totals[4]} missed; {totals[5]} flagged")

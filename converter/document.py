@@ -30,6 +30,7 @@ class Line:
     page: int | None = None  # 1-based page, when the format (or page furniture) tells it
     cells: tuple[str, ...] | None = None  # cells, when the format gives them (xlsx, html, pdf tables)
     words: tuple[Word, ...] | None = None  # tokens with x-positions, when the format gives them (pdf words, OCR)
+    cell_words: tuple[Word, ...] | None = None  # the OCR boxes a row of cells was read from (boxes, confidences)
 
 
 @dataclass

@@ -54,9 +54,9 @@ MEASURES = {"预算数": "budget", "决算数": "actual"}
 
 
 def detect(doc: Document) -> float:
-    """High for a PDF whose ruled-table rows (cells from the reader) often start with a classification code."""
+    """High for a PDF (or its scan) whose ruled-table rows (cells from the reader) often start with a code."""
     coded = sum(1 for line in doc.lines if line.cells and FUNCTION_CODE.match(line.cells[0].strip()))
-    return 0.9 if doc.source_format == "pdf" and coded >= 5 else 0.05
+    return 0.9 if doc.source_format in ("pdf", "pdf-ocr", "image") and coded >= 5 else 0.05
 
 
 def _column_headers(rows: list[Line]) -> list[str]:

@@ -18,7 +18,7 @@ import re
 import statistics
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -27,10 +27,16 @@ from typing import Any
 
 from converter.document import Document, Line, Word
 from converter.model import Finding
+from converter.readers.ruling import A4_LONG_SIDE, RuledTable, ruled_page
 
-PDF_SCALE = 1.0  # PDF points → pixels (72 dpi): read all 596 figures of the Putuo scan like 1.5× and 2× (bench_ocr.py)
+PDF_SCALE = 1.5  # points → pixels (108 dpi): at 1.0 every figure reads, but thin label strokes ("一、") are lost
+SMALL_TEXT = 19.0  # pixels: OCR boxes lower than this at PDF_SCALE (7.5 pt type) read with too little confidence …
+TEXT_PIXELS = 24.0  # … so such a page is rendered again with its boxes this high (9–10 pt type at PDF_SCALE)
+MAX_SCALE = 3.0  # never rendered above 216 dpi
 LOW_CONFIDENCE = 0.95  # a numeric token whose weakest character is less sure than this is flagged
 REC_MIN_WIDTH = 96  # recogniser input width floor (the wheel's 320 pads short boxes: 3× slower, no better)
+FIGURE_GAP = 0.8  # a figure and a CJK label whose centres lie this many box heights apart are two words
+LABEL_GAP = 1.7  # two CJK characters this many times the box's median CJK pitch apart belong to two words
 MAX_WORKERS = 4  # pages recognised at once (never more than the cores)
 SAME_ROW_OVERLAP = 0.5  # share of the smaller box height two boxes must share to sit on one line
 MISSING_EXTRA = "reading scanned pages and images needs the OCR extra: pip install 'juesuan[ocr]'"
@@ -42,6 +48,9 @@ _SPACE_IN_NUMBER = re.compile(  # "3832. 36", "3832 .36", "2, 106.66": blanks OC
     r"(?<=\d)\s*([.．])\s+(?=\d{1,2}(?!\d))|(?<=\d)\s+(?=[.．]\d)|(?<=\d[,，])\s+(?=\d{3}(?!\d))"
 )
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
+# characters the recogniser confuses inside the reports' own vocabulary, fixed only where the reading is no word:
+# "收人" for 收入 (income, on every table; 接收人, 吸收人才, 收人员 … are words and kept), "部内决算" for 部门决算
+LABEL_FIXES = ((re.compile(r"(?<![接吸])收人(?![才员口])"), "收入"), (re.compile(r"部内(?=决算)"), "部门"))
 
 
 class OcrUnavailable(Exception):
@@ -56,24 +65,34 @@ class OcrLine:
     text: str
     words: tuple[Word, ...]
     flagged: list[tuple[str, float, str]] = field(default_factory=list)  # (token, confidence, why)
+    cells: tuple[str, ...] | None = None  # the row of a ruled table: its cells' texts in column order
 
 
 class _CharConfidences:
-    """CTC decoding that also returns each character's probability (the wheel's decoder keeps only their mean)."""
+    """CTC decoding that also returns each character's probability (the wheel's decoder keeps only their mean) and
+    where its centre lies across the box (0 = left edge, 1 = right edge), from the frame that emitted it."""
 
     def __init__(self, decoder: Any) -> None:
         self.decoder = decoder
 
-    def __call__(self, preds: Any, return_word_box: bool = False, **kwargs: Any) -> list[tuple[str, float, list]]:
+    def __call__(self, preds: Any, return_word_box: bool = False, wh_ratio_list: Sequence[float] = (),
+                 max_wh_ratio: float = 1.0, **kwargs: Any) -> list[tuple[str, float, list, list]]:
+        import numpy as np
+
         indexes, probabilities = preds.argmax(axis=2), preds.max(axis=2)
+        frames = preds.shape[1]
         results = []
-        for index, probability in zip(indexes, probabilities):
+        for number, (index, probability) in enumerate(zip(indexes, probabilities)):
             keep = index != 0  # CTC blank
             keep[1:] &= index[1:] != index[:-1]
             chars = [self.decoder.character[i] for i in index[keep]]
             confidences = [float(p) for p in probability[keep]]
             mean = sum(confidences) / len(confidences) if confidences else 0.0
-            results.append(("".join(chars), mean, confidences))
+            # the crop was resized to its own width and padded to max_wh_ratio: frame → share of the crop's width
+            ratio = wh_ratio_list[number] if number < len(wh_ratio_list) else max_wh_ratio
+            stretch = max_wh_ratio / max(ratio, 1e-6)
+            positions = [min(1.0, float(frame + 0.5) / frames * stretch) for frame in np.flatnonzero(keep)]
+            results.append(("".join(chars), mean, confidences, positions))
         return results
 
 
@@ -140,23 +159,83 @@ def normalise(text: str, confidences: Sequence[float]) -> tuple[str, list[float]
 # --- boxes → words → lines ---------------------------------------------------------------------------------------
 
 
-def recognise(image: Any, scale: float = 1.0, origin: tuple[float, float] = (0.0, 0.0)) -> list[tuple[Word, list]]:
+Cut = tuple[float, float, float]  # a vertical rule: x, top, bottom (page units)
+
+
+def _figure_boundary(before: str, after: str) -> bool:
+    return before.isdigit() != after.isdigit() and not {before, after} & set(".,%-") and \
+        (unicodedata.east_asian_width(before) in "WF" or unicodedata.east_asian_width(after) in "WF")
+
+
+def _pieces(raw: str, confidences: list[float], positions: list[float], x0: float, x1: float, top: float,
+            bottom: float, cuts: Sequence[Cut]) -> list[tuple[str, list[float], float, float]]:
+    """A box's characters split where the print separates them: at the vertical rules crossing it (one piece per
+    cell it spans), where a figure and a CJK label meet across a gap wider than `FIGURE_GAP` × the box height, and
+    where two CJK characters stand `LABEL_GAP` × the box's CJK pitch apart (two columns the detector boxed together:
+    "97.58一、一般公共服务支出", "附属单位上缴收入其他收入"). (text, confidences, x0, x1) of each piece; characters
+    placed by their centres."""
+    middle = (top + bottom) / 2
+    inside = sorted(x for x, rule_top, rule_bottom in cuts if x0 + 1 < x < x1 - 1 and
+                    rule_top - 1 <= middle <= rule_bottom + 1)
+    if len(positions) != len(raw) or not raw:
+        return [(raw, confidences, x0, x1)]
+    centres = [x0 + share * (x1 - x0) for share in positions]
+    wide = [unicodedata.east_asian_width(char) in "WF" for char in raw]
+    pitches = [b - a for a, b, w0, w1 in zip(centres, centres[1:], wide, wide[1:]) if w0 and w1]
+    pitch = statistics.median(pitches) if len(pitches) >= 3 else None
+    starts = [0]
+    for index in range(1, len(raw)):
+        distance = centres[index] - centres[index - 1]
+        ruled = any(centres[index - 1] < x <= centres[index] for x in inside)
+        figure_gap = distance > FIGURE_GAP * (bottom - top) and _figure_boundary(raw[index - 1], raw[index])
+        label_gap = pitch is not None and wide[index - 1] and wide[index] and distance > LABEL_GAP * pitch
+        if ruled or figure_gap or label_gap:
+            starts.append(index)
+    if len(starts) == 1:
+        return [(raw, confidences, x0, x1)]
+    def half(index: int, neighbour: int, start: int, end: int) -> float:
+        """Half a character's width: half its distance to a neighbour in its piece, else a quarter box height."""
+        return abs(centres[index] - centres[neighbour]) / 2 if start <= neighbour < end else (bottom - top) / 4
+
+    pieces = []
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(raw)
+        rule_left = next((x for x in inside if start and centres[start - 1] < x <= centres[start]), None)
+        rule_right = next((x for x in inside if end < len(raw) and centres[end - 1] < x <= centres[end]), None)
+        left = x0 if start == 0 else rule_left if rule_left is not None else \
+            centres[start] - half(start, start + 1, start, end)
+        right = x1 if end == len(raw) else rule_right if rule_right is not None else \
+            centres[end - 1] + half(end - 1, end - 2, start, end)
+        pieces.append((raw[start:end], confidences[start:end], left, right))
+    return pieces
+
+
+def recognise(image: Any, scale: float = 1.0, origin: tuple[float, float] = (0.0, 0.0),
+              cuts: Sequence[Cut] = ()) -> list[tuple[Word, list]]:
     """OCR one image (PIL image or array): each box as a Word in page units (pixels / scale + origin) with the
-    numeric tokens it holds (token, confidence, letter read as digit)."""
+    numeric tokens it holds (token, confidence, letter read as digit); a box crossing a vertical rule of `cuts`
+    becomes one Word per cell."""
     import numpy as np
 
     array = np.asarray(image.convert("RGB") if hasattr(image, "convert") else image)
+    if array.ndim == 2:
+        array = np.stack([array] * 3, axis=-1)
     result, _ = engine()(array, use_cls=False)
     words = []
-    for box, raw, _mean, confidences in result or []:
-        text, confs, tokens = normalise(raw.strip(), confidences[len(raw) - len(raw.lstrip()):][:len(raw.strip())])
-        if not text:
-            continue
-        xs, ys = [p[0] for p in box], [p[1] for p in box]
-        word = Word(text=text, x0=round(min(xs) / scale + origin[0], 2), x1=round(max(xs) / scale + origin[0], 2),
-                    top=round(min(ys) / scale + origin[1], 2), bottom=round(max(ys) / scale + origin[1], 2),
-                    confidence=round(min(confs, default=0.0), 4))
-        words.append((word, tokens))
+    for box, raw, _mean, confidences, *positions in result or []:
+        xs, ys = [p[0] / scale + origin[0] for p in box], [p[1] / scale + origin[1] for p in box]
+        top, bottom = round(min(ys), 2), round(max(ys), 2)
+        for piece, piece_confidences, x0, x1 in _pieces(raw, confidences, positions[0] if positions else [],
+                                                         min(xs), max(xs), top, bottom, cuts):
+            lead = len(piece) - len(piece.lstrip())
+            text, confs, tokens = normalise(piece.strip(), piece_confidences[lead:][:len(piece.strip())])
+            if not text:
+                continue
+            for pattern, fixed in LABEL_FIXES:
+                text = pattern.sub(fixed, text)
+            word = Word(text=text, x0=round(x0, 2), x1=round(x1, 2), top=top, bottom=bottom,
+                        confidence=round(min(confs, default=0.0), 4))
+            words.append((word, tokens))
     return words
 
 
@@ -169,9 +248,14 @@ def _overlap(row: list[float], word: Word) -> float:
     return shared / max(min(row[1] - row[0], word.bottom - word.top), 0.1)
 
 
-def group_lines(words: Iterable[tuple[Word, list]]) -> list[OcrLine]:
-    """Visual rows: boxes grouped by vertical overlap, ordered by x, laid out as `pdftotext -layout` text."""
-    words = list(words)
+def _flagged(items: Iterable[tuple[Word, list]]) -> list[tuple[str, float, str]]:
+    return [(token, confidence, "letter read as digit" if guessed else "low confidence")
+            for _word, tokens in items for token, confidence, guessed in tokens
+            if guessed or confidence < LOW_CONFIDENCE]
+
+
+def _rows(words: Iterable[tuple[Word, list]]) -> list[tuple[list[float], list[tuple[Word, list]]]]:
+    """Boxes grouped into visual rows by vertical overlap, top to bottom, each row ordered by x."""
     rows: list[tuple[list[float], list[tuple[Word, list]]]] = []
     for item in sorted(words, key=lambda item: (item[0].top, item[0].x0)):
         word = item[0]
@@ -181,6 +265,15 @@ def group_lines(words: Iterable[tuple[Word, list]]) -> list[OcrLine]:
             best[0][0], best[0][1] = min(best[0][0], word.top), max(best[0][1], word.bottom)
         else:
             rows.append(([word.top, word.bottom], [item]))
+    for _extent, items in rows:
+        items.sort(key=lambda item: item[0].x0)
+    return rows
+
+
+def group_lines(words: Iterable[tuple[Word, list]]) -> list[OcrLine]:
+    """Visual rows: boxes grouped by vertical overlap, ordered by x, laid out as `pdftotext -layout` text."""
+    words = list(words)
+    rows = _rows(words)
     # one text column = the width of a half-width character (a digit), as in `pdftotext -layout`: a figure starts at
     # the column of its x, so figure columns line up (by character count) whatever CJK labels precede them
     widths = [(w.x1 - w.x0) / _display_width(w.text) for w, _ in words if _display_width(w.text) >= 2]
@@ -188,18 +281,59 @@ def group_lines(words: Iterable[tuple[Word, list]]) -> list[OcrLine]:
     left = min((w.x0 for w, _ in words), default=0.0)
     lines = []
     for extent, items in rows:
-        items.sort(key=lambda item: item[0].x0)
         text, previous = "", None
         for word, _tokens in items:
             column = round((word.x0 - left) / unit)
             gap = 0 if previous is None else max(1 if word.x0 - previous.x1 < 1.5 * unit else 2, column - len(text))
             text += " " * (column if previous is None else gap) + word.text
             previous = word
-        flagged = [(token, confidence, "letter read as digit" if guessed else "low confidence")
-                   for _word, tokens in items for token, confidence, guessed in tokens
-                   if guessed or confidence < LOW_CONFIDENCE]
-        lines.append(OcrLine(top=extent[0], text=text, words=tuple(w for w, _ in items), flagged=flagged))
+        lines.append(OcrLine(top=extent[0], text=text, words=tuple(w for w, _ in items), flagged=_flagged(items)))
     return lines
+
+
+def _inside(word: Word, box: tuple[float, float, float, float]) -> bool:
+    """Whether a box's centre lies in a cell (pdfplumber's test for a character in a cell)."""
+    x, y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+    return box[0] <= x < box[2] and box[1] <= y < box[3]
+
+
+def _cell_text(items: list[tuple[Word, list]]) -> str:
+    """A cell's text: its boxes by visual row (one space between boxes of a row), wrapped rows rejoined."""
+    from converter.readers.pdf import join_wrapped
+
+    return join_wrapped("\n".join(" ".join(word.text for word, _ in row) for _extent, row in _rows(items)))
+
+
+def table_lines(words: list[tuple[Word, list]], tables: Iterable[RuledTable]) -> list[OcrLine]:
+    """One line per row of each ruled table, its cells holding the boxes whose centre lies in them (as pdfplumber
+    fills a ruled PDF table's cells with characters); rows without any text are dropped. The boxes used are removed
+    from `words`."""
+    lines = []
+    for table in tables:
+        taken = [item for item in words if _inside(item[0], table.bbox)]
+        for row in table.rows:
+            cells, used = [], []
+            for box in row:
+                inside = [] if box is None else [item for item in taken if _inside(item[0], box)]
+                cells.append(_cell_text(inside))
+                used += [item for _extent, items in _rows(inside) for item in items]  # cell by cell, as read
+            if any(cells):
+                top = min(box[1] for box in row if box is not None)
+                lines.append(OcrLine(top=top, text=" ".join(cell for cell in cells if cell),
+                                     words=tuple(word for word, _ in used), flagged=_flagged(used),
+                                     cells=tuple(cells)))
+        words[:] = [item for item in words if not _inside(item[0], table.bbox)]
+    return lines
+
+
+def page_lines(image: Any, scale: float = 1.0, origin: tuple[float, float] = (0.0, 0.0),
+               pixels_per_point: float | None = None) -> list[OcrLine]:
+    """The OCR lines of a page image, top to bottom: each row of a ruled table as cells, other text as layout
+    lines. `pixels_per_point` (default `scale`) tells the rules' sizes in an image of unknown resolution."""
+    ruled = ruled_page(image, scale, origin, pixels_per_point)
+    words = recognise(ruled.image, scale, origin, ruled.cuts)
+    rows = table_lines(words, ruled.tables)
+    return sorted(rows + group_lines(words), key=lambda line: line.top)
 
 
 def ocr_findings(line: Line, flagged: list[tuple[str, float, str]]) -> list[Finding]:
@@ -227,7 +361,9 @@ def unread_page_finding(page: int) -> Finding:
 def add_lines(document_lines: list[Line], findings: list[Finding], ocr_lines: Iterable[OcrLine], page: int) -> None:
     """Append OCR lines to a Document's lines (numbered in running order) and their findings."""
     for item in ocr_lines:
-        line = Line(text=item.text, line_no=len(document_lines) + 1, page=page, words=item.words)
+        line = Line(text=item.text, line_no=len(document_lines) + 1, page=page, cells=item.cells,
+                    words=None if item.cells is not None else item.words,
+                    cell_words=item.words if item.cells is not None else None)
         document_lines.append(line)
         findings.extend(ocr_findings(line, item.flagged))
 
@@ -257,13 +393,33 @@ def render_pdf_page(page: Any, scale: float = PDF_SCALE, crop: tuple[float, floa
     return bitmap.to_pil()
 
 
+def _text_height(lines: list[OcrLine]) -> float | None:
+    """The median height of a page's OCR boxes, in page units (None when nothing was read)."""
+    heights = [word.bottom - word.top for line in lines for word in line.words]
+    return statistics.median(heights) if heights else None
+
+
+def _read_rendered(render: Callable[[float], Any], origin: tuple[float, float], scale: float) -> list[OcrLine]:
+    """OCR lines of a page (region) rendered by `render(scale)`; text set so small that its boxes are under
+    `SMALL_TEXT` pixels high at `scale` is rendered again (at most `MAX_SCALE`) so they are `TEXT_PIXELS` high."""
+    lines = page_lines(render(scale), scale, origin)
+    height = _text_height(lines)
+    if height is not None and height * scale < SMALL_TEXT and scale < MAX_SCALE:
+        larger = min(MAX_SCALE, TEXT_PIXELS / height)
+        lines = page_lines(render(larger), larger, origin)
+    return lines
+
+
 def ocr_pdf_page(page: Any, crop: tuple[float, float, float, float] | None = None,
                  scale: float = PDF_SCALE) -> list[OcrLine]:
     """OCR lines of a PDFium page, or of one region of it, in PDF points."""
     origin = (max(0.0, crop[0]), max(0.0, crop[1])) if crop else (0.0, 0.0)
-    with _PDFIUM:
-        image = render_pdf_page(page, scale, crop)
-    return group_lines(recognise(image, scale, origin))
+
+    def render(at: float) -> Any:
+        with _PDFIUM:
+            return render_pdf_page(page, at, crop)
+
+    return _read_rendered(render, origin, scale)
 
 
 PageJob = tuple[int, list]  # (1-based page, regions: None for the whole page or (x0, top, x1, bottom) in points)
@@ -273,17 +429,20 @@ _PDFIUM = threading.Lock()  # PDFium is not thread-safe: pages are opened, rende
 def _ocr_job(pdf: Any, job: PageJob, scale: float = PDF_SCALE) -> list[OcrLine] | None:
     """A page's OCR lines; None when the page cannot be rendered or read (a damaged page: the others are kept)."""
     page_no, regions = job
+
+    def renderer(region: tuple[float, float, float, float] | None) -> Callable[[float], Any]:
+        def render(at: float) -> Any:
+            with _PDFIUM:
+                page = pdf[page_no - 1]
+                try:
+                    return render_pdf_page(page, at, region)
+                finally:
+                    page.close()
+        return render
+
     try:
-        images = []
-        with _PDFIUM:
-            page = pdf[page_no - 1]
-            try:
-                for region in regions:
-                    origin = (max(0.0, region[0]), max(0.0, region[1])) if region else (0.0, 0.0)
-                    images.append((render_pdf_page(page, scale, region), origin))
-            finally:
-                page.close()
-        return [line for image, origin in images for line in group_lines(recognise(image, scale, origin))]
+        return [line for region in regions for line in _read_rendered(
+            renderer(region), (max(0.0, region[0]), max(0.0, region[1])) if region else (0.0, 0.0), scale)]
     except Exception:
         return None
 
@@ -338,7 +497,7 @@ def read_images(paths: Sequence[str | Path], source_file: str | None = None) -> 
         for image in image_pages(path):
             page += 1
             try:
-                add_lines(lines, findings, group_lines(recognise(image)), page)
+                add_lines(lines, findings, page_lines(image, pixels_per_point=max(image.size) / A4_LONG_SIDE), page)
             except OcrUnavailable as exc:
                 raise UnreadableInput(f"{path}: {exc}") from None
     if not any(line.text.strip() for line in lines):
@@ -374,8 +533,8 @@ def page_numbers(doc: Document, page: int) -> list[tuple[str, bool]]:
     """(token, flagged) of every numeric token OCR read on a page of a Document, flagged by an OCR finding."""
     flagged = {(f.source_line, (f.location or "").rsplit(": ", 1)[-1]) for f in doc.findings if f.rule_id == "OCR"}
     return [(token, (line.line_no, token) in flagged)
-            for line in doc.lines if line.page == page and line.words
-            for word in line.words for token in NUMBER.findall(word.text)]
+            for line in doc.lines if line.page == page
+            for word in line.words or line.cell_words or () for token in NUMBER.findall(word.text)]
 
 
 def agreement(expected: Iterable[str], read: Iterable[tuple[str, bool]]) -> Agreement:
