@@ -131,10 +131,12 @@ def replicate(db: Path, times: int) -> None:
     """Scale a built database ×times in SQL: each report copied with a new id, department suffix and its FTS rows.
 
     Much faster than converting and loading times× more packages on a shared machine; the downloads are not copied
-    (their links 404 for the copies), which no measured page reads.
+    (their links 404 for the copies), which no measured page reads. The full-text indexes are merged and the summary
+    tables refilled from every report, as a build leaves them.
     """
     import sqlite3
 
+    from converter.site import summaries
     from converter.site.database import FTS_COLUMNS
     from converter.site.plugin import cjk_tokens
 
@@ -163,6 +165,8 @@ def replicate(db: Path, times: int) -> None:
         conn.execute(
             f"insert into [{name}_fts] (rowid, {names}) select rowid, {tokens} from [{name}] where rowid > {last[name]}"
         )
+        conn.execute(f"insert into [{name}_fts] ([{name}_fts]) values ('optimize')")  # one b-tree, as a build leaves it
+    summaries.update(conn, [row[0] for row in conn.execute("select report_id from reports")])
     conn.commit()
     conn.execute("ANALYZE")
     conn.close()
