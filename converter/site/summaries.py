@@ -77,13 +77,14 @@ SUMMARIES = (
 )
 # Indexes on base tables in the order the canned queries read them (a page stops after its rows, nothing is sorted
 # whole): departments by name and year, reports by completeness, projects by score, one item's status, one code by
-# amount.
+# amount, a report's findings of one status.
 EXTRA_INDEXES = {
     "idx_reports_department_year": "reports (department, year)",
     "idx_reports_disclosure_score_department_year": "reports (disclosure_score, department, year)",
     "idx_performance_evaluations_kind_total_score": "performance_evaluations (kind, total_score)",
     "idx_disclosure_completeness_item_key_status": "disclosure_completeness (item_key, status)",
     "idx_expense_by_function_code_total": "expense_by_function (code, total)",
+    "idx_findings_report_id_status": "findings (report_id, status)",
 }
 
 
