@@ -6,6 +6,7 @@ Needs `apt-get install chromium fonts-noto-cjk` and `pip install playwright` (ne
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -50,25 +51,30 @@ SERVERS = {
 }
 
 
-@pytest.fixture(scope="module", params=list(SERVERS))
-def base_url(request, seed_packages, tmp_path_factory):
-    db = tmp_path_factory.mktemp("browser") / "juesuan.db"
-    build_database(list(seed_packages.values()), db)
+def start_server(command, db: Path) -> tuple[str, subprocess.Popen]:
+    """The site of `db` served by `command` (one of SERVERS) on a free port, once it answers."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen(SERVERS[request.param](db, str(port)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(command(db, str(port)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
             urllib.request.urlopen(url + "/-/versions.json", timeout=5).close()
-            break
+            return url, server
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                pytest.fail(f"{request.param} did not start: {server.stderr.read().decode()[-2000:]}")
+                pytest.fail(f"{command} did not start: {server.stderr.read().decode()[-2000:]}")
             time.sleep(0.3)
+
+
+@pytest.fixture(scope="module", params=list(SERVERS))
+def base_url(request, seed_packages, tmp_path_factory):
+    db = tmp_path_factory.mktemp("browser") / "juesuan.db"
+    build_database(list(seed_packages.values()), db)
+    url, server = start_server(SERVERS[request.param], db)
     yield url
     server.terminate()
     server.wait(timeout=10)
@@ -191,3 +197,50 @@ def test_search_from_the_box_on_a_view(page, base_url):
     page.wait_for_url("**_search=*")
     departments = page.locator("table.rows-and-columns td.col-department").all_inner_texts()
     assert len(departments) == 4 and "焦作市医疗保障局" in departments
+
+
+PUTUO_PDF = Path(__file__).resolve().parent.parent / "examples" / "samples" / "shanghai-putuo-czj-2024.pdf"
+
+
+@pytest.fixture(scope="module")
+def pdf_site(tmp_path_factory):
+    """A site of the real Shanghai PDF converted by `juesuan convert` (which records the input) and served."""
+    from converter.batch import BatchOptions, run_batch
+
+    folder = tmp_path_factory.mktemp("pdfsite")
+    source = Path(shutil.copy(PUTUO_PDF, folder / PUTUO_PDF.name))
+    run_batch([source], BatchOptions(out_dir=folder / "packages"))
+    db = folder / "site" / "juesuan.db"
+    result = build_database(sorted(p for p in (folder / "packages").iterdir() if p.is_dir()), db)
+    assert result.sources == 1
+    url, server = start_server(SERVERS["juesuan serve"], db)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_a_figures_page_link_opens_that_page_of_the_source_pdf(page, pdf_site):
+    import io
+
+    import pdfplumber
+
+    page.goto(pdf_site + "/juesuan/reports")
+    page.locator("table.rows-and-columns td.col-label a").first.click()
+    page.wait_for_url("**/report/shanghai-putuo-*")
+    row = page.locator("#T03 tbody tr", has=page.locator("a.page-link")).first
+    figure = row.locator("td.num").first.inner_text()
+    link = row.locator("a.page-link")
+    href = link.get_attribute("href")
+    assert href.startswith("/files/sources/") and href.endswith(f"/{PUTUO_PDF.name}#page={link.inner_text()[1:-1]}")
+    number = int(href.rsplit("#page=", 1)[1])
+    with page.expect_response(lambda response: PUTUO_PDF.name in response.url) as opened:
+        link.click()
+    page.wait_for_url(pdf_site + href)  # Chromium's PDF viewer, at the figure's page
+    response = opened.value
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    body = page.request.get(response.url).body()
+    assert body == PUTUO_PDF.read_bytes()
+    with pdfplumber.open(io.BytesIO(body)) as pdf:
+        printed = pdf.pages[number - 1].extract_text()
+    # the page the link opens prints the table and the figure (with its thousands separators)
+    assert "支出决算表" in printed and figure in printed.replace(",", "")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from converter import registry
-from converter.site import commands
+from converter.site import commands, summaries
 from converter.site.database import FTS_COLUMNS, BuildError, build_database, build_lock, files_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,7 @@ def content(db: Path) -> dict[str, list]:
                 f"SELECT count(*) FROM temp.[v_{resource}] WHERE doc NOT IN (SELECT rowid FROM [{resource}])"
             ).fetchone()[0]
             assert unmatched == 0, resource
-    for name in ("rules", "function_codes", "economic_codes"):
+    for name in ("rules", "function_codes", "economic_codes", *(summary.name for summary in summaries.SUMMARIES)):
         dump[name] = sorted(map(repr, conn.execute(f"SELECT * FROM [{name}]")))
     conn.close()
     return dump
@@ -292,4 +292,4 @@ def test_a_build_whose_only_package_is_refused_still_writes_an_empty_site(seed_p
     db = tmp_path / "site" / "juesuan.db"
     result = build_database([package], db)
     assert list(result.refused) == [str(package)] and result.loaded == [] and result.rows["reports"] == 0
-    assert sorted(p.name for p in files_dir(db).iterdir()) == ["packages", "schemas"]
+    assert sorted(p.name for p in files_dir(db).iterdir()) == ["packages", "schemas", "sources"]

@@ -17,7 +17,7 @@ from datasette.app import Datasette
 
 from converter.site import metadata as site_metadata
 from converter.site.database import build_database
-from converter.site.plugin import neutralise, neutralise_csv_chunk, without_count
+from converter.site.plugin import fts_query, neutralise, neutralise_csv_chunk, search_in_load_order, without_count
 
 
 @pytest.fixture(scope="module")
@@ -135,24 +135,24 @@ def test_report_page_shows_tables_findings_and_downloads(plain, jiaozuo):
 def test_report_page_links_each_row_to_its_pdf_page_when_the_source_is_there(tmp_path):
     from converter.convert import convert_file
     from converter.package import write_package
-    from converter.site.database import files_dir
 
     pdf = Path(__file__).resolve().parent.parent / "examples" / "samples" / "shanghai-putuo-czj-2024.pdf"
-    package = write_package(convert_file(pdf), tmp_path / "packages")
+    package = write_package(convert_file(pdf), tmp_path / "packages")  # the input is recorded nowhere
     db = tmp_path / "juesuan.db"
-    assert build_database([package], db).refused == {}
+    first = build_database([package], db)
+    assert first.refused == {} and first.sources == 0
     ds = Datasette([str(db)], metadata=site_metadata.load())
     without = get(ds, f"/report/{package.name}").text
     assert "#page=" not in without and "第18页" in without  # the page is named, the source is not on the site
-    sources = files_dir(db) / "sources"
-    sources.mkdir()
-    (sources / pdf.name).write_bytes(pdf.read_bytes())
+    again = build_database([package], db, sources=[pdf.parent])  # `juesuan build --sources examples/samples`
+    assert again.sources == 1 and again.unchanged == [package.name]
     page = get(ds, f"/report/{package.name}").text
     t09 = page[page.index('id="T09"') : page.index('id="T10"')]
+    source = f"/files/sources/{package.name}/{pdf.name}"
     # 三公 of the Putuo report are printed on page 18 (预算 0.95)
-    assert f'<a class="page-link" href="/files/sources/{pdf.name}#page=18">第18页</a>' in t09
-    assert f'href="/files/sources/{pdf.name}">来源文件' in page
-    assert get(ds, f"/files/sources/{pdf.name}").content[:4] == b"%PDF"
+    assert f'<a class="page-link" href="{source}#page=18">第18页</a>' in t09
+    assert f'href="{source}">来源文件' in page
+    assert get(ds, source).content == pdf.read_bytes()
 
 
 def test_report_page_of_an_unknown_report_is_404(plain):
@@ -205,6 +205,39 @@ def test_view_and_search_pages_skip_the_row_count():
     assert query("/juesuan/narrative.json", b"_search=x") == b"_search=x"  # the API keeps its count
     assert query("/juesuan/findings_view", b"_nocount=0") == b"_nocount=0"
     assert query("/juesuan/findings", b"status=ok") == b"status=ok"
+
+
+def test_a_search_without_a_sort_of_its_own_comes_in_load_order():
+    searchable = {("juesuan", "narrative")}
+
+    def query(path: str, qs: bytes) -> bytes:
+        return search_in_load_order({"path": path, "query_string": qs}, searchable)["query_string"]
+
+    assert query("/juesuan/narrative", b"_search=x") == b"_search=x&_sort=rowid&_labels=off"
+    assert query("/juesuan/narrative.json", b"_search=x&_labels=on") == b"_search=x&_labels=on&_sort=rowid"
+    assert query("/juesuan/narrative", b"_search=x&_sort_desc=seq") == b"_search=x&_sort_desc=seq"
+    assert query("/juesuan/narrative", b"section=x") == b"section=x"  # no search: the primary-key order
+    assert query("/juesuan/findings", b"_search=x") == b"_search=x"  # not a searchable table here
+
+
+def test_search_pages_come_in_load_order_and_page_through_every_hit(plain):
+    """Page by page (5 rows a page, following next_url), a search gives exactly the rows its FTS query matches."""
+    db = plain.get_database("juesuan")
+    expected = asyncio.run(db.execute(
+        "select n.report_id, n.seq from narrative_fts f join narrative n on n.rowid = f.rowid"
+        " where narrative_fts match ? order by n.rowid", [fts_query("医保")]
+    )).rows  # fmt: skip
+    assert len(expected) > 10
+    found, url = [], f"/juesuan/narrative.json?_search={q('医保')}&_size=5"
+    while url:
+        page = rows(plain, url)
+        assert len(page["rows"]) <= 5
+        found += [(row[page["columns"].index("report_id")], row[page["columns"].index("seq")]) for row in page["rows"]]
+        url = page["next_url"] and urllib.parse.urlsplit(page["next_url"])._replace(scheme="", netloc="").geturl()
+    assert found == [tuple(row) for row in expected]
+    html = get(plain, f"/juesuan/narrative?_search={q('医保')}&_size=5").text
+    first = asyncio.run(db.execute("select label from reports where report_id = ?", [expected[0][0]])).single_value()
+    assert "_next=" in html and f">{first}</a>" in html  # paged, report ids shown by their label
 
 
 def test_writes_are_refused_with_405(plain):

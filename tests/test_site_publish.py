@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import SEED_FILES, SEEDS
 
 from converter.site.database import build_database
 
@@ -23,7 +24,7 @@ VENV_BIN = Path(sys.executable).parent
 @pytest.fixture(scope="module")
 def built_db(seed_packages, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("publish") / "juesuan.db"
-    build_database(list(seed_packages.values()), db)
+    assert build_database(list(seed_packages.values()), db, sources=[SEEDS]).sources == len(SEED_FILES)
     return db
 
 
@@ -66,6 +67,9 @@ def test_publish_fly_generate_dir_boots_and_serves(built_db, tmp_path):
     assert 'app = "juesuan-t"' in (out / "fly.toml").read_text()
     assert (out / "plugins" / "juesuan_site_loader.py").is_file()
     assert (out / "files" / "schemas" / "index.html").is_file()
+    # each report's source file goes with the site (the report page's #page=N links)
+    shipped = sorted(p.name for p in (out / "files" / "sources").glob("*/*"))
+    assert shipped == sorted(p.name for p in SEED_FILES.values())
     assert (out / "plugins" / "juesuan_site" / "pages.py").is_file()
     assert (out / "templates" / "juesuan_report.html").is_file()
     # Boot the way the Dockerfile does: its inspect step, then its CMD on a local port.

@@ -45,10 +45,16 @@ def build(
     db: Annotated[Path, typer.Option("--db", help="The SQLite database to build or update.")] = DEFAULT_DB,
     full: Annotated[bool, typer.Option("--full", help="Rebuild from nothing instead of updating in place.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
+    sources: Annotated[
+        list[Path] | None,
+        typer.Option("--sources", help="Folder of the source files (PDF …), found by name and sha256; repeatable."),
+    ] = None,
 ) -> int:
     """Bring one SQLite database (and its download folder) to exactly these packages, atomically.
 
     New, changed and removed packages are applied to the existing database; unchanged ones are not read again.
+    Each report's source file is served with it (for the report page's links to PDF pages) when it is found: in its
+    package folder, at the input `juesuan convert` read, or in a --sources folder.
     A report is loaded once: by report_id, and by source sha256 (the others are skipped with the reason).
     Exit codes: 0 built; 1 some packages refused; 2 nothing to load, or the database could not be written.
     """
@@ -63,7 +69,9 @@ def build(
     try:
         with Progress(*columns, console=err, transient=True, disable=as_json) as bar:
             task = bar.add_task("loading", total=len(found))
-            result = build_database(found, db, on_package=lambda _: bar.advance(task), full=full)
+            result = build_database(
+                found, db, on_package=lambda _: bar.advance(task), full=full, sources=sources or ()
+            )
     except BuildError as exc:
         return _exit(2, str(exc))
     if as_json:
@@ -73,6 +81,8 @@ def build(
         err.print(f"[red]✗[/red] refused {escape(path)}: {escape(reason)}", highlight=False)
     for path, reason in result.skipped.items():
         err.print(f"skipped {escape(path)}: {escape(reason)}", highlight=False)
+    for report_id, reason in result.source_problems.items():
+        err.print(f"source of {escape(report_id)} not served: {escape(reason)}", highlight=False)
     total = sum(result.rows.values())
     how = f"rebuilt ({result.full_reason})" if result.full else (
         f"updated: {len(result.loaded) - len(result.replaced)} new, {len(result.replaced)} replaced,"
@@ -80,7 +90,8 @@ def build(
     )
     out.print(
         f"{db}: {how}; {result.rows.get('reports', 0)} report(s), {total} rows;"
-        f" {len(result.refused)} package(s) refused, {len(result.skipped)} skipped; downloads in {files_dir(db)}",
+        f" {len(result.refused)} package(s) refused, {len(result.skipped)} skipped; {result.sources} source file(s);"
+        f" downloads in {files_dir(db)}",
         highlight=False,
     )
     return _exit(1 if result.refused else 0)

@@ -35,9 +35,10 @@ from typing import Any
 
 from converter import registry
 from converter.package import DATAPACKAGE, clean_leftovers, process_running
-from converter.site import downloads
+from converter.site import downloads, summaries
 from converter.site.loading import Loadable, read_identity, read_loadable
 from converter.site.plugin import _CJK_CHAR, SCALE_COLUMN, cjk_tokens
+from converter.site.sources import publish_sources
 from converter.specs.tables import TABLES
 
 CODES_DIR = registry.SCHEMA_DIR / "codes"
@@ -100,6 +101,8 @@ class BuildResult:
     rows: dict[str, int] = field(default_factory=dict)  # table → row count
     full: bool = True  # built from nothing (else updated in place)
     full_reason: str = ""
+    sources: int = 0  # reports whose source file the download folder serves (site.sources)
+    source_problems: dict[str, str] = field(default_factory=dict)  # report id → why its source was not copied
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -220,6 +223,7 @@ def layout_stamp() -> int:
     for resource in registry.resource_names():
         parts += [table_ddl(resource), *index_ddl(resource), view_ddl(resource)]
         parts += fts_ddl(resource) if resource in FTS_COLUMNS else []
+    parts += summaries.ddl()
     return zlib.crc32("\n".join(parts).encode()) & 0x7FFFFFFF
 
 
@@ -554,8 +558,12 @@ def build_database(
     on_package: Callable[[Path], None] | None = None,
     workers: int | None = None,
     full: bool = False,
+    sources: Iterable[Path] = (),
 ) -> BuildResult:
     """Bring the database at `db` (and its download folder) to exactly the valid packages given; refuse invalid ones.
+
+    Each report's source file is served beside its package when found (in its package, at its recorded input, or by
+    name in the `sources` folders; see site.sources).
 
     Raises BuildError when the database cannot be written; the previous database and downloads are then untouched
     and no temporary file is left.
@@ -572,7 +580,10 @@ def build_database(
                 clean_leftovers(folder)
             downloads.clean_staged(files)
             downloads.clean_staged(copies)
-            return _build(sorted(set(packages)), db, temp, copies, on_package, workers, full)
+            folders = sorted(set(packages))
+            result = _build(folders, db, temp, copies, on_package, workers, full)
+            result.sources = publish_sources(db, files, folders, sources, result.source_problems)
+            return result
         except (OSError, sqlite3.OperationalError, BrokenProcessPool) as exc:
             temp.unlink(missing_ok=True)
             with contextlib.suppress(OSError):
@@ -673,6 +684,9 @@ def _apply(
                     break
         if result.full:
             _finish_new(conn)
+            summaries.create(conn)
+        else:
+            summaries.update(conn, [*gone, *inserted])
         conn.execute("COMMIT")
         conn.execute("PRAGMA optimize" if not result.full else "ANALYZE")
         _count(conn, result)

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from converter import registry
+from converter.site import summaries
 from converter.site.database import FTS_COLUMNS, REPORT_EXTRA, REPORT_FIELDS
 from converter.site.plugin import SCALE_COLUMN
 from converter.specs.tables import TABLES
@@ -71,8 +72,9 @@ def generated_tables() -> dict[str, dict[str, Any]]:
             " table's header states another unit (report_tables.amount_unit, the view's amount_unit column).",
             "columns": resource_columns(resource),
         }
-        if resource in FTS_COLUMNS:
+        if resource in FTS_COLUMNS:  # rowid: a search is shown in load order (plugin.search_in_load_order)
             entry.update({"fts_table": f"{resource}_fts", "fts_pk": "rowid"})
+            entry["sortable_columns"] = ["rowid", *entry["columns"]]
         tables[resource] = entry
         if resource != "reports":
             view_columns = {name: reports[name] for name in REPORT_FIELDS}
@@ -87,6 +89,12 @@ def generated_tables() -> dict[str, dict[str, Any]]:
             }
     for name, (title, description) in CODE_TABLES.items():
         tables[name] = {"title": f"{title} ({name})", "description": f"{title}。{description}"}
+    for summary in summaries.SUMMARIES:
+        tables[summary.name] = {
+            "title": f"{summary.title} ({summary.name})",
+            "description": summary.description,
+            "columns": {name: text for name, (_, text) in summary.columns.items()},
+        }
     tables["rules"] = {
         "title": "核对规则 (rules)",
         "description": "核对规则：findings 表中每个 rule_id 的含义、涉及的表、容差与严重程度。What each rule_id of the"

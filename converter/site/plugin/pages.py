@@ -70,11 +70,12 @@ def files_root(datasette) -> Path | None:
 
 
 def source_href(datasette, report: dict[str, Any]) -> str | None:
-    """URL of the report's source file when the download folder carries it (`sources/<source_file>`)."""
+    """URL of the report's source file when the download folder carries it (`sources/<report_id>/<source_file>`)."""
     root = files_root(datasette)
-    name = report.get("source_file")
-    if root and name and (root / "sources" / name).is_file():
-        return datasette.urls.path(f"/{FILES_MOUNT}/sources/{name}")
+    name = Path(report.get("source_file") or "").name
+    relative = f"sources/{report['report_id']}/{name}"
+    if root and name and (root / relative).is_file():
+        return datasette.urls.path(f"/{FILES_MOUNT}/{quote(relative)}")
     return None
 
 
