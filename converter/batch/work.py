@@ -49,13 +49,8 @@ def limit_memory(max_memory_mb: int | None) -> None:
 
 
 def warm_up() -> None:
-    """Import the converter and load the schemas' validators (before forking workers, so that each inherits them)."""
+    """Import the converter (before forking workers, so that each inherits it)."""
     import converter.convert  # noqa: F401
-    from converter import registry
-    from converter.validate import validate_records
-
-    for resource in registry.resource_names():
-        validate_records(resource, [])
 
 
 def _known_errors() -> tuple[type[Exception], ...]:
