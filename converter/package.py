@@ -51,15 +51,16 @@ def resource_rows(extraction: Extraction, report_id: str) -> dict[str, list[Reco
     rows: dict[str, list[Record]] = {}
     for resource in registry.resource_names():
         fields = registry.field_names(resource)
+        known = frozenset(fields)
         source = [extraction.report] if resource == "reports" else extraction.rows(resource)
         if resource == "findings" and not source:
             source = [finding.as_record() for finding in extraction.findings]
         result = []
         for number, record in enumerate(source, start=1):
             full = {"report_id": report_id, **record}
-            if "row_no" in fields:
+            if "row_no" in known:
                 full["row_no"] = number
-            unknown = set(full) - set(fields)
+            unknown = full.keys() - known
             if unknown:
                 raise ValueError(f"{resource}: fields not in the schema: {', '.join(sorted(unknown))}")
             result.append({name: _as_written(full.get(name)) for name in fields})
@@ -90,6 +91,11 @@ def csv_text(resource: str, rows: list[Record]) -> str:
 
 def descriptor(report: Record, rows: dict[str, list[Record]]) -> dict[str, Any]:
     """datapackage.json content: metadata, license, source, unit, resources with embedded Table Schemas."""
+    return {**_descriptor_head(report, rows), "resources": [_resource_entry(resource) for resource in rows]}
+
+
+def _descriptor_head(report: Record, rows: dict[str, list[Record]]) -> dict[str, Any]:
+    """Everything of datapackage.json before its resources (which are the same in every package)."""
     report_id = report["report_id"]
     title = f"{report.get('department') or report_id} {report.get('year') or ''} 决算公开".strip()
     return {
@@ -112,22 +118,39 @@ def descriptor(report: Record, rows: dict[str, list[Record]]) -> dict[str, Any]:
             "currency": report.get("currency") or "CNY",
             "row_counts": {name: len(values) for name, values in rows.items()},
         },
-        "resources": [
-            {
-                "name": resource,
-                "path": f"{resource}.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "title": registry.schema(resource)["title"],
-                "description": registry.schema(resource)["description"],
-                "jsonschema": f"schemas/{resource}.json",
-                "schema": registry.table_schema(resource),
-            }
-            for resource in rows
-        ],
     }
+
+
+def _resource_entry(resource: str) -> dict[str, Any]:
+    return {
+        "name": resource,
+        "path": f"{resource}.csv",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "title": registry.schema(resource)["title"],
+        "description": registry.schema(resource)["description"],
+        "jsonschema": f"schemas/{resource}.json",
+        "schema": registry.table_schema(resource),
+    }
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+@cache
+def _resources_json(resources: tuple[str, ...]) -> str:
+    """`{"resources": [...]}` as indented JSON, once per process (indented JSON is encoded in pure Python)."""
+    return _json({"resources": [_resource_entry(resource) for resource in resources]})
+
+
+def descriptor_text(report: Record, rows: dict[str, list[Record]]) -> str:
+    """datapackage.json as written: exactly `json.dumps(descriptor(...), ensure_ascii=False, indent=2)` and a line
+    end, its resources spliced in from the per-process cache."""
+    head = _json(_descriptor_head(report, rows))  # "{\n  ...\n}": reopened before its closing brace
+    return f"{head[:-2]},\n{_resources_json(tuple(rows))[2:]}\n"
 
 
 def package_files(extraction: Extraction) -> dict[str, str]:
@@ -148,11 +171,16 @@ def package_files(extraction: Extraction) -> dict[str, str]:
     if problems:
         shown = "; ".join(str(problem) for problem in problems[:3])
         raise InvalidRecords(f"{report_id}: {len(problems)} record(s) break the schemas, nothing written: {shown}")
-    files = {DATAPACKAGE: json.dumps(descriptor(rows["reports"][0], rows), ensure_ascii=False, indent=2) + "\n"}
+    files = {DATAPACKAGE: descriptor_text(rows["reports"][0], rows)}
     for resource, text in texts.items():
         files[f"{resource}.csv"] = text
-        files[f"schemas/{resource}.json"] = (registry.SCHEMA_DIR / f"{resource}.json").read_text(encoding="utf-8")
+        files[f"schemas/{resource}.json"] = _schema_text(resource)
     return files
+
+
+@cache
+def _schema_text(resource: str) -> str:
+    return (registry.SCHEMA_DIR / f"{resource}.json").read_text(encoding="utf-8")
 
 
 def _check_field_lengths(where: str, rows: dict[str, list[Record]]) -> None:
@@ -162,6 +190,8 @@ def _check_field_lengths(where: str, rows: dict[str, list[Record]]) -> None:
     limit = limits.current().max_field_chars
     for resource, values in rows.items():
         for number, row in enumerate(values, start=2):
+            if max((len(value) for value in row.values() if isinstance(value, str)), default=0) <= limit:
+                continue
             for name, value in row.items():
                 if isinstance(value, str) and len(value) > limit:
                     raise FieldTooLong(
