@@ -159,8 +159,10 @@ def package_files(extraction: Extraction) -> dict[str, str]:
 
     report_id = extraction.report["report_id"]
     rows = resource_rows(extraction, report_id)
-    _check_field_lengths(f"{extraction.report.get('source_file')} ({report_id})", rows)
     texts = {resource: csv_text(resource, values) for resource, values in rows.items()}
+    limit = limits.current().max_field_chars  # no value is longer than the CSV text it is part of
+    _check_field_lengths(f"{extraction.report.get('source_file')} ({report_id})",
+                         {resource: values for resource, values in rows.items() if len(texts[resource]) > limit})
     problems = []
     for resource, text in texts.items():  # validate exactly what is written: the CSV text read back
         written = read_csv_text(resource, text)
@@ -190,8 +192,6 @@ def _check_field_lengths(where: str, rows: dict[str, list[Record]]) -> None:
     limit = limits.current().max_field_chars
     for resource, values in rows.items():
         for number, row in enumerate(values, start=2):
-            if max((len(value) for value in row.values() if isinstance(value, str)), default=0) <= limit:
-                continue
             for name, value in row.items():
                 if isinstance(value, str) and len(value) > limit:
                     raise FieldTooLong(
