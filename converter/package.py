@@ -203,8 +203,19 @@ def _check_field_lengths(where: str, rows: dict[str, list[Record]]) -> None:
 
 def read_csv_text(resource: str, text: str) -> list[Record]:
     """Records of a resource's CSV text as every reader of a package gets them (typed, '' → None)."""
-    rows = csv.DictReader(io.StringIO(text, newline=""))
-    return [{k: typed_value(resource, k, v) for k, v in row.items()} for row in rows]
+    rows = [row for row in csv.reader(io.StringIO(text, newline="")) if row]  # DictReader skips blank rows too
+    if not rows or any(len(row) != len(rows[0]) for row in rows):  # ragged: DictReader's fillers, typed as such
+        return [{k: typed_value(resource, k, v) for k, v in row.items()}
+                for row in csv.DictReader(io.StringIO(text, newline=""))]
+    header, integers = rows[0], _integer_names(resource)
+    records = []
+    for values in rows[1:]:
+        record = {k: v if v != "" else None for k, v in zip(header, values)}
+        for name in integers:
+            if record.get(name) is not None:
+                record[name] = typed_value(resource, name, record[name])
+        records.append(record)
+    return records
 
 
 def data_row_count(folder: Path) -> int:
