@@ -1,9 +1,9 @@
 """Validate packages: Frictionless (structure, types, keys) and every row against the JSON Schemas.
 
-Rows are first checked by validators that fastjsonschema compiles from the schemas (the schemas use only type,
-pattern, enum, minimum, maximum, minLength, required and additionalProperties, which mean the same in every draft;
-fastjsonschema anchors a pattern's `$` at the very end, so it is if anything stricter). Only rows it rejects are
-validated again by jsonschema, whose verdict and messages (file, row, field) are the ones reported.
+Rows are first checked by the validators fastjsonschema compiles from the schemas (`converter.validators`; the
+schemas use only type, pattern, enum, minimum, maximum, minLength, required and additionalProperties, which mean the
+same in every draft; fastjsonschema anchors a pattern's `$` at the very end, so it is if anything stricter). Only rows
+it rejects are validated again by jsonschema, whose verdict and messages (file, row, field) are the ones reported.
 """
 
 from __future__ import annotations
@@ -13,15 +13,14 @@ import json
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from converter import registry
 from converter.limits import CSV_FIELD_LIMIT
 from converter.package import DATAPACKAGE, typed_value
+from converter.validators import fast_check
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from jsonschema import Draft202012Validator
 
 LIMIT_ERRORS = 1_000_000  # frictionless stops after 1000 errors by default: check every row
@@ -54,14 +53,6 @@ def _validator(resource: str) -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(registry.schema(resource))
-
-
-@cache
-def fast_check(resource: str) -> Callable[[Any], Any]:
-    """The resource's JSON Schema compiled to Python by fastjsonschema (~1 ms each; raises on the first error)."""
-    import fastjsonschema
-
-    return fastjsonschema.compile(registry.schema(resource), detailed_exceptions=False)
 
 
 def schema_errors(resource: str, record: dict) -> list:

@@ -142,7 +142,8 @@ def test_the_compiled_validator_never_passes_what_jsonschema_refuses(seed_packag
 
     from converter import registry
     from converter.package import read_resource
-    from converter.validate import _validator, fast_check
+    from converter.validate import _validator
+    from converter.validators import fast_check
 
     refused = 0
     for resource in registry.resource_names():
@@ -162,3 +163,27 @@ def test_the_compiled_validator_never_passes_what_jsonschema_refuses(seed_packag
                     continue
                 assert not errors, (resource, variant, errors[0].message)
     assert refused > 1000  # the variants do break the schemas
+
+
+def test_compiled_validators_are_kept_on_disk_and_a_damaged_copy_is_replaced(tmp_path, monkeypatch):
+    from fastjsonschema import JsonSchemaException
+
+    from converter import validators
+
+    monkeypatch.setenv("JUESUAN_CACHE_DIR", str(tmp_path))
+    validators._validators.cache_clear()
+    try:
+        check = validators.fast_check("three_public_quantities")
+        (stored,) = tmp_path.glob("validators-*.marshal")
+        validators._validators.cache_clear()
+        stored.write_bytes(b"not marshal data")
+        again = validators.fast_check("three_public_quantities")
+        assert stored.read_bytes() != b"not marshal data"  # compiled anew and stored again
+        validators._validators.cache_clear()
+        from_disk = validators.fast_check("three_public_quantities")
+        for validate in (check, again, from_disk):
+            with pytest.raises(JsonSchemaException):
+                validate({"report_id": "Not An Id"})
+        assert [p.name for p in tmp_path.iterdir()] == [stored.name]  # no temporary file left
+    finally:
+        validators._validators.cache_clear()
