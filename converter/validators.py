@@ -1,88 +1,54 @@
-"""The schemas' JSON Schema validators compiled to Python by fastjsonschema, and kept compiled on disk.
+"""The schemas' JSON Schema validators compiled to Python by fastjsonschema, kept compiled on disk.
 
-Generating and compiling the twenty validators costs about 30 ms, a tenth of a one-report `juesuan convert`; their
-code objects are therefore kept in `$XDG_CACHE_HOME/juesuan/` (`~/.cache/juesuan/`, or `JUESUAN_CACHE_DIR`), under a
-name that hashes the schemas, the fastjsonschema version and the Python bytecode version, so a changed schema or
-library never meets an old validator. A cache that cannot be read or written is simply not used.
+Generating and compiling the twenty validators costs about 30 ms, a tenth of a one-report `juesuan convert`, so their
+code objects are kept in the disk cache (`converter.diskcache`), keyed by the schemas, the fastjsonschema version and
+the Python bytecode version.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import marshal
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from converter import registry
+from converter.diskcache import load_or_build
 
 _FUNCTION = re.compile(r"^def (\w+)\(", re.M)
+Codes = dict[str, tuple[str, Any]]  # resource → (function name, code object)
 
 
-def cache_dir() -> Path:
-    if os.environ.get("JUESUAN_CACHE_DIR"):
-        return Path(os.environ["JUESUAN_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "juesuan"
-
-
-def _cache_key(version: str) -> str:
-    from importlib.util import MAGIC_NUMBER
-
-    digest = hashlib.sha256(MAGIC_NUMBER + version.encode())
-    digest.update(json.dumps(registry.load_schemas(), sort_keys=True).encode())
-    return digest.hexdigest()[:16]
-
-
-def _generate(resource: str) -> tuple[str, Any]:
-    """(function name, code object) of one resource's validator."""
+def _generate() -> Codes:
     import fastjsonschema
 
-    source = fastjsonschema.compile_to_code(registry.schema(resource), detailed_exceptions=False)
-    (name,) = _FUNCTION.findall(source)  # the schemas have no $ref: one function each
-    return name, compile(source, f"<validator of {resource}>", "exec")
+    codes = {}
+    for resource in registry.resource_names():
+        source = fastjsonschema.compile_to_code(registry.schema(resource), detailed_exceptions=False)
+        (name,) = _FUNCTION.findall(source)  # the schemas have no $ref: one function each
+        codes[resource] = (name, compile(source, f"<validator of {resource}>", "exec"))
+    return codes
 
 
-def _load(path: Path) -> dict[str, tuple[str, Any]] | None:
-    try:
-        codes = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    return codes if isinstance(codes, dict) and set(codes) == set(registry.resource_names()) else None
-
-
-def _store(path: Path, codes: dict[str, tuple[str, Any]]) -> None:
-    temp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temp = tempfile.mkstemp(dir=path.parent, prefix=".validators-")
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(marshal.dumps(codes))
-        os.replace(temp, path)  # whole or absent, even with concurrent writers
-    except OSError:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+def _loads(data: bytes) -> Codes:
+    codes = marshal.loads(data)
+    if not isinstance(codes, dict) or set(codes) != set(registry.resource_names()):
+        raise ValueError("validators of other schemas")
+    return codes
 
 
 @cache
 def _validators() -> dict[str, Callable[[Any], Any]]:
     from fastjsonschema import VERSION
 
-    path = cache_dir() / f"validators-{_cache_key(VERSION)}.marshal"
-    codes = _load(path)
-    if codes is None:
-        codes = {resource: _generate(resource) for resource in registry.resource_names()}
-        _store(path, codes)
+    key = (VERSION + json.dumps(registry.load_schemas(), sort_keys=True)).encode()
+    codes = load_or_build("validators", key, _generate, marshal.dumps, _loads)
     validators = {}
     for resource, (name, code) in codes.items():
         namespace: dict[str, Any] = {}
-        exec(code, namespace)  # code fastjsonschema generated from our own schemas (or its copy in our cache)
+        exec(code, namespace)  # code fastjsonschema generated from our schemas (or its copy in our cache)
         validators[resource] = namespace[name]
     return validators
 
