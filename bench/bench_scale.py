@@ -6,7 +6,8 @@
 
 The reports are the seeds with every amount scaled by a per-report factor (exact decimals, so totals still add up
 within rounding) and the department renamed, so every report has different bytes and its own package. Each run is a
-fresh process (`run_batch`, the library behind `juesuan convert`); peak RSS is the parent's and the largest worker's.
+fresh process (`run_batch`, the library behind `juesuan convert`); CPU is the batch's and its workers' (user + system),
+the steadier figure on a shared machine; peak RSS is the parent's and the largest worker's.
 """
 
 from __future__ import annotations
@@ -89,7 +90,8 @@ def run(inputs: Path, out: Path, jobs: int) -> dict:
 def report(label: str, count: int, result: dict) -> None:
     counts = ", ".join(f"{value} {name}" for name, value in result["counts"].items() if value)
     print(f"  {label:<18} {result['seconds']:8.1f} s  {count / result['seconds']:8.1f} reports/s  "
-          f"CPU {result['cpu_seconds']:7.1f} s  peak RSS parent {result['parent_rss_mb']:5.0f} MB, "
+          f"CPU {result['cpu_seconds']:7.1f} s ({result['cpu_seconds'] / count * 1000:5.1f} ms/report)  "
+          f"peak RSS parent {result['parent_rss_mb']:5.0f} MB, "
           f"worker {result['worker_rss_mb']:5.0f} MB  ({counts})")
 
 

@@ -241,8 +241,6 @@ class _Reporter:
         return _console(stderr=True)
 
     def __call__(self, result: FileResult) -> None:
-        from rich.markup import escape
-
         if self.as_json:
             self.results.append(result.as_dict())
         if self.progress is not None:
@@ -255,6 +253,8 @@ class _Reporter:
             if self.verbose and result.traceback:
                 self.err.print(result.traceback.rstrip(), markup=False)
             return
+        from rich.markup import escape
+
         if result.status == "converted":
             note = f", {result.mismatches} mismatch finding(s)" if result.mismatches else ""
             self.out.print(f"[green]✓[/green] {escape(result.package)} ({result.rows} rows{note})")

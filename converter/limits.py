@@ -70,7 +70,8 @@ def current() -> Limits:
     value = _current.get()
     if value is not None:
         return value
-    return _from_env(tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIX))))
+    # keys first, then the few values: os.environ.items() decodes every variable (4× slower, on every limit check)
+    return _from_env(tuple(sorted((k, os.environ[k]) for k in list(os.environ) if k.startswith(ENV_PREFIX))))
 
 
 @functools.lru_cache(maxsize=8)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 from converter.document import Document, Line
-from converter.normalize import clean_label, label_key, strip_markup
+from converter.normalize import LABEL_CACHE, clean_label, label_key, strip_markup
 from converter.specs.tables import TableSpec, table_for_title
 
 T = TypeVar("T")
@@ -37,6 +38,7 @@ class Section:
         return self.spec.table_id
 
 
+@lru_cache(maxsize=LABEL_CACHE)  # every line is asked, in several scans
 def _title_of(text: str) -> TableSpec | None:
     text = clean_label(strip_markup(text))
     text = re.sub(r"\s*\d+$", "", text)  # a TOC page number
@@ -50,6 +52,7 @@ NOT_A_TABLE = re.compile(
     r"(?:部门|单位)决算表$|^第[一二三四五六七八九十]+部分|[，。；：]|^(?:公开\s*\d+\s*表|表[一二三四五六七八九十]+)$")
 
 
+@lru_cache(maxsize=LABEL_CACHE)
 def other_table_title(text: str) -> str | None:
     """The title of a table no spec knows ("十、国有资产使用情况表" → 国有资产使用情况表), or None."""
     text = clean_label(strip_markup(text))

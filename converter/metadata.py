@@ -6,8 +6,6 @@ import re
 from collections import Counter
 from pathlib import PurePath
 
-from pypinyin import lazy_pinyin
-
 from converter import __version__
 from converter.document import Document
 from converter.model import Record
@@ -43,6 +41,8 @@ def report_id_for(source_file: str, sha256: str, department: str | None = None, 
     """
     stem = PurePath(source_file).stem
     if _CJK.search(stem):
+        from pypinyin import lazy_pinyin  # its dictionaries cost ~0.1 s to load: only for a Chinese file name
+
         stem = f"{department} {year or ''}" if department else stem
         stem = "".join(lazy_pinyin(stem, errors="default"))
     slug = "-".join(re.findall(r"[a-z0-9]+", stem.lower()))[:48].strip("-") or "report"

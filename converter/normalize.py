@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Printed marks meaning "not applicable" (a null, not a zero).
 NOT_APPLICABLE = re.compile(r"^[─—\-－–―━_]+$")
@@ -12,6 +13,12 @@ _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = r"，。、；：？！“”‘’（）《》【】〔〕·…—"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u3000\u00a0]+(?=[{_CJK}{_CJK_PUNCT}])")
 _TAGS = re.compile(r"</?(?:b|i|u|strong|em|span|font|p|br|sup|sub)\b[^>]*>", re.I)
+_SPACES = re.compile(r"\s+")
+_HEADING_MARK = re.compile(r"^\s*#+\s*")
+_BULLET = re.compile(r"^\s*[-*]\s+")
+# The readers normalise the same lines again and again (titles, labels, headings): the label functions below are
+# memoised, over a bounded number of distinct texts so that a long batch keeps its memory flat.
+LABEL_CACHE = 4096  # distinct texts: a report has up to ~1,100
 
 
 _HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}
@@ -63,14 +70,16 @@ def to_decimal(text: str | None) -> Decimal | None:
         raise ValueError(f"not a decimal: {text!r}") from exc
 
 
+@lru_cache(maxsize=LABEL_CACHE)
 def clean_label(text: str) -> str:
     """A printed label without tags, stray spaces between CJK characters, or surrounding blanks."""
     text = _TAGS.sub("", text)
     text = text.replace("\u3000", " ").replace("\u00a0", " ").replace("**", "")
     text = _SPACE_BETWEEN_CJK.sub("", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=LABEL_CACHE)
 def label_key(text: str) -> str:
     """A comparison key for labels: cleaned, no spaces, full-width brackets and 与/和 variants unified."""
     text = to_halfwidth(clean_label(text))
@@ -93,9 +102,10 @@ def parent_code(code: str | None) -> str | None:
     return code[:-2]
 
 
+@lru_cache(maxsize=LABEL_CACHE)
 def strip_markup(text: str) -> str:
     """Markdown/HTML remnants (#, -, **, <b>) removed from a prose line."""
     text = _TAGS.sub("", text)
-    text = re.sub(r"^\s*#+\s*", "", text)
-    text = re.sub(r"^\s*[-*]\s+", "", text)
+    text = _HEADING_MARK.sub("", text)
+    text = _BULLET.sub("", text)
     return text.replace("**", "")

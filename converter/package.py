@@ -51,15 +51,16 @@ def resource_rows(extraction: Extraction, report_id: str) -> dict[str, list[Reco
     rows: dict[str, list[Record]] = {}
     for resource in registry.resource_names():
         fields = registry.field_names(resource)
+        known = frozenset(fields)
         source = [extraction.report] if resource == "reports" else extraction.rows(resource)
         if resource == "findings" and not source:
             source = [finding.as_record() for finding in extraction.findings]
         result = []
         for number, record in enumerate(source, start=1):
             full = {"report_id": report_id, **record}
-            if "row_no" in fields:
+            if "row_no" in known:
                 full["row_no"] = number
-            unknown = set(full) - set(fields)
+            unknown = full.keys() - known
             if unknown:
                 raise ValueError(f"{resource}: fields not in the schema: {', '.join(sorted(unknown))}")
             result.append({name: _as_written(full.get(name)) for name in fields})
@@ -90,6 +91,11 @@ def csv_text(resource: str, rows: list[Record]) -> str:
 
 def descriptor(report: Record, rows: dict[str, list[Record]]) -> dict[str, Any]:
     """datapackage.json content: metadata, license, source, unit, resources with embedded Table Schemas."""
+    return {**_descriptor_head(report, rows), "resources": [_resource_entry(resource) for resource in rows]}
+
+
+def _descriptor_head(report: Record, rows: dict[str, list[Record]]) -> dict[str, Any]:
+    """Everything of datapackage.json before its resources (which are the same in every package)."""
     report_id = report["report_id"]
     title = f"{report.get('department') or report_id} {report.get('year') or ''} 决算公开".strip()
     return {
@@ -112,22 +118,39 @@ def descriptor(report: Record, rows: dict[str, list[Record]]) -> dict[str, Any]:
             "currency": report.get("currency") or "CNY",
             "row_counts": {name: len(values) for name, values in rows.items()},
         },
-        "resources": [
-            {
-                "name": resource,
-                "path": f"{resource}.csv",
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "title": registry.schema(resource)["title"],
-                "description": registry.schema(resource)["description"],
-                "jsonschema": f"schemas/{resource}.json",
-                "schema": registry.table_schema(resource),
-            }
-            for resource in rows
-        ],
     }
+
+
+def _resource_entry(resource: str) -> dict[str, Any]:
+    return {
+        "name": resource,
+        "path": f"{resource}.csv",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "title": registry.schema(resource)["title"],
+        "description": registry.schema(resource)["description"],
+        "jsonschema": f"schemas/{resource}.json",
+        "schema": registry.table_schema(resource),
+    }
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+@cache
+def _resources_json(resources: tuple[str, ...]) -> str:
+    """`{"resources": [...]}` as indented JSON, once per process (indented JSON is encoded in pure Python)."""
+    return _json({"resources": [_resource_entry(resource) for resource in resources]})
+
+
+def descriptor_text(report: Record, rows: dict[str, list[Record]]) -> str:
+    """datapackage.json as written: exactly `json.dumps(descriptor(...), ensure_ascii=False, indent=2)` and a line
+    end, its resources spliced in from the per-process cache."""
+    head = _json(_descriptor_head(report, rows))  # "{\n  ...\n}": reopened before its closing brace
+    return f"{head[:-2]},\n{_resources_json(tuple(rows))[2:]}\n"
 
 
 def package_files(extraction: Extraction) -> dict[str, str]:
@@ -136,8 +159,10 @@ def package_files(extraction: Extraction) -> dict[str, str]:
 
     report_id = extraction.report["report_id"]
     rows = resource_rows(extraction, report_id)
-    _check_field_lengths(f"{extraction.report.get('source_file')} ({report_id})", rows)
     texts = {resource: csv_text(resource, values) for resource, values in rows.items()}
+    limit = limits.current().max_field_chars  # no value is longer than the CSV text it is part of
+    _check_field_lengths(f"{extraction.report.get('source_file')} ({report_id})",
+                         {resource: values for resource, values in rows.items() if len(texts[resource]) > limit})
     problems = []
     for resource, text in texts.items():  # validate exactly what is written: the CSV text read back
         written = read_csv_text(resource, text)
@@ -148,11 +173,16 @@ def package_files(extraction: Extraction) -> dict[str, str]:
     if problems:
         shown = "; ".join(str(problem) for problem in problems[:3])
         raise InvalidRecords(f"{report_id}: {len(problems)} record(s) break the schemas, nothing written: {shown}")
-    files = {DATAPACKAGE: json.dumps(descriptor(rows["reports"][0], rows), ensure_ascii=False, indent=2) + "\n"}
+    files = {DATAPACKAGE: descriptor_text(rows["reports"][0], rows)}
     for resource, text in texts.items():
         files[f"{resource}.csv"] = text
-        files[f"schemas/{resource}.json"] = (registry.SCHEMA_DIR / f"{resource}.json").read_text(encoding="utf-8")
+        files[f"schemas/{resource}.json"] = _schema_text(resource)
     return files
+
+
+@cache
+def _schema_text(resource: str) -> str:
+    return (registry.SCHEMA_DIR / f"{resource}.json").read_text(encoding="utf-8")
 
 
 def _check_field_lengths(where: str, rows: dict[str, list[Record]]) -> None:
@@ -173,8 +203,19 @@ def _check_field_lengths(where: str, rows: dict[str, list[Record]]) -> None:
 
 def read_csv_text(resource: str, text: str) -> list[Record]:
     """Records of a resource's CSV text as every reader of a package gets them (typed, '' → None)."""
-    rows = csv.DictReader(io.StringIO(text, newline=""))
-    return [{k: typed_value(resource, k, v) for k, v in row.items()} for row in rows]
+    rows = [row for row in csv.reader(io.StringIO(text, newline="")) if row]  # DictReader skips blank rows too
+    if not rows or any(len(row) != len(rows[0]) for row in rows):  # ragged: DictReader's fillers, typed as such
+        return [{k: typed_value(resource, k, v) for k, v in row.items()}
+                for row in csv.DictReader(io.StringIO(text, newline=""))]
+    header, integers = rows[0], _integer_names(resource)
+    records = []
+    for values in rows[1:]:
+        record = {k: v if v != "" else None for k, v in zip(header, values)}
+        for name in integers:
+            if record.get(name) is not None:
+                record[name] = typed_value(resource, name, record[name])
+        records.append(record)
+    return records
 
 
 def data_row_count(folder: Path) -> int:

@@ -1,4 +1,10 @@
-"""Validate packages: Frictionless (structure, types, keys) and every row against the JSON Schemas."""
+"""Validate packages: Frictionless (structure, types, keys) and every row against the JSON Schemas.
+
+Rows are first checked by the validators fastjsonschema compiles from the schemas (`converter.validators`; the
+schemas use only type, pattern, enum, minimum, maximum, minLength, required and additionalProperties, which mean the
+same in every draft; fastjsonschema anchors a pattern's `$` at the very end, so it is if anything stricter). Only rows
+it rejects are validated again by jsonschema, whose verdict and messages (file, row, field) are the ones reported.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,15 @@ import json
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING
 
 from converter import registry
 from converter.limits import CSV_FIELD_LIMIT
 from converter.package import DATAPACKAGE, typed_value
+from converter.validators import fast_check
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 LIMIT_ERRORS = 1_000_000  # frictionless stops after 1000 errors by default: check every row
 
@@ -41,7 +50,20 @@ class Problem:
 
 @cache
 def _validator(resource: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(registry.schema(resource))
+
+
+def schema_errors(resource: str, record: dict) -> list:
+    """jsonschema's errors for a record; none, without asking jsonschema, when the compiled validator passes it."""
+    from fastjsonschema import JsonSchemaException
+
+    try:
+        fast_check(resource)(record)
+    except JsonSchemaException:
+        return list(_validator(resource).iter_errors(record))
+    return []
 
 
 def validate_rows(folder: Path, resource: str) -> list[Problem]:
@@ -58,7 +80,6 @@ def validate_rows(folder: Path, resource: str) -> list[Problem]:
             header = next(reader, None)
             if header != expected:
                 return [Problem(name, f"header {header} differs from the schema's fields {expected}", row=1)]
-            validator = _validator(resource)
             for number, values in enumerate(reader, start=2):
                 if len(values) != len(header):
                     problems.append(Problem(name, f"{len(values)} cells for {len(header)} columns", row=number))
@@ -69,7 +90,7 @@ def validate_rows(folder: Path, resource: str) -> list[Problem]:
                         problems.append(Problem(name, f"a value of {len(value):,} characters: past the CSV field"
                                                 f" limit ({CSV_FIELD_LIMIT:,}) of common readers",
                                                 row=number, field=field))
-                for error in validator.iter_errors(record):
+                for error in schema_errors(resource, record):
                     field = error.path[0] if error.path else None
                     if field is None and error.validator == "required":
                         field = error.message.split("'")[1] if "'" in error.message else None
@@ -83,10 +104,9 @@ def validate_rows(folder: Path, resource: str) -> list[Problem]:
 
 def validate_records(resource: str, records: list[dict]) -> list[Problem]:
     """Records about to be written, against the resource's JSON Schema (row = CSV row number)."""
-    validator = _validator(resource)
     problems = []
     for number, record in enumerate(records, start=2):
-        for error in validator.iter_errors(record):
+        for error in schema_errors(resource, record):
             field = error.path[0] if error.path else None
             problems.append(Problem(f"{resource}.csv", error.message, row=number, field=field))
     return problems

@@ -44,6 +44,21 @@ def test_a_rerun_writes_byte_identical_files(tmp_path):
     assert "datapackage.json" in first and "findings.csv" in first and "schemas/reports.json" in first
 
 
+def test_datapackage_json_is_the_plain_json_dump_of_the_descriptor(tmp_path):
+    """The resources spliced in from the cache leave datapackage.json exactly as json.dumps writes it."""
+    import json
+
+    from converter.package import descriptor, resource_rows
+
+    for number in ("000", "003"):
+        extraction = convert_file(seed(number))
+        rows = resource_rows(extraction, extraction.report["report_id"])
+        folder = write_package(extraction, tmp_path)
+        expected = json.dumps(descriptor(rows["reports"][0], rows), ensure_ascii=False, indent=2) + "\n"
+        assert (folder / "datapackage.json").read_text(encoding="utf-8") == expected
+        assert json.loads(expected)["resources"][2]["schema"]["primaryKey"] == ["report_id", "row_no"]
+
+
 def test_every_resource_has_a_csv_with_its_header_even_without_rows(tmp_path):
     folder = write_package(convert_file(seed("004")), tmp_path)
     report, resources = read_package(folder)

@@ -128,3 +128,62 @@ def test_the_fast_path_catches_broken_keys_without_frictionless(package_copy):
 def test_the_fast_path_passes_every_seed_package(seed_packages):
     for folder in seed_packages.values():
         assert validate_package(folder, frictionless=False) == []
+
+
+TRICKY_VALUES = [None, "", " ", "x", "0", "-1", "1.5", "78.65\n", "1.2345678", "２", "21O1501", 0, -1, 1, 10**20, 1.5,
+                 1.0, True, False, [], {}, "zh-Hant", "error", "ok", "T01", "2024", "abc-def", "ABC", "a" * 300]
+
+
+def test_the_compiled_validator_never_passes_what_jsonschema_refuses(seed_packages):
+    """Every row of every seed package, each field set in turn to values of every kind (and removed, and an unknown
+    field added): whenever jsonschema reports an error, the compiled fast check rejects the record too, so skipping
+    jsonschema for the records the fast check passes never hides a problem."""
+    from fastjsonschema import JsonSchemaException
+
+    from converter import registry
+    from converter.package import read_resource
+    from converter.validate import _validator
+    from converter.validators import fast_check
+
+    refused = 0
+    for resource in registry.resource_names():
+        records = [row for folder in seed_packages.values() for row in read_resource(folder, resource)[:3]]
+        assert records or resource in {"performance_indicators", "performance_evaluations", "state_capital_expense",
+                                        "government_fund", "table_cells", "three_public_quantities"}
+        for record in records[:2]:
+            variants = [{**record, name: value} for name in record for value in TRICKY_VALUES]
+            variants += [{k: v for k, v in record.items() if k != name} for name in record]
+            variants += [{**record, "unknown_field": "x"}]
+            for variant in [record, *variants]:
+                errors = list(_validator(resource).iter_errors(variant))
+                refused += bool(errors)
+                try:
+                    fast_check(resource)(variant)
+                except JsonSchemaException:
+                    continue
+                assert not errors, (resource, variant, errors[0].message)
+    assert refused > 1000  # the variants do break the schemas
+
+
+def test_compiled_validators_are_kept_on_disk_and_a_damaged_copy_is_replaced(tmp_path, monkeypatch):
+    from fastjsonschema import JsonSchemaException
+
+    from converter import validators
+
+    monkeypatch.setenv("JUESUAN_CACHE_DIR", str(tmp_path))
+    validators._validators.cache_clear()
+    try:
+        check = validators.fast_check("three_public_quantities")
+        (stored,) = tmp_path.glob("validators-*")
+        validators._validators.cache_clear()
+        stored.write_bytes(b"not marshal data")
+        again = validators.fast_check("three_public_quantities")
+        assert stored.read_bytes() != b"not marshal data"  # compiled anew and stored again
+        validators._validators.cache_clear()
+        from_disk = validators.fast_check("three_public_quantities")
+        for validate in (check, again, from_disk):
+            with pytest.raises(JsonSchemaException):
+                validate({"report_id": "Not An Id"})
+        assert [p.name for p in tmp_path.iterdir()] == [stored.name]  # no temporary file left
+    finally:
+        validators._validators.cache_clear()

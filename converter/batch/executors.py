@@ -100,10 +100,11 @@ class LocalPool:
     """Worker processes forked from this one (the converter imported and warmed once, inherited by all), each under
     the memory cap; a worker past the time budget is killed, a dead one replaced; its input fails, no other."""
 
-    def __init__(self, options: BatchOptions, size: int) -> None:
+    def __init__(self, options: BatchOptions, size: int, inputs: int | None = None) -> None:
         import multiprocessing
 
-        warm_up()
+        if inputs is None or inputs > 1:  # one input: its worker imports what it needs (no copy-on-write of it)
+            warm_up()
         self.options = options
         self.size = size
         self.context = multiprocessing.get_context("fork")
@@ -215,7 +216,10 @@ class DaskPool:
 @contextlib.contextmanager
 def executor_for(options: BatchOptions, count: int) -> Iterator[LocalPool | DaskPool]:
     """A Dask pool when a scheduler is given, else local workers: min(jobs, count) of them."""
-    pool = DaskPool(options) if options.scheduler is not None else LocalPool(options, max(1, min(options.jobs, count)))
+    if options.scheduler is not None:
+        pool: LocalPool | DaskPool = DaskPool(options)
+    else:
+        pool = LocalPool(options, max(1, min(options.jobs, count)), count)
     try:
         yield pool
     except BaseException:

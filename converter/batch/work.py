@@ -49,13 +49,18 @@ def limit_memory(max_memory_mb: int | None) -> None:
 
 
 def warm_up() -> None:
-    """Import the converter and load the schemas' validators (before forking workers, so that each inherits them)."""
+    """Import the converter and build what every conversion uses (the layouts, the places index, the compiled
+    validators) before forking workers, so that each inherits them."""
     import converter.convert  # noqa: F401
     from converter import registry
-    from converter.validate import validate_records
+    from converter.layouts import available_layouts
+    from converter.places import divisions_by_name
+    from converter.validators import fast_check
 
+    available_layouts()
+    divisions_by_name()
     for resource in registry.resource_names():
-        validate_records(resource, [])
+        fast_check(resource)
 
 
 def _known_errors() -> tuple[type[Exception], ...]:

@@ -352,15 +352,15 @@ def read_facts(sentences: list[Sentence]) -> list[Fact]:
     """Every registry metric found in the sentences (one fact per (metric, sentence), first match), then the
     budget lines."""
     facts: list[Fact] = []
-    in_section: dict[tuple[str, tuple[str, ...]], bool] = {}  # sentences of a paragraph share their headings
+    in_section: dict[tuple[str, ...], list[Metric]] = {}  # sentences of a paragraph share their headings
     for sentence in sentences:
-        for metric in METRICS:
-            if metric.section:
-                key = (metric.section.pattern, sentence.headings)
-                if key not in in_section:
-                    in_section[key] = any(metric.section.search(h) for h in sentence.headings)
-                if not in_section[key]:
-                    continue
+        metrics = in_section.get(sentence.headings)
+        if metrics is None:
+            metrics = in_section[sentence.headings] = [
+                metric for metric in METRICS
+                if not metric.section or any(metric.section.search(h) for h in sentence.headings)
+            ]
+        for metric in metrics:
             if metric.requires and not metric.requires.search(sentence.key):
                 continue
             fact = _first_match(metric, sentence)
@@ -371,6 +371,8 @@ def read_facts(sentences: list[Sentence]) -> list[Fact]:
 
 def _first_match(metric: Metric, sentence: Sentence) -> Fact | None:
     for pattern in metric.patterns:
+        if pattern.search(sentence.key) is None:  # most patterns find nothing: no iterator for them
+            continue
         for match in pattern.finditer(sentence.key):
             if not _in_context(metric, sentence, match.start()):
                 continue

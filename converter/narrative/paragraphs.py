@@ -210,6 +210,7 @@ def build_paragraphs(doc: Document) -> list[Paragraph]:
     lines = doc.lines
     furniture = _furniture(lines)
     tables = _table_lines(doc)
+    skip = furniture | tables
     builder = _Builder()
     in_annex_table = False
     index = 0
@@ -227,7 +228,7 @@ def build_paragraphs(doc: Document) -> list[Paragraph]:
             in_annex_table = not TOC_TITLE.match(text)
             continue
         markdown = raw.lstrip().startswith("#")
-        level, text, index = _heading(text, markdown, lines, index, furniture | tables, builder.open)
+        level, text, index = _heading(text, markdown, lines, index, skip, builder.open)
         if level is not None and (not in_annex_table or level <= 2 and not markdown and _strong_heading(text)):
             in_annex_table = False
             builder.heading(level, text.removesuffix("。"))

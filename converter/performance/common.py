@@ -136,11 +136,14 @@ def amount_unit(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+_MARKUP = re.compile(r"^#+\s*|\*\*")
+
+
 def title_lines(doc: Document, pattern: re.Pattern[str]) -> list[int]:
     """Indexes of lines whose whole text (markup and blanks removed) matches pattern."""
     found = []
     for index, line in enumerate(doc.lines):
-        text = re.sub(r"^#+\s*|\*\*", "", line_text(line)).strip()
+        text = _MARKUP.sub("", line_text(line)).strip()
         if pattern.fullmatch(text):
             found.append(index)
     return found
