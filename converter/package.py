@@ -132,7 +132,7 @@ def descriptor(report: Record, rows: dict[str, list[Record]]) -> dict[str, Any]:
 
 def package_files(extraction: Extraction) -> dict[str, str]:
     """Relative path → text of every file of the package."""
-    from converter.validate import validate_records
+    from converter.validate import validate_records, validation_record
 
     report_id = extraction.report["report_id"]
     rows = resource_rows(extraction, report_id)
@@ -148,7 +148,9 @@ def package_files(extraction: Extraction) -> dict[str, str]:
     if problems:
         shown = "; ".join(str(problem) for problem in problems[:3])
         raise InvalidRecords(f"{report_id}: {len(problems)} record(s) break the schemas, nothing written: {shown}")
-    files = {DATAPACKAGE: json.dumps(descriptor(rows["reports"][0], rows), ensure_ascii=False, indent=2) + "\n"}
+    meta = descriptor(rows["reports"][0], rows)
+    meta["juesuan"]["validated"] = validation_record(texts)
+    files = {DATAPACKAGE: json.dumps(meta, ensure_ascii=False, indent=2) + "\n"}
     for resource, text in texts.items():
         files[f"{resource}.csv"] = text
         files[f"schemas/{resource}.json"] = (registry.SCHEMA_DIR / f"{resource}.json").read_text(encoding="utf-8")
