@@ -49,11 +49,16 @@ def test_the_converter_records_what_it_validated_and_the_build_trusts_only_that(
 
 
 def test_trusted_and_validated_packages_load_the_same_rows(seed_packages, tmp_path):
-    trusted = build_database(list(seed_packages.values()), tmp_path / "trusted" / "juesuan.db")
-    others = [without_record(package, tmp_path / "others") for package in seed_packages.values()]
+    packages = list(seed_packages.values())
+    trusted = build_database(packages, tmp_path / "trusted" / "juesuan.db")
+    assert len(trusted.loaded) == 5 and trusted.validated == []
+    others = [without_record(package, tmp_path / "others") for package in packages]
     validated = build_database(others, tmp_path / "validated" / "juesuan.db")
-    assert len(trusted.loaded) == len(validated.loaded) == 5 and trusted.rows == validated.rows
-    assert content(tmp_path / "trusted" / "juesuan.db") == content(tmp_path / "validated" / "juesuan.db")
+    asked = build_database(packages, tmp_path / "asked" / "juesuan.db", validate_all=True)
+    assert validated.validated == asked.validated == trusted.loaded
+    assert trusted.rows == validated.rows == asked.rows
+    reference = content(tmp_path / "trusted" / "juesuan.db")
+    assert content(tmp_path / "validated" / "juesuan.db") == content(tmp_path / "asked" / "juesuan.db") == reference
 
 
 def test_shards_written_by_workers_give_the_database_one_process_writes(seed_packages, tmp_path):

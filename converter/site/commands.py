@@ -45,6 +45,9 @@ def build(
     db: Annotated[Path, typer.Option("--db", help="The SQLite database to build or update.")] = DEFAULT_DB,
     full: Annotated[bool, typer.Option("--full", help="Rebuild from nothing instead of updating in place.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
+    validate_all: Annotated[bool, typer.Option(
+        "--validate-all", help="Validate every package's rows, also those the converter recorded as validated."
+    )] = False,
 ) -> int:
     """Bring one SQLite database (and its download folder) to exactly these packages, atomically.
 
@@ -63,7 +66,9 @@ def build(
     try:
         with Progress(*columns, console=err, transient=True, disable=as_json) as bar:
             task = bar.add_task("loading", total=len(found))
-            result = build_database(found, db, on_package=lambda _: bar.advance(task), full=full)
+            result = build_database(
+                found, db, on_package=lambda _: bar.advance(task), full=full, validate_all=validate_all
+            )
     except BuildError as exc:
         return _exit(2, str(exc))
     if as_json:

@@ -94,6 +94,8 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)  # report ids no longer among the packages
     refused: dict[str, str] = field(default_factory=dict)  # package path → reason
     skipped: dict[str, str] = field(default_factory=dict)  # package path → why it was not loaded (same source)
+    validated: list[str] = field(default_factory=list)  # report ids loaded after validating their rows (the others:
+    # the converter's record of their validation held, see site.loading)
     rows: dict[str, int] = field(default_factory=dict)  # table → row count
     full: bool = True  # built from nothing (else updated in place)
     full_reason: str = ""
@@ -526,8 +528,10 @@ def build_database(
     on_package: Callable[[Path], None] | None = None,
     workers: int | None = None,
     full: bool = False,
+    validate_all: bool = False,
 ) -> BuildResult:
     """Bring the database at `db` (and its download folder) to exactly the valid packages given; refuse invalid ones.
+    `validate_all`: validate the rows of every package read, also of those the converter recorded as validated.
 
     Raises BuildError when the database cannot be written; the previous database and downloads are then untouched
     and no temporary file is left.
@@ -544,7 +548,7 @@ def build_database(
                 clean_leftovers(folder)
             downloads.clean_staged(files)
             downloads.clean_staged(copies)
-            return _build(sorted(set(packages)), db, temp, copies, on_package, workers, full)
+            return _build(sorted(set(packages)), db, temp, copies, on_package, workers, full, not validate_all)
         except (OSError, sqlite3.OperationalError, BrokenProcessPool) as exc:
             temp.unlink(missing_ok=True)
             with contextlib.suppress(OSError):
@@ -562,6 +566,7 @@ def _build(
     on_package: Callable[[Path], None] | None,
     workers: int | None,
     full: bool,
+    trust: bool,
 ) -> BuildResult:
     result = BuildResult()
     copies.mkdir(parents=True, exist_ok=True)
@@ -572,7 +577,7 @@ def _build(
     result.full = before is None
     copying = _Copy(db, temp) if not result.full else None
     try:
-        return _apply(folders, db, temp, copies, on_package, workers, result, before, previous, copying)
+        return _apply(folders, db, temp, copies, on_package, workers, result, before, previous, copying, trust)
     finally:
         if copying:
             copying.join()  # on an error too: the caller then removes the temporary file, which must be complete
@@ -589,6 +594,7 @@ def _apply(
     before: dict[str, str] | None,
     previous: set[str],
     copying: _Copy | None,
+    trust: bool,
 ) -> BuildResult:
     todo = plan(folders, before, copies, result)
     folder_of = {**todo.keep, **todo.read}
@@ -634,17 +640,19 @@ def _apply(
                         refused.append(outcome.folder)
                     else:
                         inserted.append(outcome.report_id)
+                        if outcome.validated:
+                            result.validated.append(outcome.report_id)
             return refused
 
         for report_id in keep:
             if on_package:
                 on_package(todo.keep[report_id])
-        refused = load(shards.read_shards(to_read, staged, workers or _workers(), _end_with, (os.getpid(),)))
+        refused = load(shards.read_shards(to_read, staged, workers or _workers(), _end_with, (os.getpid(),), trust))
         for folder in refused:  # a refused package gives way to the next one of the same source
             ids = next(ids for ids in todo.sources.values() if any(folder_of[rid] == folder for rid in ids))
             for report_id in ids[ids.index(next(rid for rid in ids if folder_of[rid] == folder)) + 1:]:
                 result.skipped.pop(str(folder_of[report_id]), None)
-                if not load(shards.read_shards([folder_of[report_id]], staged, 1, _end_with, ())):
+                if not load(shards.read_shards([folder_of[report_id]], staged, 1, _end_with, (), trust)):
                     break
         if result.full:
             conn.execute("BEGIN")
@@ -656,6 +664,7 @@ def _apply(
         conn.close()
     final = set(keep) | set(inserted)
     result.loaded = sorted(inserted)
+    result.validated.sort()
     result.unchanged = keep
     result.replaced = sorted(set(inserted) & previous)
     result.removed = sorted(previous - final)

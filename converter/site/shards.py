@@ -41,6 +41,7 @@ class Outcome:
     folder: Path
     report_id: str | None = None
     problems: list[str] = field(default_factory=list)
+    validated: bool = True  # its rows were validated (not only the converter's record of their validation)
 
 
 @cache
@@ -66,9 +67,9 @@ def _inserts(resource: str) -> tuple[str, str]:
     return table, f"INSERT INTO [{resource}_fts] VALUES ({texts})"
 
 
-def write_shard(folders: list[Path], path: Path, staged: Path) -> list[Outcome]:
+def write_shard(folders: list[Path], path: Path, staged: Path, trust: bool = True) -> list[Outcome]:
     """Read, validate and shape each package into a new shard database at `path`; stage the download copies of the
-    loadable ones. Returns each package's outcome, in order."""
+    loadable ones. Returns each package's outcome, in order. `trust`: see `loading.read_loadable`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     outcomes = []
@@ -78,7 +79,7 @@ def write_shard(folders: list[Path], path: Path, staged: Path) -> list[Outcome]:
         conn.execute("BEGIN")
         _create(conn)
         for folder in folders:
-            loadable = read_loadable(folder)
+            loadable = read_loadable(folder, trust)
             if loadable.problems:
                 outcomes.append(Outcome(folder, problems=loadable.problems))
                 continue
@@ -90,7 +91,7 @@ def write_shard(folders: list[Path], path: Path, staged: Path) -> list[Outcome]:
                     if resource in FTS_COLUMNS:
                         conn.executemany(insert_texts, texts)
             downloads.stage(loadable.files, report_id, staged)
-            outcomes.append(Outcome(folder, report_id))
+            outcomes.append(Outcome(folder, report_id, validated=loadable.validated))
         conn.execute("COMMIT")
     return outcomes
 
@@ -128,7 +129,12 @@ def shard_paths(staged: Path) -> Iterator[Path]:
 
 
 def read_shards(
-    folders: list[Path], staged: Path, workers: int, initializer: Callable[..., None], initargs: tuple
+    folders: list[Path],
+    staged: Path,
+    workers: int,
+    initializer: Callable[..., None],
+    initargs: tuple,
+    trust: bool = True,
 ) -> Iterator[tuple[Path, list[Outcome]]]:
     """(shard, outcomes) for each run of SHARD_PACKAGES packages, in order: written in worker processes when there
     are several runs, with at most two per worker written ahead of the merge (bounds the disk the shards take)."""
@@ -137,7 +143,7 @@ def read_shards(
     if workers <= 1 or len(runs) < 2:
         for run in runs:
             path = next(paths)
-            yield path, write_shard(run, path, staged)
+            yield path, write_shard(run, path, staged, trust)
         return
     # forkserver: workers do not inherit the build lock (a killed build's workers must not keep holding it)
     context = multiprocessing.get_context("forkserver")
@@ -146,11 +152,11 @@ def read_shards(
         todo = iter(runs)
         for run in itertools.islice(todo, 2 * workers):
             path = next(paths)
-            pending.append((path, pool.submit(write_shard, run, path, staged)))
+            pending.append((path, pool.submit(write_shard, run, path, staged, trust)))
         while pending:
             path, future = pending.popleft()
             outcomes = future.result()
             for run in itertools.islice(todo, 1):
                 following = next(paths)
-                pending.append((following, pool.submit(write_shard, run, following, staged)))
+                pending.append((following, pool.submit(write_shard, run, following, staged, trust)))
             yield path, outcomes
