@@ -150,13 +150,17 @@ def read_shards(
     with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
         pending: deque = deque()
         todo = iter(runs)
-        for run in itertools.islice(todo, 2 * workers):
-            path = next(paths)
-            pending.append((path, pool.submit(write_shard, run, path, staged, trust)))
-        while pending:
-            path, future = pending.popleft()
-            outcomes = future.result()
-            for run in itertools.islice(todo, 1):
-                following = next(paths)
-                pending.append((following, pool.submit(write_shard, run, following, staged, trust)))
-            yield path, outcomes
+        try:
+            for run in itertools.islice(todo, 2 * workers):
+                path = next(paths)
+                pending.append((path, pool.submit(write_shard, run, path, staged, trust)))
+            while pending:
+                path, future = pending.popleft()
+                outcomes = future.result()
+                for run in itertools.islice(todo, 1):
+                    following = next(paths)
+                    pending.append((following, pool.submit(write_shard, run, following, staged, trust)))
+                yield path, outcomes
+        finally:  # the build failed or stopped: shards not yet begun are not written
+            for _, future in pending:
+                future.cancel()
