@@ -31,6 +31,7 @@ from pathlib import Path
 
 from converter import registry
 from converter.package import DATAPACKAGE
+from converter.validate import validation_record
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "seeds"
@@ -106,6 +107,7 @@ def variant(seed: Path, number: int, out: Path) -> None:
     factor = Decimal(100 + number % 97) / 100
     folder = out / new_id
     folder.mkdir(parents=True)
+    texts = {}
     for resource in registry.resource_names():
         decimals = set(registry.decimal_fields(resource))
         with (seed / f"{resource}.csv").open(encoding="utf-8", newline="") as handle:
@@ -123,9 +125,13 @@ def variant(seed: Path, number: int, out: Path) -> None:
         writer = csv.DictWriter(buffer, fieldnames=registry.field_names(resource), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-        (folder / f"{resource}.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    descriptor = (seed / DATAPACKAGE).read_text(encoding="utf-8").replace(old_id, new_id).replace(old_sha, new_sha)
-    (folder / DATAPACKAGE).write_text(descriptor, encoding="utf-8")
+        (folder / f"{resource}.csv").write_text(buffer.getvalue(), encoding="utf-8", newline="")
+        texts[resource] = buffer.getvalue()
+    descriptor = json.loads(
+        (seed / DATAPACKAGE).read_text(encoding="utf-8").replace(old_id, new_id).replace(old_sha, new_sha)
+    )
+    descriptor["juesuan"]["validated"] = validation_record(texts)  # as the converter records what it validated
+    (folder / DATAPACKAGE).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def replicate(db: Path, times: int) -> None:

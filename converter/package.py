@@ -146,16 +146,19 @@ def _resources_json(resources: tuple[str, ...]) -> str:
     return _json({"resources": [_resource_entry(resource) for resource in resources]})
 
 
-def descriptor_text(report: Record, rows: dict[str, list[Record]]) -> str:
+def descriptor_text(report: Record, rows: dict[str, list[Record]], validated: dict[str, Any] | None = None) -> str:
     """datapackage.json as written: exactly `json.dumps(descriptor(...), ensure_ascii=False, indent=2)` and a line
-    end, its resources spliced in from the per-process cache."""
-    head = _json(_descriptor_head(report, rows))  # "{\n  ...\n}": reopened before its closing brace
+    end, its resources spliced in from the per-process cache; `validated` is the converter's validation record."""
+    head_fields = _descriptor_head(report, rows)
+    if validated is not None:
+        head_fields["juesuan"]["validated"] = validated
+    head = _json(head_fields)  # "{\n  ...\n}": reopened before its closing brace
     return f"{head[:-2]},\n{_resources_json(tuple(rows))[2:]}\n"
 
 
 def package_files(extraction: Extraction) -> dict[str, str]:
     """Relative path → text of every file of the package."""
-    from converter.validate import validate_records
+    from converter.validate import validate_records, validation_record
 
     report_id = extraction.report["report_id"]
     rows = resource_rows(extraction, report_id)
@@ -173,7 +176,7 @@ def package_files(extraction: Extraction) -> dict[str, str]:
     if problems:
         shown = "; ".join(str(problem) for problem in problems[:3])
         raise InvalidRecords(f"{report_id}: {len(problems)} record(s) break the schemas, nothing written: {shown}")
-    files = {DATAPACKAGE: descriptor_text(rows["reports"][0], rows)}
+    files = {DATAPACKAGE: descriptor_text(rows["reports"][0], rows, validation_record(texts))}
     for resource, text in texts.items():
         files[f"{resource}.csv"] = text
         files[f"schemas/{resource}.json"] = _schema_text(resource)

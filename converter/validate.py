@@ -9,13 +9,14 @@ it rejects are validated again by jsonschema, whose verdict and messages (file, 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from converter import registry
+from converter import __version__, registry
 from converter.limits import CSV_FIELD_LIMIT
 from converter.package import DATAPACKAGE, typed_value
 from converter.validators import fast_check
@@ -64,6 +65,27 @@ def schema_errors(resource: str, record: dict) -> list:
     except JsonSchemaException:
         return list(_validator(resource).iter_errors(record))
     return []
+
+
+@cache
+def schemas_sha256() -> str:
+    """One hash of every resource's JSON Schema: what a package's rows were validated against."""
+    digest = hashlib.sha256()
+    for resource in registry.resource_names():
+        digest.update(json.dumps(registry.schema(resource), sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def validation_record(texts: dict[str, str]) -> dict[str, object]:
+    """What the converter records in datapackage.json (`juesuan.validated`) about the CSV texts it validated against
+    the schemas before writing them: `juesuan build` trusts it while the CSVs and the schemas are unchanged."""
+    return {
+        "converter_version": __version__,
+        "schemas_sha256": schemas_sha256(),
+        "files_sha256": {
+            f"{resource}.csv": hashlib.sha256(text.encode()).hexdigest() for resource, text in texts.items()
+        },
+    }
 
 
 def validate_rows(folder: Path, resource: str) -> list[Problem]:
@@ -163,6 +185,11 @@ def key_problems(folder: Path, tables: dict[str, list[dict]]) -> list[Problem]:
     return problems
 
 
+@cache
+def _table_schema(resource: str) -> dict:
+    return registry.table_schema(resource)
+
+
 def descriptor_problems(folder: Path, meta: dict) -> list[Problem]:
     """Every resource declared in datapackage.json, each with the Table Schema derived from its JSON Schema."""
     problems: list[Problem] = []
@@ -170,9 +197,7 @@ def descriptor_problems(folder: Path, meta: dict) -> list[Problem]:
     for resource in registry.resource_names():
         if resource not in names:
             problems.append(Problem(f"{folder.name}/{DATAPACKAGE}", f"resource {resource} missing", source="package"))
-        elif next(r for r in meta["resources"] if r.get("name") == resource).get("schema") != registry.table_schema(
-            resource
-        ):
+        elif next(r for r in meta["resources"] if r.get("name") == resource).get("schema") != _table_schema(resource):
             problems.append(Problem(f"{folder.name}/{DATAPACKAGE}",
                                     f"resource {resource}: Table Schema differs from schemas/{resource}.json",
                                     source="package"))

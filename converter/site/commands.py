@@ -49,6 +49,9 @@ def build(
         list[Path] | None,
         typer.Option("--sources", help="Folder of the source files (PDF …), found by name and sha256; repeatable."),
     ] = None,
+    validate_all: Annotated[bool, typer.Option(
+        "--validate-all", help="Validate every package's rows, also those the converter recorded as validated."
+    )] = False,
 ) -> int:
     """Bring one SQLite database (and its download folder) to exactly these packages, atomically.
 
@@ -70,7 +73,8 @@ def build(
         with Progress(*columns, console=err, transient=True, disable=as_json) as bar:
             task = bar.add_task("loading", total=len(found))
             result = build_database(
-                found, db, on_package=lambda _: bar.advance(task), full=full, sources=sources or ()
+                found, db, on_package=lambda _: bar.advance(task), full=full, sources=sources or (),
+                validate_all=validate_all,
             )
     except BuildError as exc:
         return _exit(2, str(exc))

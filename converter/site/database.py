@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import fcntl
-import multiprocessing
 import os
 import select
 import shutil
@@ -26,7 +25,6 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
@@ -36,7 +34,7 @@ from typing import Any
 from converter import registry
 from converter.package import DATAPACKAGE, clean_leftovers, process_running
 from converter.site import downloads, summaries
-from converter.site.loading import Loadable, read_identity, read_loadable
+from converter.site.loading import read_identity
 from converter.site.plugin import _CJK_CHAR, SCALE_COLUMN, cjk_tokens
 from converter.site.sources import publish_sources
 from converter.specs.tables import TABLES
@@ -83,7 +81,6 @@ INDEXED_FIELDS = {
 }
 REPORT_EXTRA = {"label": "TEXT", "package_folder": "TEXT", "package_zip": "TEXT"}
 LAYOUT_VERSION = "2"  # bump when the way rows are stored changes without the DDL changing
-WINDOW = 256  # packages read ahead of the inserts (bounds memory)
 
 
 class BuildError(Exception):
@@ -98,6 +95,8 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)  # report ids no longer among the packages
     refused: dict[str, str] = field(default_factory=dict)  # package path → reason
     skipped: dict[str, str] = field(default_factory=dict)  # package path → why it was not loaded (same source)
+    validated: list[str] = field(default_factory=list)  # report ids loaded after validating their rows (the others:
+    # the converter's record of their validation held, see site.loading)
     rows: dict[str, int] = field(default_factory=dict)  # table → row count
     full: bool = True  # built from nothing (else updated in place)
     full_reason: str = ""
@@ -227,30 +226,57 @@ def layout_stamp() -> int:
     return zlib.crc32("\n".join(parts).encode()) & 0x7FFFFFFF
 
 
-def scale_text(record: dict[str, Any], decimals: list[str]) -> str | None:
-    """The printed decimals of a row's amounts, grouped by scale: '2:total,basic;1:score'."""
+def _scale_text(amounts: Iterable[tuple[str, str | None]]) -> str | None:
     groups: dict[int, list[str]] = {}
-    for name in decimals:
-        value = record.get(name)
+    for name, value in amounts:
         if value is not None:
             groups.setdefault(len(value.partition(".")[2]), []).append(name)
     return ";".join(f"{scale}:{','.join(names)}" for scale, names in sorted(groups.items())) or None
 
 
-def db_row(resource: str, record: dict[str, Any], decimals: list[str]) -> list[Any]:
-    values = [record[n] for n in registry.field_names(resource)]
-    if decimals:
-        for index in _decimal_positions(resource):
-            if values[index] is not None:
-                values[index] = float(values[index])
-        values.append(scale_text(record, decimals))
-    return values
+def scale_text(record: dict[str, Any], decimals: list[str]) -> str | None:
+    """The printed decimals of a row's amounts, grouped by scale: '2:total,basic;1:score'."""
+    return _scale_text((name, record.get(name)) for name in decimals)
 
 
 @cache
-def _decimal_positions(resource: str) -> tuple[int, ...]:
-    decimals = set(registry.decimal_fields(resource))
-    return tuple(i for i, name in enumerate(registry.field_names(resource)) if name in decimals)
+def _decimal_positions(resource: str) -> tuple[tuple[int, str], ...]:
+    """(position, name) of the resource's amounts, in the schema's order of decimal fields."""
+    fields = registry.field_names(resource)
+    return tuple((fields.index(name), name) for name in registry.decimal_fields(resource))
+
+
+@cache
+def _text_positions(resource: str) -> tuple[int, ...]:
+    fields = registry.field_names(resource)
+    return tuple(fields.index(name) for name in FTS_COLUMNS.get(resource, []))
+
+
+def db_row(resource: str, row: list[Any]) -> list[Any]:
+    """A row (a package's typed values in field order) as the table stores it: amounts as REAL, their printed
+    decimals in the scale column."""
+    positions = _decimal_positions(resource)
+    if not positions:
+        return row
+    values = list(row)
+    scales = []
+    for index, _ in positions:
+        value = row[index]
+        if value is None:
+            scales.append(-1)
+        else:
+            values[index] = float(value)
+            scales.append(len(value.partition(".")[2]))
+    values.append(_scale_of(resource, tuple(scales)))
+    return values
+
+
+@lru_cache(maxsize=4096)
+def _scale_of(resource: str, scales: tuple[int, ...]) -> str | None:
+    """The scale text of a row whose amounts (in `_decimal_positions` order) have these decimals (-1: blank); rows
+    repeat few patterns."""
+    names = [name for _, name in _decimal_positions(resource)]
+    return _scale_text((name, None if scale < 0 else "." + "0" * scale) for name, scale in zip(names, scales))
 
 
 def report_extra(report_id: str, report: dict[str, Any]) -> list[str]:
@@ -258,57 +284,18 @@ def report_extra(report_id: str, report: dict[str, Any]) -> list[str]:
     return [label, f"/{FILES_MOUNT}/packages/{report_id}/{DATAPACKAGE}", f"/{FILES_MOUNT}/packages/{report_id}.zip"]
 
 
-@cache
-def insert_sql(resource: str) -> str:
-    """INSERT of one row with its rowid (rowids are given so the full-text rows can be added beside)."""
-    columns = ["rowid", *registry.field_names(resource)] + ([SCALE_COLUMN] if registry.decimal_fields(resource) else [])
-    if resource == "reports":
-        columns += list(REPORT_EXTRA)
-    names, marks = ", ".join(map(_quote, columns)), ", ".join("?" * len(columns))
-    return f"INSERT INTO {_quote(resource)} ({names}) VALUES ({marks})"
-
-
-@cache
-def fts_insert_sql(resource: str) -> str:
-    names = ", ".join(map(_quote, FTS_COLUMNS[resource]))
-    return f"INSERT INTO [{resource}_fts] (rowid, {names}) VALUES (?, {', '.join('?' * len(FTS_COLUMNS[resource]))})"
-
-
-def package_rows(resources: dict[str, list[dict[str, Any]]]) -> dict[str, tuple[list[list], list[list]]]:
-    """resource → (table rows, full-text rows beside them) of one package, as the database stores them."""
+def package_rows(tables: dict[str, list[list[Any]]], report: dict[str, Any]) -> dict[str, tuple[list, list]]:
+    """resource → (table rows, full-text rows beside them) of one package (rows in field order), as the database
+    stores them."""
     shaped = {}
     for resource in registry.resource_names():
-        records = resources[resource]
-        decimals = registry.decimal_fields(resource)
-        rows = [db_row(resource, record, decimals) for record in records]
+        rows = tables[resource]
+        stored = [db_row(resource, row) for row in rows]
         if resource == "reports":
-            rows = [row + report_extra(record["report_id"], record) for row, record in zip(rows, records)]
-        texts = FTS_COLUMNS.get(resource, [])
-        shaped[resource] = (rows, [[search_tokens(record[name]) for name in texts] for record in records])
+            stored = [row + report_extra(report["report_id"], report) for row in stored]
+        texts = _text_positions(resource)
+        shaped[resource] = (stored, [[search_tokens(row[index]) for index in texts] for row in rows])
     return shaped
-
-
-def prepare(folder: Path, staged: Path) -> Loadable:
-    """A package read, validated, shaped into database rows and its download copy staged (in a worker process when
-    there are many)."""
-    loadable = read_loadable(folder)
-    if not loadable.problems:
-        loadable.rows = package_rows(loadable.resources)
-        loadable.resources = {}
-        downloads.stage(folder, loadable.report["report_id"], staged)
-    return loadable
-
-
-def insert_package(conn: sqlite3.Connection, rows: dict[str, tuple[list[list], list[list]]], next_rowid: dict) -> None:
-    """Insert one package's prepared rows and their full-text rows; `next_rowid` (resource → rowid) advances."""
-    for resource, (table, texts) in rows.items():
-        if not table:
-            continue
-        start = next_rowid[resource]
-        conn.executemany(insert_sql(resource), [[start + i, *row] for i, row in enumerate(table)])
-        if resource in FTS_COLUMNS:
-            conn.executemany(fts_insert_sql(resource), [[start + i, *row] for i, row in enumerate(texts)])
-        next_rowid[resource] = start + len(table)
 
 
 def delete_reports(conn: sqlite3.Connection, report_ids: list[str]) -> None:
@@ -504,19 +491,6 @@ def _end_with(build: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def read_all(folders: list[Path], staged: Path, workers: int) -> Iterable[Loadable]:
-    """Each package prepared, in order; in worker processes when there are many (a window at a time)."""
-    if workers <= 1 or len(folders) < 16:
-        yield from (prepare(folder, staged) for folder in folders)
-        return
-    # forkserver: workers do not inherit the build lock (a killed build's workers must not keep holding it)
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)) as pool:
-        for start in range(0, len(folders), WINDOW):
-            window = folders[start : start + WINDOW]
-            yield from pool.map(prepare, window, [staged] * len(window), chunksize=8)
-
-
 @dataclass
 class _Plan:
     """Which package stands for each report: kept as loaded (unchanged), or to be read; by source, in load order."""
@@ -559,8 +533,10 @@ def build_database(
     workers: int | None = None,
     full: bool = False,
     sources: Iterable[Path] = (),
+    validate_all: bool = False,
 ) -> BuildResult:
     """Bring the database at `db` (and its download folder) to exactly the valid packages given; refuse invalid ones.
+    `validate_all`: validate the rows of every package read, also of those the converter recorded as validated.
 
     Each report's source file is served beside its package when found (in its package, at its recorded input, or by
     name in the `sources` folders; see site.sources).
@@ -581,7 +557,7 @@ def build_database(
             downloads.clean_staged(files)
             downloads.clean_staged(copies)
             folders = sorted(set(packages))
-            result = _build(folders, db, temp, copies, on_package, workers, full)
+            result = _build(folders, db, temp, copies, on_package, workers, full, not validate_all)
             result.sources = publish_sources(db, files, folders, sources, result.source_problems)
             return result
         except (OSError, sqlite3.OperationalError, BrokenProcessPool) as exc:
@@ -601,6 +577,7 @@ def _build(
     on_package: Callable[[Path], None] | None,
     workers: int | None,
     full: bool,
+    trust: bool,
 ) -> BuildResult:
     result = BuildResult()
     copies.mkdir(parents=True, exist_ok=True)
@@ -611,7 +588,7 @@ def _build(
     result.full = before is None
     copying = _Copy(db, temp) if not result.full else None
     try:
-        return _apply(folders, db, temp, copies, on_package, workers, result, before, previous, copying)
+        return _apply(folders, db, temp, copies, on_package, workers, result, before, previous, copying, trust)
     finally:
         if copying:
             copying.join()  # on an error too: the caller then removes the temporary file, which must be complete
@@ -628,6 +605,7 @@ def _apply(
     before: dict[str, str] | None,
     previous: set[str],
     copying: _Copy | None,
+    trust: bool,
 ) -> BuildResult:
     todo = plan(folders, before, copies, result)
     folder_of = {**todo.keep, **todo.read}
@@ -647,6 +625,8 @@ def _apply(
             _count(conn, result)
         downloads.keep_only(set(keep), copies)
         return result
+    from converter.site import shards  # it builds on this module's tables and rows
+
     conn = _open(temp, copying.done() if copying else None)
     inserted: list[str] = []
     try:
@@ -654,46 +634,53 @@ def _apply(
         load_codes(conn)
         load_rules(conn)
         delete_reports(conn, gone)
+        conn.execute("COMMIT")
         next_rowid = {r: conn.execute(f"SELECT coalesce(max(rowid), 0) + 1 FROM {_quote(r)}").fetchone()[0]
                       for r in registry.resource_names()}
 
-        def load(loadables: Iterable[Loadable]) -> list[Path]:
+        def load(written: Iterable[tuple[Path, list[shards.Outcome]]]) -> list[Path]:
             refused = []
-            for loadable in loadables:
-                if on_package:
-                    on_package(loadable.folder)
-                if loadable.problems:
-                    more = f" (and {len(loadable.problems) - 1} more)" if len(loadable.problems) > 1 else ""
-                    result.refused[str(loadable.folder)] = f"fails validation: {loadable.problems[0]}{more}"
-                    refused.append(loadable.folder)
-                    continue
-                report_id = loadable.report["report_id"]
-                insert_package(conn, loadable.rows, next_rowid)
-                inserted.append(report_id)
+            for shard, outcomes in written:
+                shards.merge(conn, shard, next_rowid)
+                for outcome in outcomes:
+                    if on_package:
+                        on_package(outcome.folder)
+                    if outcome.problems:
+                        more = f" (and {len(outcome.problems) - 1} more)" if len(outcome.problems) > 1 else ""
+                        result.refused[str(outcome.folder)] = f"fails validation: {outcome.problems[0]}{more}"
+                        refused.append(outcome.folder)
+                    else:
+                        inserted.append(outcome.report_id)
+                        if outcome.validated:
+                            result.validated.append(outcome.report_id)
             return refused
 
         for report_id in keep:
             if on_package:
                 on_package(todo.keep[report_id])
-        refused = load(read_all(to_read, staged, workers or _workers()))
+        refused = load(shards.read_shards(to_read, staged, workers or _workers(), _end_with, (os.getpid(),), trust))
         for folder in refused:  # a refused package gives way to the next one of the same source
             ids = next(ids for ids in todo.sources.values() if any(folder_of[rid] == folder for rid in ids))
             for report_id in ids[ids.index(next(rid for rid in ids if folder_of[rid] == folder)) + 1:]:
                 result.skipped.pop(str(folder_of[report_id]), None)
-                if not load([prepare(folder_of[report_id], staged)]):
+                if not load(shards.read_shards([folder_of[report_id]], staged, 1, _end_with, (), trust)):
                     break
         if result.full:
+            conn.execute("BEGIN")
             _finish_new(conn)
             summaries.create(conn)
+            conn.execute("COMMIT")
         else:
+            conn.execute("BEGIN")
             summaries.update(conn, [*gone, *inserted])
-        conn.execute("COMMIT")
+            conn.execute("COMMIT")
         conn.execute("PRAGMA optimize" if not result.full else "ANALYZE")
         _count(conn, result)
     finally:
         conn.close()
     final = set(keep) | set(inserted)
     result.loaded = sorted(inserted)
+    result.validated.sort()
     result.unchanged = keep
     result.replaced = sorted(set(inserted) & previous)
     result.removed = sorted(previous - final)

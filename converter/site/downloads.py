@@ -20,10 +20,6 @@ from converter import registry
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def package_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file())
-
-
 def same_files(folder: Path, copy: Path) -> bool:
     """The package's top-level files and the copy's are the same names with the same bytes."""
     try:
@@ -47,18 +43,21 @@ def staging(packages: Path) -> Path:
     return packages / f".staging-{os.getpid()}"
 
 
-def stage(folder: Path, report_id: str, staged: Path) -> None:
-    """Write `<staged>/<report_id>/` (the files, times kept) and `<staged>/<report_id>.zip` (deterministic zip)."""
+def stage(files: dict[str, tuple[bytes, int]], report_id: str, staged: Path) -> None:
+    """Write `<staged>/<report_id>/` (the package's files, name → (bytes, mtime ns), modification times kept) and
+    `<staged>/<report_id>.zip` (deterministic zip)."""
     target = staged / report_id
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     with zipfile.ZipFile(staged / f"{report_id}.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for path in package_files(folder):
-            shutil.copy2(path, target / path.name)
-            info = zipfile.ZipInfo(f"{report_id}/{path.name}", ZIP_TIME)
+        for name, (data, mtime) in sorted(files.items()):
+            copy = target / name
+            copy.write_bytes(data)
+            os.utime(copy, ns=(mtime, mtime))
+            info = zipfile.ZipInfo(f"{report_id}/{name}", ZIP_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes(), compresslevel=1)
+            archive.writestr(info, data, compresslevel=1)
 
 
 def publish(report_id: str, staged: Path, packages: Path) -> None:

@@ -1,14 +1,24 @@
-"""Read a package for loading: each CSV read once, every row validated, keys checked; the problems, or the records.
+"""Read a package for loading: each file read once, its CSVs parsed into typed rows, checked; the problems, or the rows.
 
-The rows are checked with JSON Schema validators compiled by fastjsonschema (the schemas use only type, pattern,
-enum, minimum, required and additionalProperties, which mean the same in every draft); a package it rejects is
-validated again by `converter.validate` (jsonschema), whose problems name the file, row and field.
+Which packages are validated row by row: every package, unless the converter that wrote it recorded that it
+validated exactly these bytes (`juesuan.validated` in datapackage.json: the sha256 of each CSV and of the JSON
+Schemas it validated them against) and both still hold — a package of ours, unchanged since it was written, against
+the schemas of this version. A package from elsewhere, one whose CSVs were edited, or one written against other
+schemas is validated in full. The descriptor, the CSV headers and shapes and the keys (which the converter does not
+check when writing) are checked for every package.
+
+Rows are checked with JSON Schema validators compiled by fastjsonschema (the schemas use only type, pattern, enum,
+minimum, required and additionalProperties, which mean the same in every draft); a package it rejects is validated
+again by `converter.validate` (jsonschema), whose problems name the file, row and field.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import json
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -16,20 +26,23 @@ from typing import Any
 
 import fastjsonschema
 
-from converter import registry
-from converter.package import DATAPACKAGE, PackageError, read_package
-from converter.validate import descriptor_problems, key_problems, validate_package
+from converter import __version__, registry
+from converter.package import DATAPACKAGE, PackageError, _integer_names
+from converter.validate import descriptor_problems, key_problems, schemas_sha256, validate_package
+
+Row = list[Any]
 
 
 @dataclass
 class Loadable:
-    """One package read for the database: its records, or why it cannot be loaded."""
+    """One package read for the database: its rows (lists in the schema's field order), or why it cannot be loaded."""
 
     folder: Path
     report: dict[str, Any] = field(default_factory=dict)
-    resources: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    tables: dict[str, list[Row]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
-    rows: dict[str, Any] = field(default_factory=dict)  # resource → rows as the database stores them (site.database)
+    files: dict[str, tuple[bytes, int]] = field(default_factory=dict)  # top-level file → (bytes, mtime ns)
+    validated: bool = False  # its rows were validated here (else the converter's record of its validation held)
 
 
 @cache
@@ -37,14 +50,99 @@ def _validator(resource: str):
     return fastjsonschema.compile(registry.schema(resource))
 
 
+def trusted(meta: dict[str, Any], files: dict[str, tuple[bytes, int]]) -> bool:
+    """The package's record says this converter version validated exactly these CSV bytes against these schemas."""
+    ours = meta.get("juesuan")
+    record = ours.get("validated") if isinstance(ours, dict) else None
+    if not isinstance(record, dict) or record.get("converter_version") != __version__:
+        return False
+    if record.get("schemas_sha256") != schemas_sha256():
+        return False
+    hashes = record.get("files_sha256")
+    names = [f"{resource}.csv" for resource in registry.resource_names()]
+    return isinstance(hashes, dict) and all(
+        name in files and hashes.get(name) == hashlib.sha256(files[name][0]).hexdigest() for name in names
+    )
+
+
+def read_files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every top-level file of the package: name → (bytes, modification time in ns)."""
+    files = {}
+    for entry in os.scandir(folder):
+        if entry.is_file():
+            with open(entry.path, "rb") as handle:
+                files[entry.name] = (handle.read(), os.fstat(handle.fileno()).st_mtime_ns)
+    return files
+
+
+def read_rows(folder: Path, resource: str, data: bytes) -> list[Row]:
+    """The typed rows of one CSV ('' → None, integer fields → int when they are integers); PackageError when its
+    header is not the schema's or a row is ragged (as `converter.package.read_resource`)."""
+    fields = registry.field_names(resource)
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    if next(reader, None) != fields:
+        raise PackageError(f"{folder / resource}.csv: header differs from the schema's fields")
+    integers = [index for index, name in enumerate(fields) if name in _integer_names(resource)]
+    rows = []
+    for values in reader:
+        if len(values) != len(fields):
+            where = f"{folder / resource}.csv:{reader.line_num}"
+            raise PackageError(f"{where}: {len(values)} cells for {len(fields)} columns")
+        row = [value or None for value in values]  # '' (the only false string) → None
+        for index in integers:
+            value = row[index]
+            if value is not None:
+                try:
+                    row[index] = int(value)
+                except ValueError:
+                    pass
+        rows.append(row)
+    return rows
+
+
+def records(tables: dict[str, list[Row]]) -> dict[str, list[dict[str, Any]]]:
+    """The rows as records (field name → value), as the validators take them."""
+    return {resource: [dict(zip(registry.field_names(resource), row)) for row in rows]
+            for resource, rows in tables.items()}
+
+
 def _valid_rows(resources: dict[str, list[dict[str, Any]]]) -> bool:
     try:
-        for resource, records in resources.items():
+        for resource, rows in resources.items():
             check = _validator(resource)
-            for record in records:
+            for record in rows:
                 check(record)
     except fastjsonschema.JsonSchemaException:
         return False
+    return True
+
+
+@cache
+def _key_columns(resource: str) -> tuple[tuple[int, ...], list[tuple[tuple[int, ...], str, tuple[int, ...]]]]:
+    """Positions of the primary key and, per foreign key, (its positions, the referenced resource, their positions)."""
+    fields = registry.field_names(resource)
+
+    def positions(names: list[str], of: str = resource) -> tuple[int, ...]:
+        return tuple(registry.field_names(of).index(name) for name in names)
+
+    foreign = [
+        (positions(fk["fields"]), fk["reference"]["resource"],
+         positions(fk["reference"]["fields"], fk["reference"]["resource"]))
+        for fk in registry.foreign_keys(resource)
+    ]
+    return tuple(fields.index(name) for name in registry.primary_key(resource)), foreign
+
+
+def keys_hold(tables: dict[str, list[Row]]) -> bool:
+    """Primary keys unique and foreign keys resolved (`converter.validate.key_problems` says which do not)."""
+    for resource, rows in tables.items():
+        primary, foreign = _key_columns(resource)
+        if len({tuple(row[i] for i in primary) for row in rows}) != len(rows):
+            return False
+        for positions, target, referenced in foreign:
+            known = {tuple(row[i] for i in referenced) for row in tables[target]}
+            if any(tuple(row[i] for i in positions) not in known for row in rows):
+                return False
     return True
 
 
@@ -57,19 +155,29 @@ def _detailed_problems(folder: Path) -> list[str]:
         return [f"{folder}: unreadable: {exc}"]
 
 
-def read_loadable(folder: Path) -> Loadable:
-    """The package's records when it is valid (schemas, keys, descriptor), else its problems."""
+def read_loadable(folder: Path, trust: bool = True) -> Loadable:
+    """The package's rows when it is valid (descriptor, CSV shapes, keys; rows unless `trust` and `trusted`), else
+    its problems."""
     try:
-        meta = json.loads((folder / DATAPACKAGE).read_text(encoding="utf-8"))
-        report, resources = read_package(folder, descriptor=False)
-    except (OSError, ValueError, csv.Error, PackageError):
+        files = read_files(folder)
+        meta = json.loads(files[DATAPACKAGE][0].decode("utf-8"))
+        missing = [resource for resource in registry.resource_names() if f"{resource}.csv" not in files]
+        if missing:
+            raise PackageError(f"{folder}: {missing[0]}.csv missing")
+        tables = {resource: read_rows(folder, resource, files[f"{resource}.csv"][0])
+                  for resource in registry.resource_names()}
+    except (OSError, ValueError, KeyError, csv.Error, PackageError):
         return Loadable(folder, problems=_detailed_problems(folder))
-    if not isinstance(meta, dict) or descriptor_problems(folder, meta) or not _valid_rows(resources):
+    if not isinstance(meta, dict) or len(tables["reports"]) != 1 or descriptor_problems(folder, meta):
         return Loadable(folder, problems=_detailed_problems(folder))
-    keys = key_problems(folder, resources)
-    if keys:
-        return Loadable(folder, problems=[str(problem) for problem in keys])
-    return Loadable(folder, report, resources)
+    validated = not (trust and trusted(meta, files))
+    if validated and not _valid_rows(records(tables)):
+        return Loadable(folder, problems=_detailed_problems(folder))
+    if not keys_hold(tables):
+        problems = [str(problem) for problem in key_problems(folder, records(tables))]
+        return Loadable(folder, problems=problems or [f"{folder}: its keys do not hold"])
+    report = dict(zip(registry.field_names("reports"), tables["reports"][0]))
+    return Loadable(folder, report, tables, files=files, validated=validated)
 
 
 def read_identity(folder: Path) -> tuple[str, str] | None:
