@@ -49,12 +49,16 @@ def test_datapackage_json_is_the_plain_json_dump_of_the_descriptor(tmp_path):
     import json
 
     from converter.package import descriptor, resource_rows
+    from converter.validate import validation_record
 
     for number in ("000", "003"):
         extraction = convert_file(seed(number))
         rows = resource_rows(extraction, extraction.report["report_id"])
         folder = write_package(extraction, tmp_path)
-        expected = json.dumps(descriptor(rows["reports"][0], rows), ensure_ascii=False, indent=2) + "\n"
+        meta = descriptor(rows["reports"][0], rows)
+        texts = {resource: (folder / f"{resource}.csv").read_text(encoding="utf-8") for resource in rows}
+        meta["juesuan"]["validated"] = validation_record(texts)
+        expected = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
         assert (folder / "datapackage.json").read_text(encoding="utf-8") == expected
         assert json.loads(expected)["resources"][2]["schema"]["primaryKey"] == ["report_id", "row_no"]
 
