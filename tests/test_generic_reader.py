@@ -25,14 +25,16 @@ def _ocr_line(number: int, texts: list[tuple[str, float, float]], doubtful_at: i
     return Line(text="  ".join(w.text for w in words), line_no=number, page=1, words=words)
 
 
-def _ocr_document(low_confidence: str | None = None) -> Document:
+def _ocr_document(low_confidence: str | None = None, misread: str | None = None) -> Document:
     lines = [_ocr_line(1, [(TITLE, 300, 1000)]), _ocr_line(2, [("单位：万元", 1300, 1500)]),
              _ocr_line(3, [("科目编码", 40, 200), ("科目名称", 300, 500), ("合计", 840, 900), ("基本支出", 1080, 1200),
                            ("项目支出", 1380, 1500)])]
     for offset, (code, name, *amounts) in enumerate(T05):
         texts = [(code, 40, 40 + 15 * len(code))] if code else []
         texts.append((name, 300, 300 + 30 * len(name)))
-        for amount, edge, jitter in zip(amounts, RIGHT_EDGES, (3, -4, 2)):
+        for column, (amount, edge, jitter) in enumerate(zip(amounts, RIGHT_EDGES, (3, -4, 2))):
+            if column == 1 and misread and low_confidence == code:
+                amount = misread  # the doubtful 基本支出 figure read wrong
             if amount is not None:  # right-aligned, a few pixels of OCR jitter
                 texts.append((amount, edge + jitter - 18 * len(amount), edge + jitter + offset % 2))
         lines.append(_ocr_line(4 + offset, texts, 3 if low_confidence and low_confidence == code else None))
@@ -49,13 +51,26 @@ def test_ocr_boxes_place_every_figure_under_its_column():
 T05_RECORDS = [(code, name, total, basic, project) for code, name, total, basic, project in T05]
 
 
-def test_a_figure_read_with_low_confidence_leaves_its_row_out_with_findings():
-    # 行政运行's 基本支出 60.00 is doubtful: without it the row's 合计 = 基本 + 项目 cannot hold, so nothing is placed.
+def test_a_figure_read_with_low_confidence_is_kept_when_the_identities_confirm_it_with_a_finding():
+    # 行政运行's 基本支出 60.00 is doubtful (confidence 0.40): 合计 60.00 = 60.00 + blank on its row and 人大事务's
+    # 基本支出 60.00 = 60.00 + blank over its column hold with it and fail without it, so it stays, flagged.
     (block,) = generic.read_tables(_ocr_document(low_confidence="2010101"))
+    records, extraction = built(block)
+    assert [(r["code"], r["name"], r["total"], r["basic"], r["project"]) for r in records] == T05_RECORDS
+    (finding,) = extraction.findings
+    assert (finding.rule_id, finding.source_line, finding.location) == ("OCR", 7, "page 1 line 7: 60.00")
+    assert finding.message_en == ("OCR-read figure '60.00' (confidence 0.40) confirmed by the table's identities: "
+                                  "E1 T05 2010101 total; B2 T05 20101")
+
+
+def test_a_figure_read_with_low_confidence_that_breaks_an_identity_leaves_its_row_out_with_findings():
+    # The doubtful 基本支出 read as 66.00: 合计 60.00 = 66.00 + blank fails, so it and its row's 合计 stay out.
+    (block,) = generic.read_tables(_ocr_document(low_confidence="2010101", misread="66.00"))
     records, extraction = built(block)
     row = next(r for r in records if r["code"] == "2010101")
     assert (row["total"], row["basic"], row["project"]) == (None, None, None)
     assert {f.source_line for f in extraction.findings if f.rule_id == "EXTRACT"} == {7}
+    assert any("66.00: read with confidence 0.40" in f.message_en for f in extraction.findings)
     others = [(r["code"], r["total"], r["basic"], r["project"]) for r in records if r["code"] != "2010101"]
     assert others == [(c, t, b, p) for c, _n, t, b, p in T05 if c != "2010101"]
 

@@ -49,6 +49,7 @@ from converter.layouts.tokens import (
     leading_code,
     tokens,
 )
+from converter.layouts.unsure import read_confirmed
 from converter.locate import NUMBER_LABEL, Section, find_sections
 from converter.model import TableBlock
 from converter.normalize import clean_label, label_key, parse_amount, to_halfwidth
@@ -1118,6 +1119,11 @@ def _number_label(doc: Document, section: Section) -> str | None:
 
 
 def read_section(doc: Document, section: Section) -> TableBlock:
+    """The section's table; doubtful OCR figures kept only where the table's identities confirm them."""
+    return read_confirmed(lambda: _read_section(doc, section), list(doc.slice(section.start, section.end)))
+
+
+def _read_section(doc: Document, section: Section) -> TableBlock:
     title, _ = title_and_number(section)
     block = new_block(doc, section, _number_label(doc, section), title=title, note=section.empty_note)
     reader = READERS.get(section.spec.family)

@@ -9,6 +9,7 @@ identities. Page furniture (page numbers, running titles, 单位：万元, 栏�
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from converter.document import Line
@@ -51,12 +52,16 @@ def _cells(line: Line) -> list[str] | None:
 
 
 MIN_CONFIDENCE = 0.9  # an OCR word read with less confidence is not trusted as a figure
+# Doubtful words read as figures on trial, to be kept only if the table's identities confirm them (layouts/unsure.py)
+ON_TRIAL: ContextVar[frozenset] = ContextVar("on_trial", default=frozenset())
 
 
 def doubtful(line: Line) -> list:
-    """The line's OCR words that look like figures but were read with too little confidence to be trusted."""
+    """The line's OCR words that look like figures but were read with too little confidence to be trusted (those
+    on trial aside)."""
+    trial = ON_TRIAL.get()
     return [word for word in line.words or () if word.confidence is not None and word.confidence < MIN_CONFIDENCE
-            and is_number(word.text)]
+            and is_number(word.text) and word not in trial]
 
 
 def _pieces(line: Line, positioned: bool) -> list[tuple[str, float | None, float | None]]:
