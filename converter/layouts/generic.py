@@ -173,8 +173,14 @@ def _edges_by_page(items: list, width: int, positioned: bool, headers: dict | No
         grids.setdefault(_grid(item.line), []).extend(item.numbers)
     edges = {grid: column_edges(numbers, width) for grid, numbers in grids.items()}
     for grid, numbers in grids.items():
-        if edges[grid] is None and (headers or {}).get(grid):
-            edges[grid] = edges_under_headers(numbers, *headers[grid])
+        starts = (headers or {}).get(grid)
+        if edges[grid] is None and starts:
+            edges[grid] = edges_under_headers(numbers, *starts)
+        elif edges[grid] is not None and starts and len(starts[0]) == len(edges[grid]):
+            # The header may print the columns in another order (项目支出 before 基本支出): the k-th printed
+            # column is the k-th header's.
+            printed = sorted(range(len(starts[0])), key=lambda column: starts[0][column])
+            edges[grid] = [edges[grid][printed.index(column)] for column in range(len(starts[0]))]
     return edges
 
 
