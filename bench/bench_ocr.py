@@ -25,7 +25,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from unittest import mock
 
 import pypdfium2
 
@@ -33,7 +32,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from renderings import compare, figures, table_pdf  # noqa: E402
 
-from converter import convert  # noqa: E402
 from converter.convert import convert_file, extract  # noqa: E402
 from converter.readers import read_document  # noqa: E402
 from converter.readers.ocr import (  # noqa: E402
@@ -89,9 +87,6 @@ def end_to_end(name: str, pdf: Path, reference, folder: Path, dpi: int) -> None:
           f"{pages} pages); layout {scanned.report['layout']}: {_agreement(expected, figures(scanned.resources))} "
           f"of {sum(v is not None for v in expected.values())} reference figures; text layer: "
           f"{_agreement(expected, figures(convert_file(pdf).resources))}")
-    with mock.patch.object(convert, "detect_layout", lambda doc: None):
-        print(f"{name} generic reader: scan {_agreement(expected, figures(extract(document).resources))}; "
-              f"text layer {_agreement(expected, figures(convert_file(pdf).resources))}")
 
 
 def per_page(args: argparse.Namespace) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path, PurePath
 from converter.checks import run_checks
 from converter.checks.completeness import assess
 from converter.document import Document
-from converter.layouts import detect_layout, generic
+from converter.layouts import generic
 from converter.locate import find_sections
 from converter.metadata import report_metadata
 from converter.model import Extraction, Finding, TableBlock
@@ -33,18 +33,11 @@ def _looks_like_report(doc: Document) -> bool:
 
 
 def _table_blocks(doc: Document, extraction: Extraction) -> list[TableBlock]:
-    layout = detect_layout(doc) or generic
-    if layout is generic and not find_sections(doc):
+    if not find_sections(doc):
         extraction.report["layout"] = "narrative-only"
         return []
-    blocks = layout.read_tables(doc)
-    if layout is not generic and not any(block.status == "found" for block in blocks):
-        # A tuned layout claimed the text but read no table (e.g. OCR lines that only look like its rendering):
-        # the generic reader, which reads any rendering, gets its turn.
-        generic_blocks = generic.read_tables(doc)
-        if any(block.status == "found" for block in generic_blocks):
-            layout, blocks = generic, generic_blocks
-    extraction.report["layout"] = layout.NAME
+    blocks = generic.read_tables(doc)
+    extraction.report["layout"] = generic.NAME
     assign_units(doc, blocks)
     return blocks
 

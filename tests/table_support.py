@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from converter.document import Document, Line
+from converter.layouts import generic
 from converter.model import Extraction, Finding, TableBlock
 from converter.specs.tables import CODED_COLUMNS, TABLES
 from converter.tables import build_table
@@ -60,3 +61,11 @@ def text_document(*texts: str) -> Document:
     """A plain-text document of the given lines, numbered from 1."""
     lines = [Line(text=text, line_no=number) for number, text in enumerate(texts, start=1)]
     return Document(lines=lines, source_file="x.txt", source_sha256="0" * 64, source_format="txt")
+
+
+def read_tables(doc: Document, findings: list[Finding] | None = None) -> list[TableBlock]:
+    """The generic reader's blocks of `doc`; their findings are also appended to `findings` when given."""
+    blocks = generic.read_tables(doc)
+    if findings is not None:
+        findings.extend(finding for block in blocks for finding in block.findings)
+    return blocks

@@ -1,11 +1,11 @@
-"""The cells layout places amounts by the table's header rows: reordered, missing, unknown and split columns."""
+"""The generic reader places a cell format's amounts by the header rows: reordered, missing, unknown, split columns."""
 
 from __future__ import annotations
 
 from table_support import built, extract_findings
 
 from converter.document import Document, Line
-from converter.layouts import cells, detect_layout
+from converter.layouts import generic
 from converter.model import Extraction
 
 
@@ -20,7 +20,7 @@ def _doc(*rows: str | list[str], source_format: str = "html") -> Document:
 
 
 def _records(doc: Document, table_id: str) -> tuple[list[dict], Extraction]:
-    (block,) = [block for block in cells.read_tables(doc) if block.table_id == table_id]
+    (block,) = [block for block in generic.read_tables(doc) if block.table_id == table_id]
     return built(block)
 
 
@@ -151,11 +151,3 @@ def test_basic_expense_footer_total_spanning_merged_columns_takes_the_one_amount
         (None, "公用经费合计", "5.00", 5),
     ]
     assert not extract_findings(extraction)
-
-
-def test_detected_only_for_cell_formats_with_table_rows():
-    rows = [["2101501", "行政运行", "1.00"]] * 10
-    assert cells.detect(_doc(*rows)) == 0.95
-    assert detect_layout(_doc(*rows)) is cells
-    assert cells.detect(_doc(*rows, source_format="pdf")) == 0.0
-    assert cells.detect(_doc(*rows[:3])) == 0.0

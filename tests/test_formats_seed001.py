@@ -242,7 +242,7 @@ def converted(request, tmp_path_factory) -> tuple[str, Path, Extraction]:
 
 def test_every_table_resource_equals_the_text_seed(converted, text_extraction):
     name, _, extraction = converted
-    assert extraction.report["layout"] == "cells", name
+    assert extraction.report["layout"] == "generic", name
     for resource in TABLE_RESOURCES + ["report_tables"]:
         got, want = extraction.rows(resource), text_extraction.rows(resource)
         assert without(got, *PROVENANCE) == without(want, *PROVENANCE), (name, resource)

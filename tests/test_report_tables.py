@@ -10,13 +10,13 @@ from converter.convert import convert_file
 FOUND, EMPTY, ABSENT = "found", "empty", "absent"
 EXPECTED = {
     # 000 (Shanxi): 07/08/09 print 说明：本表无数据 with blank cells; 公开10表 is printed.
-    "000": ("wrapped", [FOUND] * 6 + [EMPTY] * 3 + [FOUND]),
+    "000": ("generic", [FOUND] * 6 + [EMPTY] * 3 + [FOUND]),
     # 001 (Gansu): 07 and 08 carry 注：本部门没有相关数据，故本表无数据。; 三公 has figures; no 10.
-    "001": ("tabbed", [FOUND] * 6 + [EMPTY, EMPTY, FOUND]),
+    "001": ("generic", [FOUND] * 6 + [EMPTY, EMPTY, FOUND]),
     # 002 (Henan): 07 and 08 are stated empty (their printed 合计 0.00 rows are kept).
-    "002": ("paginated", [FOUND] * 6 + [EMPTY, EMPTY, FOUND]),
+    "002": ("generic", [FOUND] * 6 + [EMPTY, EMPTY, FOUND]),
     # 003 (Shanxi 2024): 07/08/09 说明：本表无数据; 公开10表 printed.
-    "003": ("markdown", [FOUND] * 6 + [EMPTY] * 3 + [FOUND]),
+    "003": ("generic", [FOUND] * 6 + [EMPTY] * 3 + [FOUND]),
     # 004 (Shaanxi): the table section is blank in the text (the tables were images).
     "004": ("narrative-only", [ABSENT] * 9),
 }

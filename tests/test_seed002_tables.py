@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEED_FILES, seed
+from conftest import seed
 from fixtures import seed002_tables as expected
 from table_support import (
     CODED_FIELDS,
@@ -16,11 +16,11 @@ from table_support import (
     extract_findings,
     located,
     project,
+    read_tables,
     text_document,
 )
 
 from converter.document import Document
-from converter.layouts import available_layouts, detect_layout, paginated
 from converter.model import TableBlock
 from converter.readers import read_document
 from converter.specs.tables import CODED_COLUMNS
@@ -28,7 +28,7 @@ from converter.specs.tables import CODED_COLUMNS
 
 @pytest.fixture(scope="module")
 def blocks() -> dict[str, TableBlock]:
-    found = paginated.read_tables(read_document(seed("002")))
+    found = read_tables(read_document(seed("002")))
     assert len(found) == len({block.table_id for block in found}), "a table split over pages became two tables"
     return {block.table_id: block for block in found}
 
@@ -89,7 +89,7 @@ def test_t04_every_row_with_wrapped_labels_and_carryover_sub_rows(blocks):
     assert project(expense, T04_EXPENSE_FIELDS) == expected.T04_EXPENSE
     lines = {(r["side"], r["line_no"]): r["source_line"] for r in records}
     assert lines[("income", 3)] == 276  # "三、国有资本经营预算财政拨\n\n款\n3 0.00 …" starts on line 276
-    assert lines[("expense", 54)] == 333  # "22\n二十二、灾害防治及应急管理支\n\n出\n54 …" after the page break
+    assert lines[("expense", 54)] == 334  # "22\n二十二、灾害防治及应急管理支\n\n出\n54 …": the label's line
     assert lines[("income", 31)] == 359
     assert not extract_findings(extraction)
 
@@ -145,7 +145,7 @@ def _t06_document(class_amount: str) -> Document:
 
 
 def test_t06_amount_below_a_wrapped_name_is_kept_when_the_class_sum_confirms_it():
-    (block,) = paginated.read_tables(_t06_document("1.00"))
+    (block,) = read_tables(_t06_document("1.00"))
     records, extraction = built(block)
     assert [(r["econ_code"], r["econ_name"], r["amount"]) for r in records][:3] == [
         ("399", "其他支出", "1.00"),
@@ -156,21 +156,10 @@ def test_t06_amount_below_a_wrapped_name_is_kept_when_the_class_sum_confirms_it(
 
 
 def test_t06_amount_below_a_wrapped_name_is_left_out_with_a_finding_when_unconfirmed():
-    (block,) = paginated.read_tables(_t06_document("5.00"))
+    (block,) = read_tables(_t06_document("5.00"))
     records, extraction = built(block)
     by_code = {r["econ_code"]: r["amount"] for r in records}
     assert by_code["39908"] is None
     assert by_code["399"] == "5.00"
     (finding,) = extract_findings(extraction)
-    assert (finding.status, finding.tables, finding.source_line) == ("not_checkable", "T06", 7)
-
-
-def test_detect_ranks_paginated_first_for_seed_002_only():
-    for number, path in SEED_FILES.items():
-        doc = read_document(path)
-        if number == "002":
-            assert detect_layout(doc) is paginated
-            scores = {module.NAME: module.detect(doc) for module in available_layouts()}
-            assert scores["paginated"] == max(scores.values()) >= 0.5
-        else:
-            assert paginated.detect(doc) < 0.5, number
+    assert (finding.status, finding.tables, finding.source_line) == ("not_checkable", "T06", 10)  # the 1.00 line

@@ -97,7 +97,7 @@ def finding_summary(extraction: Extraction) -> list[tuple]:
 
 @pytest.mark.parametrize("with_t10", [False, True])
 def test_a_report_in_yuan_is_recorded_in_yuan_and_checked_like_the_report_in_wan(tmp_path, with_t10):
-    number = "003"  # 000/002: their layouts (wrapped, paginated) assume 万元 as printed
+    number = "003"
     text, _ = scaled_text(number, seed(number), SCALED + ["T10"] if with_t10 else SCALED)
     path = tmp_path / f"{number}-yuan.txt"
     path.write_text(text, encoding="utf-8")

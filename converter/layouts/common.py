@@ -1,12 +1,12 @@
-"""What the layout readers share: EXTRACT findings, TableBlock/RawRow construction, cell tests, T06 footer totals."""
+"""What the reader's parts share: EXTRACT findings, TableBlock/RawRow construction, cell tests, T06 footer totals."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from converter.document import Document, Line
-from converter.locate import Section, find_sections
+from converter.locate import Section
 from converter.model import Finding, RawRow, TableBlock, unplaced
 from converter.normalize import NOT_APPLICABLE, clean_label, is_amount
 
@@ -59,42 +59,6 @@ def title_and_number(section: Section) -> tuple[str, str | None]:
     return title, section.number_label or (match.group(1) if match else None)
 
 
-def read_sections(doc: Document, fill: Callable[[Section, TableBlock], None]) -> list[TableBlock]:
-    """One TableBlock per located section, titled without its ordinal; `fill` adds its rows.
-
-    Stated empty: rows that print a figure (e.g. 合计 0.00) are kept as printed, blank rows dropped; a table
-    without rows is empty.
-    """
-    blocks = []
-    for section in find_sections(doc):
-        title, number_label = title_and_number(section)
-        block = new_block(doc, section, number_label, title=title, note=section.empty_note)
-        fill(section, block)
-        if section.empty_note:
-            block.status = "empty"
-            block.rows = [row for row in block.rows if has_figure(row.cells)]
-        elif not block.rows:
-            block.status = "empty"
-        blocks.append(block)
-    return blocks
-
-
-def read_collecting(
-    doc: Document, read: Callable[[Section, list[Finding]], TableBlock], findings: list[Finding] | None
-) -> list[TableBlock]:
-    """One TableBlock per located section, read by `read`; the cells it could not place become the block's
-    findings (and are also appended to `findings` when given)."""
-    blocks = []
-    for section in find_sections(doc):
-        found: list[Finding] = []
-        block = read(section, found)
-        block.findings.extend(found)
-        if findings is not None:
-            findings.extend(found)
-        blocks.append(block)
-    return blocks
-
-
 def clean_cells(line: Line) -> list[str]:
     """The reader's cells of a line, cleaned (none when the reader gave none)."""
     return [clean_label(cell) for cell in line.cells or ()]
@@ -105,19 +69,9 @@ def cell_rows(doc: Document, section: Section) -> list[Line]:
     return [line for line in doc.slice(section.start, section.end) if line.cells]
 
 
-def blank_to_none(text: str) -> str | None:
-    """A printed cell: None when blank, otherwise the text as printed."""
-    return text or None
-
-
 def is_value(text: str | None) -> bool:
     """A printed amount or a not-applicable dash ("────"); a blank cell is no value."""
     return bool(text) and (is_amount(text) or bool(NOT_APPLICABLE.match(text)))
-
-
-def is_amount_cell(text: str | None) -> bool:
-    """A cell that may stand in an amount column: blank, an amount or a not-applicable dash."""
-    return not text or is_value(text)
 
 
 def has_figure(cells: Iterable[str | None]) -> bool:

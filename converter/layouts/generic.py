@@ -13,6 +13,9 @@ finding; a figure is never guessed.
   stand on the next line below labels that have none.
 - T06: code–name–amount groups, several per line; the 人员经费合计/公用经费合计 footer.
 - T09: the 预算数/决算数 header row says the measure of each printed column.
+
+A format whose reader gives the table's own cells (HTML, XLSX, XLS, ODS, DOCX) is read by its header rows
+(`converter.layouts.grid`).
 """
 
 from __future__ import annotations
@@ -26,7 +29,10 @@ from converter.document import Document, Line
 from converter.layouts.cell_lines import regroup
 from converter.layouts.common import ORDINAL_TITLE, leave_out, new_block, raw_row, title_and_number
 from converter.layouts.econ_detail import read_econ
+from converter.layouts.grid import GRID_FORMATS, read_grid
 from converter.layouts.placement import (
+    CENT,
+    ROUNDING_CENT,
     Identity,
     all_of,
     cells_of,
@@ -67,6 +73,7 @@ from converter.specs.tables import (
     strip_numbering,
     table_for_title,
 )
+from converter.units import HEADER_WINDOW, convert, header_unit
 
 NAME = "generic"
 
@@ -89,11 +96,6 @@ T09_HEADERS = {"total": ("合计",), "overseas_travel": ("因公出国（境）�
                "official_reception": ("公务接待费",), "meeting": ("会议费",), "training": ("培训费",)}
 NOTE = re.compile(r"^\s*(?:注|说明)\s*\d?\s*[:：]")
 MEASURES = {"预算数": "budget", "决算数": "actual", "预算": "budget", "决算": "actual"}
-
-
-def detect(doc: Document) -> float:
-    """The generic reader reads any document; the convert step uses it when no tuned layout claims the text."""
-    return 0.4
 
 
 # --- shared ------------------------------------------------------------------------------------------------------
@@ -172,8 +174,14 @@ def _edges_by_page(items: list, width: int, positioned: bool, headers: dict | No
         grids.setdefault(_grid(item.line), []).extend(item.numbers)
     edges = {grid: column_edges(numbers, width) for grid, numbers in grids.items()}
     for grid, numbers in grids.items():
-        if edges[grid] is None and (headers or {}).get(grid):
-            edges[grid] = edges_under_headers(numbers, *headers[grid])
+        starts = (headers or {}).get(grid)
+        if edges[grid] is None and starts:
+            edges[grid] = edges_under_headers(numbers, *starts)
+        elif edges[grid] is not None and starts and len(starts[0]) == len(edges[grid]):
+            # The header may print the columns in another order (项目支出 before 基本支出): the k-th printed
+            # column is the k-th header's.
+            printed = sorted(range(len(starts[0])), key=lambda column: starts[0][column])
+            edges[grid] = [edges[grid][printed.index(column)] for column in range(len(starts[0]))]
     return edges
 
 
@@ -629,7 +637,7 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
             elif left_out:
                 _leave_out_tokens(block, left_out, "more than one column fits", row.line)
             placed[side].append((row, cells))
-    failing = _two_block_failures(spec, placed)
+    failing = _two_block_failures(spec, placed, ROUNDING_CENT.get())
     for side in ("income", "expense"):
         # A label with no figure whose item another row prints with figures is a column header (公开04表 names its
         # columns 一般公共预算财政拨款 …), not a second, blank row of that item — unless it has a 行次 or stands
@@ -780,8 +788,16 @@ TWO_BLOCK_SUMS = {  # (side, total key, part keys); "func" stands for every func
 }
 
 
-def _two_block_failures(spec: TableSpec, placed: dict[str, list]) -> set[str]:
-    """The sides whose first-column figures, as read, break the table's sums (or whose 总计 differ)."""
+def _rounding_cent(doc: Document, section: Section) -> Decimal:
+    """The rounding difference a printed total may show per part, in the table's stated unit: a cent of 万元 (figures
+    rounded to 万元 one by one), i.e. 100.00 in a table in 元 restated from 万元; never less than 0.01."""
+    lines = doc.slice(max(0, section.title_index - HEADER_WINDOW), min(section.end, section.start + 10))
+    return max(Decimal("0.01"), convert(Decimal("0.01"), None, header_unit(line.text for line in lines)))
+
+
+def _two_block_failures(spec: TableSpec, placed: dict[str, list], cent: Decimal = CENT) -> set[str]:
+    """The sides whose first-column figures, as read, break the table's sums (or whose 总计 differ); a printed total
+    may differ from its parts by `cent` per part."""
     values: dict[str, dict[str, Decimal]] = {"income": {}, "expense": {}}
     for side, rows in placed.items():
         under_carryover = False
@@ -804,7 +820,7 @@ def _two_block_failures(spec: TableSpec, placed: dict[str, list]) -> set[str]:
             continue
         # Printed totals may be off by a rounding cent per part; a misread figure is off by far more.
         present = [values[side][p] for p in parts if values[side].get(p)]
-        tolerance = Decimal("0.01") * max(1, len(present) - 1)
+        tolerance = cent * max(1, len(present) - 1)
         if total not in values[side] or abs(values[side][total] - sum(present, Decimal(0))) > tolerance:
             failing.add(side)
     grand = [values[side].get("grand_total") for side in ("income", "expense")]
@@ -1126,6 +1142,9 @@ def read_section(doc: Document, section: Section) -> TableBlock:
 def _read_section(doc: Document, section: Section) -> TableBlock:
     title, _ = title_and_number(section)
     block = new_block(doc, section, _number_label(doc, section), title=title, note=section.empty_note)
+    if doc.source_format in GRID_FORMATS:  # the reader gave the table's own cells: columns by its header rows
+        read_grid(doc, section, block)
+        return block
     reader = READERS.get(section.spec.family)
     if reader is None:
         block.status, block.note = "unreadable", "此表暂无通用读法 / no generic reading for this table family yet"
@@ -1133,7 +1152,11 @@ def _read_section(doc: Document, section: Section) -> TableBlock:
     if section.spec.family == "coded":  # rows whose figures the table's identities check (合计 = 基本 + 项目 …)
         names = COLUMN_HEADERS.get(section.table_id, {})
         doc, section = regroup(doc, section, lambda toks: _is_header(toks, names))
-    reader(doc, section, block)
+    token = ROUNDING_CENT.set(_rounding_cent(doc, section))
+    try:
+        reader(doc, section, block)
+    finally:
+        ROUNDING_CENT.reset(token)
     for line in doc.slice(section.start, section.end):
         for word in doubtful(line):  # OCR figures too uncertain to read: out, with a finding and the printed value
             leave_out(block, line, f"{word.text}: read with confidence {word.confidence:.2f}")
@@ -1228,6 +1251,8 @@ def read_tables(doc: Document) -> list[TableBlock]:
     blocks: dict[int, TableBlock] = {}
     for i in first:
         blocks[i] = read_section(doc, sections[i])
+        if doc.source_format in GRID_FORMATS:  # columns placed by header rows; cells as printed, pins not needed
+            continue
         if sections[i].table_id == "T01":
             doc.cache.setdefault("pins", {})["T02"] = _pins_from_t01(blocks[i])
         if sections[i].table_id == "T05":

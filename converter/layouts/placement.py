@@ -15,6 +15,7 @@ import itertools
 import math
 import statistics
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from decimal import Decimal
 
 from converter.layouts.tokens import Token
@@ -22,6 +23,8 @@ from converter.normalize import parse_amount
 
 Identity = Callable[..., bool]  # (values, rounded=False) -> whether the identity holds
 CENT = Decimal("0.01")  # a rounding cent per summed term, allowed only where positions alone fixed the reading
+# The rounding cent in the unit of the table being read (100.00 in a table in 元 restated from one in 万元).
+ROUNDING_CENT: ContextVar[Decimal] = ContextVar("ROUNDING_CENT", default=CENT)
 MAX_READINGS = 2_000
 
 
@@ -32,7 +35,7 @@ def _sum(values: dict[str, Decimal], keys: Sequence[str]) -> Decimal:
 def total_of(total: str, parts: Sequence[str]) -> Identity:
     """total = Σ parts (a blank counts as zero); `rounded`: within a cent per term (a printed rounding)."""
     return lambda values, rounded=False: abs(values.get(total, Decimal(0)) - _sum(values, parts)) <= (
-        CENT * len(parts) if rounded else 0)
+        ROUNDING_CENT.get() * len(parts) if rounded else 0)
 
 
 def all_of(*identities: Identity) -> Identity:
@@ -259,7 +262,7 @@ def settle_by_sums(codes: list[str | None], numbers: list[list[Token]], readings
                 continue
             nonnegative = all(value_of(token) >= 0 for i in group for token in numbers[i])
             kept = _family_choices([[vector(i, r) for r in readings[i]] for i in group],
-                                   Decimal("0.01") * len(children), nonnegative)
+                                   ROUNDING_CENT.get() * len(children), nonnegative)
             if kept is None or not all(kept):
                 continue
             for position, row in enumerate(group):

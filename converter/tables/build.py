@@ -131,7 +131,15 @@ def _econ(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[Re
             "category": category,
         }
         records.append(_with_cells(extraction, block, row, record, ("amount",)))
-    return records
+    return sorted(records, key=_econ_order)
+
+
+def _econ_order(record: Record) -> tuple:
+    """One order for every rendering, whichever way its groups were printed (side by side, in columns, one per
+    line): 人员经费 classes, then 公用经费 classes, each by code; the footer totals last, 人员经费合计 first."""
+    if record["econ_code"] is None:
+        return (2, record["category"] != "personnel")
+    return (record["category"] != "personnel", record["econ_code"])
 
 
 def _three_public(extraction: Extraction, block: TableBlock, spec: TableSpec) -> list[Record]:

@@ -1,4 +1,5 @@
-"""Layout for readers that give cells (HTML, XLSX, DOCX): columns are placed by the table's own header rows.
+"""Tables of renderings whose reader gives the table's own cells (HTML, XLSX, XLS, ODS, DOCX): the generic reader
+places their columns by the table's own header rows.
 
 Every table row arrives as a `Line` with `cells` on a blank-filled grid (a merged header or label sits in its first
 column). For each located table the header rows (those above the first data row, 栏次 numbering rows left out) name
@@ -22,18 +23,16 @@ from converter.layouts.common import (
     cell_rows,
     clean_cells,
     footer_totals,
+    has_figure,
     is_value,
     leave_out,
     printed_cells,
     raw_row,
-    read_sections,
 )
 from converter.locate import Section
 from converter.model import RawRow, TableBlock
 from converter.normalize import label_key
 from converter.specs.tables import T08_SHANGHAI_COLUMNS, T09_COLUMNS, T09_COLUMNS_WITH_MEETING_TRAINING, TABLES
-
-NAME = "cells"
 
 CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([^\d\s].*)$")
 TOTAL_LABELS = {"合计", "总计"}
@@ -100,13 +99,7 @@ COLUMN_RULES: dict[str, Rules] = {
 MEASURES = (("budget", re.compile(r"预算")), ("actual", re.compile(r"决算")))
 
 
-CELL_FORMATS = {"html", "xlsx", "xls", "ods", "docx"}
-
-
-def detect(doc: Document) -> float:
-    """High for an HTML, XLSX or DOCX document whose reader gave cells for many rows."""
-    rows = sum(1 for line in doc.lines if line.cells and len(line.cells) >= 2)
-    return 0.95 if doc.source_format in CELL_FORMATS and rows >= 10 else 0.0
+GRID_FORMATS = {"html", "xlsx", "xls", "ods", "docx"}  # readers that give a table's own cells
 
 
 @dataclass
@@ -363,12 +356,14 @@ READERS: dict[str, Callable[[list[Line], TableBlock], None]] = {
 }
 
 
-def read_tables(doc: Document) -> list[TableBlock]:
-    """One TableBlock per located standard table, its columns placed by its header rows."""
-
-    def fill(section: Section, block: TableBlock) -> None:
-        rows = cell_rows(doc, section)
-        if rows:
-            READERS[section.spec.family](rows, block)
-
-    return read_sections(doc, fill)
+def read_grid(doc: Document, section: Section, block: TableBlock) -> None:
+    """Fill `block` from the section's cell rows, columns placed by their header rows; stated empty: rows that print
+    a figure (e.g. 合计 0.00) are kept as printed, blank rows dropped; a table without rows is empty."""
+    rows = cell_rows(doc, section)
+    if rows:
+        READERS[section.spec.family](rows, block)
+    if section.empty_note:
+        block.status = "empty"
+        block.rows = [row for row in block.rows if has_figure(row.cells)]
+    elif not block.rows:
+        block.status = "empty"
