@@ -49,15 +49,13 @@ def limit_memory(max_memory_mb: int | None) -> None:
 
 
 def warm_up() -> None:
-    """Import the converter and build what every conversion uses (the layouts, the places index, the compiled
+    """Import the converter and build what every conversion uses (the table reader, the places index, the compiled
     validators) before forking workers, so that each inherits them."""
     import converter.convert  # noqa: F401
     from converter import registry
-    from converter.layouts import available_layouts
     from converter.places import divisions_by_name
     from converter.validators import fast_check
 
-    available_layouts()
     divisions_by_name()
     for resource in registry.resource_names():
         fast_check(resource)
