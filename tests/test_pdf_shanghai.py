@@ -125,7 +125,6 @@ def test_columns_printed_in_another_order_than_the_standard_are_placed_by_their_
     assert block.findings == []
 
 
-@pytest.mark.xfail(strict=True, reason="generic reader gap: split code cells 201 | (blank) | 01 are joined as 20101")
 def test_a_row_with_amounts_but_a_broken_code_becomes_a_finding():
     doc = _doc(
         [

@@ -206,11 +206,15 @@ def _header_starts(body: Body, names: dict[str, tuple[str, ...]], columns: tuple
     return starts
 
 
-def _leave_out_tokens(block: TableBlock, numbers: list[Token], why: str, row: Line | None = None) -> None:
+def _leave_out_tokens(block: TableBlock, numbers: list[Token], why: str, row: Line | None = None,
+                      one_finding: bool = False) -> None:
     """EXTRACT findings for numbers no column takes (at their row's line when given, so the checks know that row
-    lacks a figure); the numbers themselves are kept as the block's loose cells."""
+    lacks a figure; one finding for the row when `one_finding`); the numbers are kept as the block's loose cells."""
+    if one_finding and row is not None:
+        leave_out(block, row, why)
     for token in numbers:
-        leave_out(block, row or token.line, f"{token.text}: {why}")
+        if not one_finding or row is None:
+            leave_out(block, row or token.line, f"{token.text}: {why}")
         printed = tokens(token.line, token.x0 is not None)
         labels = "".join(t.text for t in printed if t.kind == "label") or None
         numbers = [t for t in printed if t.kind == "number"]
@@ -230,6 +234,7 @@ class Item:
     labels: list[Token]
     numbers: list[Token]
     anchor: bool
+    broken: bool = False  # a code split over cells with a blank between its parts (类 | | 项): no valid code
 
 
 def _coded_items(body: Body, names: dict) -> list[Item]:
@@ -243,6 +248,9 @@ def _coded_items(body: Body, names: dict) -> list[Item]:
         rest = toks[used:]
         labels = [t for t in rest if t.kind == "label"]
         numbers = [t for t in rest if t.kind == "number"]
+        if code and _split_over_a_blank_cell(line, toks[:used]):
+            items.append(Item(index, line, None, labels, numbers, False, broken=True))
+            continue
         # 合计 as the row's label, maybe after header words printed on the same line ("类 款 项 合计 2,946.25 …")
         at = next((i for i, t in enumerate(labels) if label_key(t.text) in TOTAL_LABELS), None)
         total = not code and at is not None and all(label_key(t.text) in LABEL_HEADERS for t in labels[:at]) \
@@ -256,6 +264,13 @@ def _coded_items(body: Body, names: dict) -> list[Item]:
         figures_from = next((k for k, item in enumerate(items) if item.numbers), len(items))
         items = [item for k, item in enumerate(items) if not (any(item is t for t in totals[:-1]) and k < figures_from)]
     return items
+
+
+def _split_over_a_blank_cell(line: Line, parts: list[Token]) -> bool:
+    """Whether a code's parts stand in cells with a blank cell between them ("201 | | 01"): no code can be read."""
+    if line.cells is None or len(parts) < 2 or any(part.x0 is None for part in parts):
+        return False
+    return any(b.x0 - a.x0 > CELL_WIDTH for a, b in zip(parts, parts[1:]))
 
 
 def _continues_name(body: Body, items: list[Item], index: int, names: dict) -> bool:
@@ -370,6 +385,11 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
     if spaced is not None:
         body = Body(body.lines, body.positioned, spaced)
     items = _coded_items(body, names)
+    for item in (item for item in items if item.broken):
+        printed = " | ".join(item.line.cells or (item.line.text,))
+        _leave_out_tokens(block, item.numbers, f"row '{printed}' has no valid code (类 and 项 apart, 款 blank)",
+                          item.line, one_finding=True)
+    items = [item for item in items if not item.broken]
     anchors = [item for item in items if item.anchor]
     if not anchors:
         return
