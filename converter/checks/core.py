@@ -148,6 +148,12 @@ def finding(
     )
 
 
+def explained(result: Finding, zh: str, en: str) -> Finding:
+    """The finding with what it concerns put before its arithmetic: "zh（…）" / "en (…)"."""
+    result.message_zh, result.message_en = f"{zh}（{result.message_zh}）", f"{en} ({result.message_en})"
+    return result
+
+
 def printed_at(record: Record | None) -> str:
     """Where a figure was printed, for a message: "第12页第305行", "第305行" or "位置不详"."""
     record = record or {}

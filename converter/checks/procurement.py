@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from converter.checks.core import Rule, at_most, dec, fmt, printed_at, printed_at_en, rule, sum_of
+from converter.checks.core import Rule, at_most, dec, explained, fmt, printed_at, printed_at_en, rule, sum_of
 from converter.checks.data import Data
 from converter.model import Finding, Record
 
@@ -34,10 +34,6 @@ def procurement_total(data: Data) -> Record | None:
     return next((row for row in data.table("T10") if row.get("item_key") == "procurement_total"), None)
 
 
-def _explained(result: Finding, zh: str, en: str) -> Finding:
-    result.message_zh, result.message_en = f"{zh}（{result.message_zh}）", f"{en} ({result.message_en})"
-    return result
-
 
 @rule(
     "N20",
@@ -56,7 +52,7 @@ def n20(data: Data, r: Rule) -> Iterator[Finding]:
         facts, name = awards
         value, _ = sum_of([fact["value"] for fact in facts])
         parts = " + ".join(f"{fact['value']}（{printed_at(fact)}）" for fact in facts)
-        yield _explained(
+        yield explained(
             at_most(
                 r,
                 "narrative procurement_sme ≤ procurement_total",
@@ -74,7 +70,7 @@ def n20(data: Data, r: Rule) -> Iterator[Finding]:
         )
     small, sme = _first(data, "procurement_small_micro"), _first(data, "procurement_sme")
     if small is not None and sme is not None:
-        yield _explained(
+        yield explained(
             at_most(
                 r,
                 "narrative procurement_small_micro ≤ procurement_sme",

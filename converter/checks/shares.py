@@ -13,6 +13,7 @@ from converter.checks.core import (
     amount_tolerance,
     dec,
     equal,
+    explained,
     finding,
     fmt,
     half_unit,
@@ -66,10 +67,6 @@ def general_total(data: Data) -> tuple[Decimal, Record | None, str] | None:
     return value, row, "公开05表合计"
 
 
-def _plain(result: Finding, zh: str, en: str) -> Finding:
-    result.message_zh, result.message_en = f"{zh}（{result.message_zh}）", f"{en} ({result.message_en})"
-    return result
-
 
 @rule(
     "N18",
@@ -89,7 +86,7 @@ def n18(data: Data, r: Rule) -> Iterator[Finding]:
             code = CATEGORY_CODES.get(label_key(line.item)) or CATEGORY_CODES.get(label_key(line.item + "支出"))
             value, row, derived = coded(data, "T05", code, "total") if code else (None, None, False)
             if value is not None:
-                yield _plain(
+                yield explained(
                     equal(
                         r,
                         f"narrative class_expense {line.item} vs T05 {code}",
@@ -124,7 +121,7 @@ def n18(data: Data, r: Rule) -> Iterator[Finding]:
             )
             if result is not None:
                 computed = fmt((dec(line.expense["value"]) or ZERO) / total[0] * 100)
-                yield _plain(
+                yield explained(
                     result,
                     f"情况说明（{printed_at(line.share)}）称{line.item}支出{line.expense['value']}万元占"
                     f"{line.share['value']}%，按{total[2]}{fmt(total[0])}万元（{printed_at(total[1])}）计算为"

@@ -29,6 +29,7 @@ import fastjsonschema
 from converter import __version__, registry
 from converter.package import DATAPACKAGE, PackageError, _integer_names
 from converter.validate import descriptor_problems, key_problems, schemas_sha256, validate_package
+from converter.validators import fast_check
 
 Row = list[Any]
 
@@ -43,11 +44,6 @@ class Loadable:
     problems: list[str] = field(default_factory=list)
     files: dict[str, tuple[bytes, int]] = field(default_factory=dict)  # top-level file → (bytes, mtime ns)
     validated: bool = False  # its rows were validated here (else the converter's record of its validation held)
-
-
-@cache
-def _validator(resource: str):
-    return fastjsonschema.compile(registry.schema(resource))
 
 
 def trusted(meta: dict[str, Any], files: dict[str, tuple[bytes, int]]) -> bool:
@@ -109,7 +105,7 @@ def records(tables: dict[str, list[Row]]) -> dict[str, list[dict[str, Any]]]:
 def _valid_rows(resources: dict[str, list[dict[str, Any]]]) -> bool:
     try:
         for resource, rows in resources.items():
-            check = _validator(resource)
+            check = fast_check(resource)
             for record in rows:
                 check(record)
     except fastjsonschema.JsonSchemaException:
