@@ -51,6 +51,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from converter.lazy_re import LazyPattern, required_literal
 from converter.narrative.paragraphs import Sentence
 from converter.normalize import parse_amount
 
@@ -64,12 +65,13 @@ NEGATIVE = ("减少", "下降", "降低", "减")
 
 @dataclass(frozen=True)
 class Metric:
-    """One metric: its patterns (first hit wins) and where it may be read."""
+    """One metric: its patterns (first hit wins) and where it may be read. Patterns are compiled when first searched,
+    and searched only in a sentence holding their required literal (most patterns find nothing in most sentences)."""
 
     key: str
-    patterns: tuple[re.Pattern[str], ...]
-    section: re.Pattern[str] | None = None  # one of the sentence's headings must match
-    requires: re.Pattern[str] | None = None  # the sentence key must contain this
+    patterns: tuple[tuple[str, LazyPattern], ...]  # (required literal, pattern)
+    section: LazyPattern | None = None  # one of the sentence's headings must match
+    requires: tuple[str, LazyPattern] | None = None  # the sentence key must contain this
     context: str | None = None  # "fiscal" | "total" | None
 
 
@@ -85,9 +87,13 @@ class Fact:
     item: str | None = None  # what the figure belongs to when a sentence states several (a 类 name)
 
 
-def _compile(*patterns: str) -> tuple[re.Pattern[str], ...]:
+def _lazy(pattern: str) -> tuple[str, LazyPattern]:
+    return required_literal(pattern), LazyPattern(pattern)
+
+
+def _compile(*patterns: str) -> tuple[tuple[str, LazyPattern], ...]:
     return tuple(
-        re.compile(p.replace("NUM", NUM).replace("WAN", WAN).replace("PCT", PCT).replace("AMOUNT", AMOUNT))
+        _lazy(p.replace("NUM", NUM).replace("WAN", WAN).replace("PCT", PCT).replace("AMOUNT", AMOUNT))
         for p in patterns
     )
 
@@ -98,8 +104,8 @@ def _metric(
     return Metric(
         key,
         _compile(*patterns),
-        re.compile(section) if section else None,
-        re.compile(requires) if requires else None,
+        LazyPattern(section) if section else None,
+        _lazy(requires) if requires else None,
         context,
     )
 
@@ -361,7 +367,7 @@ def read_facts(sentences: list[Sentence]) -> list[Fact]:
                 if not metric.section or any(metric.section.search(h) for h in sentence.headings)
             ]
         for metric in metrics:
-            if metric.requires and not metric.requires.search(sentence.key):
+            if metric.requires and not _contains(metric.requires, sentence.key):
                 continue
             fact = _first_match(metric, sentence)
             if fact:
@@ -369,9 +375,14 @@ def read_facts(sentences: list[Sentence]) -> list[Fact]:
     return facts + read_budget_lines(sentences) + read_three_public_items(sentences)
 
 
+def _contains(literal_pattern: tuple[str, LazyPattern], text: str) -> bool:
+    literal, pattern = literal_pattern
+    return literal in text and pattern.search(text) is not None
+
+
 def _first_match(metric: Metric, sentence: Sentence) -> Fact | None:
-    for pattern in metric.patterns:
-        if pattern.search(sentence.key) is None:  # most patterns find nothing: no iterator for them
+    for literal, pattern in metric.patterns:
+        if literal not in sentence.key or pattern.search(sentence.key) is None:  # most find nothing: no iterator
             continue
         for match in pattern.finditer(sentence.key):
             if not _in_context(metric, sentence, match.start()):

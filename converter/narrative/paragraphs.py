@@ -170,10 +170,11 @@ class _Builder:
         self.stack: list[tuple[int, str]] = []
         self.paragraphs: list[Paragraph] = []
         self.current: Paragraph | None = None
+        self.limit = limits.current().max_field_chars  # looked up once: it reads the environment
 
     def flush(self) -> None:
         if self.current and self.current.text.strip():
-            self.paragraphs.extend(split_long(self.current, limits.current().max_field_chars))
+            self.paragraphs.extend(split_long(self.current, self.limit))
         self.current = None
 
     def heading(self, level: int, text: str) -> None:
