@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import opencc
 import pytest
 from conftest import seed
 from table_support import without
 
 from converter.convert import convert_file
-from converter.readers import read_document
+from converter.readers import read_document, script
 from converter.readers.script import traditional_share
 from converter.specs.tables import TABLES
 
@@ -54,3 +56,26 @@ def test_a_big5_text_in_traditional_chinese_is_decoded_as_big5_and_read(tmp_path
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes(seed("001").read_text(encoding="utf-8").encode("gb18030"))
     assert read_document(gbk).encoding == "gb18030"
+
+
+def test_the_characters_opencc_can_change_bound_what_it_changes():
+    """Every character the conversion changes, in a Traditional seed and in text drawn from the dictionaries'
+    own variants, is in `changeable()`; a Simplified seed is decided without loading OpenCC, a Traditional one not."""
+    sources = script.changeable()
+    assert sources is not None and {"臺", "顯", "著", "衞", "爲"} <= sources and not {"决", "算", "元"} & sources
+    traditional = opencc.OpenCC("s2hk").convert(seed("003").read_text(encoding="utf-8")) + "附著物衞生爲臺灣"
+    converted = script.simplified(traditional)
+    assert len(converted) == len(traditional)
+    changed = {before for before, after in zip(traditional, converted) if before != after}
+    assert changed and changed <= sources
+    script._converters.cache_clear()
+    assert not script.is_traditional(seed("001").read_text(encoding="utf-8"))
+    assert script._converters.cache_info().currsize == 0  # OpenCC was not needed
+    assert script.is_traditional(traditional)
+
+
+def test_without_opencc_dictionaries_every_text_is_measured(monkeypatch):
+    monkeypatch.setattr(script, "changeable", lambda: None)
+    assert not script.is_traditional(seed("002").read_text(encoding="utf-8"))
+    assert script.is_traditional(opencc.OpenCC("s2t").convert(seed("002").read_text(encoding="utf-8")))
+    assert script._read_sources(Path("/nonexistent/share/opencc"), ["TSCharacters.ocd2"]) == script.NOT_KNOWN
