@@ -51,9 +51,11 @@ def to_wan(value: Decimal, unit: str | None) -> Decimal:
     return convert(value, unit, DEFAULT_UNIT)
 
 
-def header_lines(doc: Document, block: TableBlock, after_title: int = 4) -> list[str]:
-    """The lines around a table's title that may state its unit: a few before it, then those before its first row."""
-    index = {line.line_no: i for i, line in enumerate(doc.lines)}
+def header_lines(doc: Document, block: TableBlock, after_title: int = 4, index: dict[int, int] | None = None
+                 ) -> list[str]:
+    """The lines around a table's title that may state its unit: a few before it, then those before its first row.
+    `index`: line number → position in doc.lines, when the caller has it."""
+    index = {line.line_no: i for i, line in enumerate(doc.lines)} if index is None else index
     title = index.get(block.source_line) if block.source_line is not None else None
     if title is None:
         return []
@@ -64,6 +66,7 @@ def header_lines(doc: Document, block: TableBlock, after_title: int = 4) -> list
 
 def assign_units(doc: Document, blocks: list[TableBlock]) -> None:
     """Each block's `unit` from its header lines (unset when the header states none)."""
+    index = {line.line_no: i for i, line in enumerate(doc.lines)}
     for block in blocks:
         if block.unit is None:
-            block.unit = header_unit(header_lines(doc, block))
+            block.unit = header_unit(header_lines(doc, block, index=index))

@@ -20,6 +20,7 @@ A format whose reader gives the table's own cells (HTML, XLSX, XLS, ODS, DOCX) i
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -473,22 +474,28 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
 # --- two-block tables ---------------------------------------------------------------------------------------------
 
 
-def _side_labels(spec: TableSpec) -> dict[str, set[str]]:
+def _side_labels(spec: TableSpec) -> dict[str, frozenset[str]]:
     income = {label_key(a) for aliases in spec.rows.values() for a in aliases}
     expense_keys = {"grand_total", "total_expense", "balance_distribution", "carryover_end"}
     expense = {label_key(a) for key in expense_keys for a in spec.rows.get(key, ())}
     expense |= {label_key(name) for names in FUNCTION_CATEGORIES.values() for name in names}
     income -= expense - {label_key(a) for a in spec.rows.get("grand_total", ())}
     income -= {label_key(a) for key in expense_keys - {"grand_total"} for a in spec.rows.get(key, ())}
-    return {"income": income, "expense": expense}
+    return {"income": frozenset(income), "expense": frozenset(expense)}
 
 
-def _match(text: str, known: set[str]) -> str:
+@functools.lru_cache(maxsize=64)
+def _prefixes(known: frozenset[str]) -> frozenset[str]:
+    """Every non-empty beginning of the known labels."""
+    return frozenset(label[:end] for label in known for end in range(1, len(label) + 1))
+
+
+def _match(text: str, known: frozenset[str]) -> str:
     """'full' when the label (with or without its numbering 一、) is a known one, 'prefix' when it begins one."""
     keys = {label_key(text), strip_numbering(text)} - {""}
     if keys & known:
         return "full"
-    return "prefix" if any(label.startswith(key) for key in keys for label in known) else ""
+    return "prefix" if not keys.isdisjoint(_prefixes(known)) else ""
 
 
 @dataclass
@@ -526,10 +533,11 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
                 expense_centers[grid] = edges_under_headers(numbers, *starts[grid])
     # Text in reading order keeps both blocks' labels on one line ("二、政府性基金… 二、外交支出"); text in stream
     # order (pdftotext raw) does not, and then a number is trusted only right after its label on the same line.
+    income_only, expense_only = known["income"] - known["expense"], known["expense"] - known["income"]
     visual = body.positioned or sum(
         1 for toks in body.toks
-        if any(_match(t.text, known["income"] - known["expense"]) for t in toks if t.kind == "label")
-        and any(_match(t.text, known["expense"] - known["income"]) for t in toks if t.kind == "label")) >= 3
+        if any(_match(t.text, income_only) for t in toks if t.kind == "label")
+        and any(_match(t.text, expense_only) for t in toks if t.kind == "label")) >= 3
     rows: list[SideRow] = []
     held: list[Token] = []
     floating: list[tuple[Token, SideRow]] = []
@@ -901,7 +909,7 @@ def _is_line_number(token: Token, decimals: bool) -> bool:
     return decimals
 
 
-def _expense_start(body: Body, known: dict[str, set[str]]) -> float | None:
+def _expense_start(body: Body, known: dict[str, frozenset[str]]) -> float | None:
     """x where the expense block starts: the leftmost label that only the expense side knows (positioned only)."""
     if not body.positioned:
         return None

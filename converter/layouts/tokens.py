@@ -89,15 +89,16 @@ def tokens(line: Line, positioned: bool) -> list[Token]:
     """The line's tokens in printed order; numbers glued to a following label are split off."""
     found: list[Token] = []
     for text, x0, x1 in _pieces(line, positioned):
-        glued = GLUED.match(to_halfwidth(text))
+        half = to_halfwidth(text)
+        glued = GLUED.match(half)
         if glued and not glued.group(2)[0].isdigit():
             width = len(glued.group(1))
             mid = None if x0 is None or x1 is None else x0 + (x1 - x0) * width / len(text)
             found.append(Token(glued.group(1), "number", x0, mid, line))
             found.append(Token(text[width:], "label", mid, x1, line))
             continue
-        kind = "number" if is_number(text) else "label"
-        found.append(Token(to_halfwidth(text) if kind == "number" else text, kind, x0, x1, line))
+        number = AMOUNT.match(half) or NOT_APPLICABLE.match(half)  # is_number(text)
+        found.append(Token(half, "number", x0, x1, line) if number else Token(text, "label", x0, x1, line))
     return found
 
 
