@@ -63,19 +63,14 @@ def resource_rows(extraction: Extraction, report_id: str) -> dict[str, list[Reco
             unknown = full.keys() - known
             if unknown:
                 raise ValueError(f"{resource}: fields not in the schema: {', '.join(sorted(unknown))}")
-            result.append({name: _as_written(full.get(name)) for name in fields})
+            # Each value as the CSV gives it back: an empty string is an empty cell, which reads as null; a carriage
+            # return is a line break ("\n"), as in the text readers (Python 3.11's csv writer leaves a lone "\r"
+            # unquoted).
+            result.append({name: None if (value := full.get(name)) == "" else
+                           value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) and "\r" in value
+                           else value for name in fields})
         rows[resource] = result
     return rows
-
-
-def _as_written(value: Any) -> Any:
-    """A value as the CSV gives it back: an empty string is an empty cell, which reads as null; a carriage return is
-    a line break ("\n"), as in the text readers (Python 3.11's csv writer leaves a lone "\r" unquoted)."""
-    if value == "":
-        return None
-    if isinstance(value, str) and "\r" in value:
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-    return value
 
 
 def csv_text(resource: str, rows: list[Record]) -> str:
@@ -253,10 +248,14 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=out_dir))
     try:
         # datapackage.json last: a folder left by a killed run is never a (half) package
+        folders = {temp}
         for relative, text in sorted(files.items(), key=lambda item: item[0] == DATAPACKAGE):
             path = temp / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="")
+            if path.parent not in folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(path.parent)
+            with open(path, "wb") as handle:  # the text as UTF-8, line ends as they are (a text file costs 2× more)
+                handle.write(text.encode("utf-8"))
         os.chmod(temp, 0o755)
         if target.exists() and exchange(temp, target):
             (temp / DATAPACKAGE).unlink(missing_ok=True)  # temp now holds the old package: unpublish it first
