@@ -359,19 +359,28 @@ def read_facts(sentences: list[Sentence]) -> list[Fact]:
     budget lines."""
     facts: list[Fact] = []
     in_section: dict[tuple[str, ...], list[Metric]] = {}  # sentences of a paragraph share their headings
+    sections: dict[str, set[int]] = {}  # heading → the metrics whose section it matches
     for sentence in sentences:
         metrics = in_section.get(sentence.headings)
         if metrics is None:
+            matched: set[int] = set()
+            for heading in sentence.headings:
+                if heading not in sections:
+                    sections[heading] = {i for i, m in enumerate(METRICS) if m.section and m.section.search(heading)}
+                matched |= sections[heading]
             metrics = in_section[sentence.headings] = [
-                metric for metric in METRICS
-                if not metric.section or any(metric.section.search(h) for h in sentence.headings)
+                metric for i, metric in enumerate(METRICS) if not metric.section or i in matched
             ]
+        key = sentence.key
         for metric in metrics:
-            if metric.requires and not _contains(metric.requires, sentence.key):
+            if metric.requires and not _contains(metric.requires, key):
                 continue
-            fact = _first_match(metric, sentence)
-            if fact:
-                facts.append(fact)
+            for literal, pattern in metric.patterns:  # first pattern with a fact wins
+                if literal in key and pattern.search(key) is not None:  # most find nothing: no iterator
+                    fact = _first_fact(metric, pattern, sentence)
+                    if fact:
+                        facts.append(fact)
+                        break
     return facts + read_budget_lines(sentences) + read_three_public_items(sentences)
 
 
@@ -380,16 +389,14 @@ def _contains(literal_pattern: tuple[str, LazyPattern], text: str) -> bool:
     return literal in text and pattern.search(text) is not None
 
 
-def _first_match(metric: Metric, sentence: Sentence) -> Fact | None:
-    for literal, pattern in metric.patterns:
-        if literal not in sentence.key or pattern.search(sentence.key) is None:  # most find nothing: no iterator
+def _first_fact(metric: Metric, pattern: LazyPattern, sentence: Sentence) -> Fact | None:
+    """The first match of the pattern in the sentence that is in the metric's context, as a Fact."""
+    for match in pattern.finditer(sentence.key):
+        if not _in_context(metric, sentence, match.start()):
             continue
-        for match in pattern.finditer(sentence.key):
-            if not _in_context(metric, sentence, match.start()):
-                continue
-            groups = match.groupdict()
-            value = signed(parse_amount(groups["num"]), groups.get("dir")) if groups.get("num") else None
-            return Fact(metric.key, value, groups.get("unit"), groups.get("label") or match.group(0), sentence)
+        groups = match.groupdict()
+        value = signed(parse_amount(groups["num"]), groups.get("dir")) if groups.get("num") else None
+        return Fact(metric.key, value, groups.get("unit"), groups.get("label") or match.group(0), sentence)
     return None
 
 
