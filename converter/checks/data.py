@@ -56,6 +56,7 @@ class Data:
         self._status = {row.get("table_id"): row.get("status") for row in resources.get("report_tables", [])}
         self.units = {row.get("table_id"): row.get("amount_unit") for row in resources.get("report_tables", [])}
         self._in_wan: dict[str, list[Record]] = {}
+        self._by_code: dict[str, dict[str, Record]] = {}
         # Tables the reader left a printed figure out of (an EXTRACT finding names them): a blank there may be
         # a figure not read, so no identity over them can be called a mismatch.
         self.unread = {table_id for row in resources.get("findings") or [] if row.get("rule_id") == "EXTRACT"
@@ -127,7 +128,10 @@ class Data:
         return [row for row in self.table(table_id) if row.get("code")]
 
     def by_code(self, table_id: str) -> dict[str, Record]:
-        return {row["code"]: row for row in self.coded(table_id)}
+        """Code → row of a coded table (made once: every check reads it, none changes it)."""
+        if table_id not in self._by_code:
+            self._by_code[table_id] = {row["code"]: row for row in self.coded(table_id)}
+        return self._by_code[table_id]
 
     def children(self, table_id: str, code: str) -> list[Record]:
         return [row for row in self.coded(table_id) if row.get("parent_code") == code]
