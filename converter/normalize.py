@@ -32,6 +32,7 @@ def to_halfwidth(text: str) -> str:
     return text.translate(_HALFWIDTH)
 
 
+@lru_cache(maxsize=LABEL_CACHE)
 def parse_amount(text: str | None) -> str | None:
     """Printed amount → exact decimal text ("2,502.70" → "2502.70"); blank or N/A mark → None.
 
