@@ -79,9 +79,9 @@ def fmt(value: Decimal | None) -> str | None:
     """Exact decimal text for a finding (at most 6 decimals, no exponent, no "-0")."""
     if value is None:
         return None
-    if value.as_tuple().exponent < -6:  # type: ignore[operator]
-        value = value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
     text = format(value, "f")
+    if "." in text and len(text) - text.index(".") > 7:  # more than 6 decimals (exponent < -6)
+        text = format(value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP), "f")
     if text.startswith("-") and Decimal(text) == 0:
         text = text[1:]
     return text
