@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 import traceback
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ def warm_up() -> None:
     changeable()
     for resource in registry.resource_names():
         fast_check(resource)
+    gc.freeze()  # all of it lives as long as the workers: their collections never scan it (nor copy its pages)
 
 
 def _known_errors() -> tuple[type[Exception], ...]:
