@@ -6,6 +6,7 @@ every full-text entry (read back through fts5vocab, mapped to the rows' keys).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -20,7 +21,7 @@ import pytest
 
 from converter import registry
 from converter.site import commands, summaries
-from converter.site.database import FTS_COLUMNS, BuildError, build_database, build_lock, files_dir
+from converter.site.database import FTS_COLUMNS, BuildError, build_database, build_lock, files_dir, recover
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -252,8 +253,8 @@ def snapshot(db: Path) -> tuple[int, list]:
         conn.close()
 
 
-@pytest.mark.parametrize("full", [False, True])
-def test_a_build_killed_midway_leaves_the_previous_database_intact(seed_packages, tmp_path, full):
+@pytest.mark.parametrize("when", ["full build", "update, reading", "update, committing"])
+def test_a_build_killed_midway_leaves_the_previous_database_intact(seed_packages, tmp_path, when):
     seeds = [seed_packages[n] for n in sorted(seed_packages)]
     db = tmp_path / "site" / "juesuan.db"
     build_database(seeds, db)
@@ -261,13 +262,20 @@ def test_a_build_killed_midway_leaves_the_previous_database_intact(seed_packages
     generated = tmp_path / "generated"
     for number in range(150):
         bench_site.variant(seeds[number % len(seeds)], number, generated)
+    full = when == "full build"
     command = [sys.executable, "-m", "converter.cli", "build", str(generated), "--db", str(db)] + (["--full"] * full)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    temp = db.with_name(f".{db.name}.tmp")
+    # the moment to kill: the new database is being written (full), the update's rows are being gathered, or the
+    # update's one transaction is writing the database (its rollback journal exists)
+    sign = {
+        "full build": lambda: db.with_name(f".{db.name}.tmp").exists(),
+        "update, reading": lambda: any((files_dir(db) / "packages").glob(".staging-*/.incoming.db")),
+        "update, committing": lambda: Path(f"{db}-journal").exists(),
+    }[when]
     deadline = time.monotonic() + 120
-    while not temp.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.3)
+    while not sign() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    time.sleep(0.3 if when != "update, committing" else 0)
     assert process.poll() is None, "the build finished before it could be killed"
     workers = descendants(process.pid)
     os.kill(process.pid, signal.SIGKILL)
@@ -276,6 +284,8 @@ def test_a_build_killed_midway_leaves_the_previous_database_intact(seed_packages
     while alive(workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert alive(workers) == set()
+    recover(db)  # what the next build, `serve` and any SQLite writer do first: a journal left is rolled back
+    assert not Path(f"{db}-journal").exists()
     assert snapshot(db) == before
     assert sorted(p.name for p in (files_dir(db) / "packages").iterdir() if not p.name.startswith(".")) == sorted(
         [p.name for p in seeds] + [f"{p.name}.zip" for p in seeds]
@@ -284,6 +294,70 @@ def test_a_build_killed_midway_leaves_the_previous_database_intact(seed_packages
     assert result.unchanged == sorted(p.name for p in seeds) and not result.loaded
     assert sorted(p.name for p in db.parent.iterdir()) == ["juesuan.db", "juesuan_files"]
     assert not [p for p in files_dir(db).rglob(".*")]
+
+
+def test_an_update_that_fails_midway_leaves_the_previous_database_byte_identical(seed_packages, tmp_path, monkeypatch):
+    packages = copy_packages(seed_packages, tmp_path / "in")
+    db = tmp_path / "site" / "juesuan.db"
+    build_database([packages["0"], packages["1"], packages["2"]], db)
+    before = db.read_bytes()
+    copies = sorted(p.name for p in (files_dir(db) / "packages").iterdir())
+
+    def fail(conn, report_ids):  # after the rows were deleted and appended, inside the update's transaction
+        assert conn.in_transaction and conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 3
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(summaries, "update", fail)
+    with pytest.raises(BuildError, match="disk I/O error"):
+        build_database([packages["0"], packages["3"], packages["4"]], db)  # 1 and 2 removed, 3 and 4 added
+    assert db.read_bytes() == before
+    assert not Path(f"{db}-journal").exists()
+    assert snapshot(db)[0] == 3
+    assert sorted(p.name for p in (files_dir(db) / "packages").iterdir()) == copies
+    monkeypatch.undo()
+    result = build_database([packages["0"], packages["3"], packages["4"]], db)
+    assert result.loaded == sorted([packages["3"].name, packages["4"].name])
+    assert result.unchanged == [packages["0"].name]
+    assert_same_as_full_build(db, [packages["0"], packages["3"], packages["4"]], tmp_path)
+
+
+CRASH = """
+import hashlib, os, sys
+from pathlib import Path
+from converter.site import database, summaries
+db, before = Path(sys.argv[1]), sys.argv[2]
+connect = database._connect
+
+def small_cache(path, in_place=False):  # pages spill into the database file before the commit
+    conn = connect(path, in_place)
+    conn.execute("PRAGMA cache_size = 8")
+    return conn
+
+def crash(conn, report_ids):
+    assert hashlib.sha256(db.read_bytes()).hexdigest() != before  # the database file is half written
+    os._exit(9)  # a kill, a power loss: no rollback
+
+database._connect, summaries.update = small_cache, crash
+database.build_database([Path(p) for p in sys.argv[3:]], db)
+"""
+
+
+def test_an_update_killed_after_writing_pages_is_rolled_back_from_its_journal(seed_packages, tmp_path):
+    packages = copy_packages(seed_packages, tmp_path / "in")
+    db = tmp_path / "site" / "juesuan.db"
+    build_database([packages["0"], packages["1"]], db)
+    before = db.read_bytes()
+    digest = hashlib.sha256(before).hexdigest()
+    args = [str(db), digest, *map(str, packages.values())]
+    done = subprocess.run([sys.executable, "-c", CRASH, *args], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 9, done.stderr
+    assert db.read_bytes() != before and Path(f"{db}-journal").stat().st_size > 0  # a hot journal
+    recover(db)
+    assert db.read_bytes() == before and not Path(f"{db}-journal").exists()
+    assert snapshot(db)[0] == 2
+    result = build_database(list(packages.values()), db)
+    assert len(result.loaded) == 3 and not result.full
+    assert_same_as_full_build(db, list(packages.values()), tmp_path)
 
 
 def test_a_build_whose_only_package_is_refused_still_writes_an_empty_site(seed_packages, tmp_path):

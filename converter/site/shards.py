@@ -96,31 +96,55 @@ def write_shard(folders: list[Path], path: Path, staged: Path, trust: bool = Tru
     return outcomes
 
 
-def merge(conn: sqlite3.Connection, shard: Path, next_rowid: dict[str, int]) -> None:
-    """Append a shard's rows (rowids continuing from `next_rowid`, which advances) and index their search tokens; the
-    shard is removed after. `conn` must not be inside a transaction (a database attached is detached outside one)."""
-    conn.execute("ATTACH DATABASE ? AS shard", [str(shard)])
+def create(path: Path) -> sqlite3.Connection:
+    """A new, empty database laid out as a shard (rows merged into it by `merge`), for writing by this process."""
+    path.unlink(missing_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    _create(conn)
+    return conn
+
+
+@contextlib.contextmanager
+def attached(conn: sqlite3.Connection, path: Path, schema: str = "shard") -> Iterator[None]:
+    """`path` attached as `schema`; on leaving, a transaction still open is rolled back and the database detached.
+    `conn` must not be inside a transaction (a database is attached and detached outside one)."""
+    conn.execute(f"ATTACH DATABASE ? AS {schema}", [str(path)])
     try:
-        conn.execute("BEGIN")
-        for resource in registry.resource_names():
-            offset = next_rowid[resource] - 1
-            names = ", ".join(map(_quote, columns(resource)))
-            added = conn.execute(
-                f"INSERT INTO main.{_quote(resource)} (rowid, {names}) SELECT rowid + {offset}, {names}"
-                f" FROM shard.{_quote(resource)} ORDER BY rowid"
-            ).rowcount
-            if resource in FTS_COLUMNS and added:
-                texts = ", ".join(map(_quote, FTS_COLUMNS[resource]))
-                conn.execute(
-                    f"INSERT INTO main.[{resource}_fts] (rowid, {texts}) SELECT rowid + {offset}, {texts}"
-                    f" FROM shard.[{resource}_fts] ORDER BY rowid"
-                )
-            next_rowid[resource] += added
-        conn.execute("COMMIT")
+        yield
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        conn.execute("DETACH DATABASE shard")
+        conn.execute(f"DETACH DATABASE {schema}")
+
+
+def append(conn: sqlite3.Connection, next_rowid: dict[str, int], schema: str = "shard") -> None:
+    """Append the rows of the attached shard-layout database `schema` (rowids continuing from `next_rowid`, which
+    advances) and their search tokens, inside the caller's transaction."""
+    for resource in registry.resource_names():
+        offset = next_rowid[resource] - 1
+        names = ", ".join(map(_quote, columns(resource)))
+        added = conn.execute(
+            f"INSERT INTO main.{_quote(resource)} (rowid, {names}) SELECT rowid + {offset}, {names}"
+            f" FROM {schema}.{_quote(resource)} ORDER BY rowid"
+        ).rowcount
+        if resource in FTS_COLUMNS and added:
+            texts = ", ".join(map(_quote, FTS_COLUMNS[resource]))
+            conn.execute(
+                f"INSERT INTO main.[{resource}_fts] (rowid, {texts}) SELECT rowid + {offset}, {texts}"
+                f" FROM {schema}.[{resource}_fts] ORDER BY rowid"
+            )
+        next_rowid[resource] += added
+
+
+def merge(conn: sqlite3.Connection, shard: Path, next_rowid: dict[str, int]) -> None:
+    """Append a shard's rows to the database of `conn` in a transaction of their own (see `append`); the shard is
+    removed after. `conn` must not be inside a transaction."""
+    with attached(conn, shard):
+        conn.execute("BEGIN")
+        append(conn, next_rowid)
+        conn.execute("COMMIT")
     shard.unlink()
 
 
