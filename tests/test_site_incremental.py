@@ -138,6 +138,29 @@ def test_a_package_touched_but_not_changed_is_unchanged(seed_packages, tmp_path)
     assert result.loaded == [] and len(result.unchanged) == 2
 
 
+def test_copies_are_hard_links_and_a_file_edited_in_place_is_still_seen_as_changed(seed_packages, tmp_path):
+    packages = copy_packages(seed_packages, tmp_path / "in", "01")
+    db = tmp_path / "site" / "juesuan.db"
+    build_database(list(packages.values()), db)
+    csv_file = packages["1"] / "income_expense_summary.csv"
+    copy = files_dir(db) / "packages" / packages["1"].name / csv_file.name
+    assert os.stat(copy).st_ino == os.stat(csv_file).st_ino  # linked, not copied
+    before = os.stat(csv_file)
+    data = csv_file.read_bytes()
+    first = data.index(b"2502.70")  # the same size, written into the same inode, its modification time put back
+    with open(csv_file, "r+b") as handle:
+        handle.seek(first)
+        handle.write(b"2502.71")
+    os.utime(csv_file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(copy).st_size == before.st_size and os.stat(copy).st_mtime_ns == before.st_mtime_ns
+    result = build_database(list(packages.values()), db)
+    assert result.replaced == [packages["1"].name] and result.unchanged == [packages["0"].name]
+    conn = sqlite3.connect(db)
+    amount = "SELECT amount FROM income_expense_summary WHERE report_id = ? AND row_no = 1"
+    assert conn.execute(amount, [packages["1"].name]).fetchone() == (2502.71,)
+    assert_same_as_full_build(db, list(packages.values()), tmp_path)
+
+
 def test_a_removed_package_loses_its_rows_search_entries_and_downloads(seed_packages, tmp_path):
     packages = copy_packages(seed_packages, tmp_path / "in")
     db = tmp_path / "site" / "juesuan.db"

@@ -9,8 +9,8 @@ new, replaced and removed packages are applied to the database in place, in one 
 deleted and added with them; a rollback journal, synced), so an error or a kill leaves the previous database (a
 journal a kill left is rolled back by `recover`, which the next build, `serve` and `publish` run first).
 `full=True`, or a database of another layout, builds a new one from nothing on a private file renamed into place
-(the same packages give the same bytes). A report is loaded once: by report_id (the first package in path order) and by source sha256 (the
-smallest report_id; the others are skipped with the reason).
+(the same packages give the same bytes). A report is loaded once: by report_id (the first package in path order)
+and by source sha256 (the smallest report_id; the others are skipped with the reason).
 """
 
 from __future__ import annotations
@@ -714,6 +714,7 @@ def _open_new(temp: Path) -> sqlite3.Connection:
     temp.unlink(missing_ok=True)
     conn = _connect(temp)
     conn.execute("PRAGMA analysis_limit = 1000")
+    conn.execute(f"PRAGMA threads = {_workers()}")  # CREATE INDEX sorts with helper threads once the rows are in
     for resource in registry.resource_names():
         conn.execute(table_ddl(resource))
         if resource in FTS_COLUMNS:

@@ -90,7 +90,7 @@ def write_shard(folders: list[Path], path: Path, staged: Path, trust: bool = Tru
                     conn.executemany(insert_rows, table)
                     if resource in FTS_COLUMNS:
                         conn.executemany(insert_texts, texts)
-            downloads.stage(loadable.files, report_id, staged)
+            downloads.stage(loadable.files, report_id, staged, folder)
             outcomes.append(Outcome(folder, report_id, validated=loadable.validated))
         conn.execute("COMMIT")
     return outcomes
