@@ -253,23 +253,18 @@ def _text_positions(resource: str) -> tuple[int, ...]:
     return tuple(fields.index(name) for name in FTS_COLUMNS.get(resource, []))
 
 
-def db_row(resource: str, row: list[Any]) -> list[Any]:
-    """A row (a package's typed values in field order) as the table stores it: amounts as REAL, their printed
-    decimals in the scale column."""
-    positions = _decimal_positions(resource)
-    if not positions:
-        return row
-    values = list(row)
+def _store(resource: str, row: list[Any]) -> None:
+    """Turn a row (a package's typed values in field order) into the row the table stores, in place: amounts as REAL,
+    their printed decimals appended as the scale column."""
     scales = []
-    for index, _ in positions:
+    for index, _ in _decimal_positions(resource):
         value = row[index]
         if value is None:
             scales.append(-1)
         else:
-            values[index] = float(value)
+            row[index] = float(value)
             scales.append(len(value.partition(".")[2]))
-    values.append(_scale_of(resource, tuple(scales)))
-    return values
+    row.append(_scale_of(resource, tuple(scales)))
 
 
 @lru_cache(maxsize=4096)
@@ -285,18 +280,21 @@ def report_extra(report_id: str, report: dict[str, Any]) -> list[str]:
     return [label, f"/{FILES_MOUNT}/packages/{report_id}/{DATAPACKAGE}", f"/{FILES_MOUNT}/packages/{report_id}.zip"]
 
 
-def package_rows(tables: dict[str, list[list[Any]]], report: dict[str, Any]) -> dict[str, tuple[list, list]]:
-    """resource → (table rows, full-text rows beside them) of one package (rows in field order), as the database
-    stores them."""
-    shaped = {}
+def package_rows(tables: dict[str, list[list[Any]]], report: dict[str, Any]) -> dict[str, list[list[Any]]]:
+    """resource → the rows of one package as a shard stores them: each row as the table stores it (amounts as REAL
+    with their scale column; a report's label and links), followed by the search tokens of its full-text columns.
+    The package's rows (lists in field order) are turned into them in place."""
     for resource in registry.resource_names():
-        rows = tables[resource]
-        stored = [db_row(resource, row) for row in rows]
-        if resource == "reports":
-            stored = [row + report_extra(report["report_id"], report) for row in stored]
         texts = _text_positions(resource)
-        shaped[resource] = (stored, [[search_tokens(row[index]) for index in texts] for row in rows])
-    return shaped
+        amounts = bool(_decimal_positions(resource))
+        extra = report_extra(report["report_id"], report) if resource == "reports" else []
+        for row in tables[resource]:
+            tokens = [search_tokens(row[index]) for index in texts]
+            if amounts:
+                _store(resource, row)
+            row += extra
+            row += tokens
+    return tables
 
 
 def delete_reports(conn: sqlite3.Connection, report_ids: list[str]) -> None:
@@ -619,7 +617,7 @@ def _build(
         def load(written: Iterable[tuple[Path, list[shards.Outcome]]]) -> list[Path]:
             refused = []
             for shard, outcomes in written:
-                shards.merge(conn, shard, next_rowid)
+                shards.merge(conn, shard, next_rowid, gather=not result.full)
                 for outcome in outcomes:
                     if on_package:
                         on_package(outcome.folder)
@@ -709,6 +707,12 @@ def _workers() -> int:
     return min(os.cpu_count() or 1, 4)
 
 
+# While a new database is filled, the full-text tables do not merge their segments as they grow (automerge 0; a
+# forced merge only past 1,000 segments of a level, under FTS5's limit of 2,000): 'optimize' merges them once at the
+# end, which costs about half the CPU of merging as they come.
+BULK_FTS_SETTINGS = {"automerge": 0, "crisismerge": 1000}
+
+
 def _open_new(temp: Path) -> sqlite3.Connection:
     """A new database with its tables (the indexes come after the rows), the code lists and the rules."""
     temp.unlink(missing_ok=True)
@@ -719,6 +723,8 @@ def _open_new(temp: Path) -> sqlite3.Connection:
         conn.execute(table_ddl(resource))
         if resource in FTS_COLUMNS:
             conn.execute(*fts_ddl(resource))
+            for name, value in BULK_FTS_SETTINGS.items():  # segments merged once, by 'optimize' (_finish_new)
+                conn.execute(f"INSERT INTO [{resource}_fts] ([{resource}_fts], rank) VALUES ('{name}', {value})")
     conn.execute(f"PRAGMA user_version = {layout_stamp()}")
     conn.execute("BEGIN")
     load_codes(conn)
@@ -736,6 +742,8 @@ def _finish_new(conn: sqlite3.Connection) -> None:
             conn.execute(view_ddl(resource))
         if resource in FTS_COLUMNS:
             conn.execute(f"INSERT INTO [{resource}_fts] ([{resource}_fts]) VALUES ('optimize')")
+            names = ", ".join(f"'{name}'" for name in BULK_FTS_SETTINGS)  # back to FTS5's defaults for updates
+            conn.execute(f"DELETE FROM [{resource}_fts_config] WHERE k IN ({names})")
 
 
 def _count(conn: sqlite3.Connection, result: BuildResult) -> None:
