@@ -718,7 +718,6 @@ def _open_new(temp: Path) -> sqlite3.Connection:
     temp.unlink(missing_ok=True)
     conn = _connect(temp)
     conn.execute("PRAGMA analysis_limit = 1000")
-    conn.execute(f"PRAGMA threads = {_workers()}")  # CREATE INDEX sorts with helper threads once the rows are in
     for resource in registry.resource_names():
         conn.execute(table_ddl(resource))
         if resource in FTS_COLUMNS:
