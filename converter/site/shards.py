@@ -173,6 +173,7 @@ def read_shards(
         return
     # forkserver: workers do not inherit the build lock (a killed build's workers must not keep holding it)
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # imported once by the fork server, not by every worker
     with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
         pending: deque = deque()
         todo = iter(runs)
