@@ -211,6 +211,17 @@ def test_full_rebuild_on_request_and_when_the_layout_differs(seed_packages, tmp_
     assert result.full and "another table layout" in result.full_reason
 
 
+def test_a_new_database_merges_its_full_text_segments_once_and_keeps_fts5_defaults(seed_packages, tmp_path):
+    db = tmp_path / "juesuan.db"
+    build_database([seed_packages[n] for n in sorted(seed_packages)], db)
+    conn = sqlite3.connect(db)
+    for resource in FTS_COLUMNS:  # automerge was off while it filled: no setting of it is left for later updates
+        assert conn.execute(f"SELECT k, v FROM [{resource}_fts_config]").fetchall() == [("version", 4)]
+        # the structure record (rowid 10): a 4-byte cookie, the number of levels, then of segments (one byte each here)
+        structure = conn.execute(f"SELECT block FROM [{resource}_fts_data] WHERE id = 10").fetchone()[0]
+        assert structure[5] == 1, resource  # merged into one segment
+
+
 def test_build_json_summary(seed_packages, tmp_path, capsys):
     packages = copy_packages(seed_packages, tmp_path / "in", "012")
     twin = renamed(packages["0"], "zz-twin", tmp_path / "in")

@@ -44,7 +44,7 @@ def same_files(folder: Path, copy: Path) -> bool:
                     return False
             elif source.st_mtime_ns != target.st_mtime_ns and not filecmp.cmp(entry.path, copied[name].path, False):
                 return False
-    except (OSError, zipfile.BadZipFile):
+    except (OSError, KeyError, zipfile.BadZipFile):  # KeyError: a file the zip does not hold
         return False
     return True
 
