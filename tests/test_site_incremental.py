@@ -6,6 +6,7 @@ every full-text entry (read back through fts5vocab, mapped to the rows' keys).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -20,7 +21,7 @@ import pytest
 
 from converter import registry
 from converter.site import commands, summaries
-from converter.site.database import FTS_COLUMNS, BuildError, build_database, build_lock, files_dir
+from converter.site.database import FTS_COLUMNS, BuildError, build_database, build_lock, files_dir, recover
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -137,6 +138,29 @@ def test_a_package_touched_but_not_changed_is_unchanged(seed_packages, tmp_path)
     assert result.loaded == [] and len(result.unchanged) == 2
 
 
+def test_copies_are_hard_links_and_a_file_edited_in_place_is_still_seen_as_changed(seed_packages, tmp_path):
+    packages = copy_packages(seed_packages, tmp_path / "in", "01")
+    db = tmp_path / "site" / "juesuan.db"
+    build_database(list(packages.values()), db)
+    csv_file = packages["1"] / "income_expense_summary.csv"
+    copy = files_dir(db) / "packages" / packages["1"].name / csv_file.name
+    assert os.stat(copy).st_ino == os.stat(csv_file).st_ino  # linked, not copied
+    before = os.stat(csv_file)
+    data = csv_file.read_bytes()
+    first = data.index(b"2502.70")  # the same size, written into the same inode, its modification time put back
+    with open(csv_file, "r+b") as handle:
+        handle.seek(first)
+        handle.write(b"2502.71")
+    os.utime(csv_file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(copy).st_size == before.st_size and os.stat(copy).st_mtime_ns == before.st_mtime_ns
+    result = build_database(list(packages.values()), db)
+    assert result.replaced == [packages["1"].name] and result.unchanged == [packages["0"].name]
+    conn = sqlite3.connect(db)
+    amount = "SELECT amount FROM income_expense_summary WHERE report_id = ? AND row_no = 1"
+    assert conn.execute(amount, [packages["1"].name]).fetchone() == (2502.71,)
+    assert_same_as_full_build(db, list(packages.values()), tmp_path)
+
+
 def test_a_removed_package_loses_its_rows_search_entries_and_downloads(seed_packages, tmp_path):
     packages = copy_packages(seed_packages, tmp_path / "in")
     db = tmp_path / "site" / "juesuan.db"
@@ -185,6 +209,17 @@ def test_full_rebuild_on_request_and_when_the_layout_differs(seed_packages, tmp_
     conn.close()
     result = build_database(list(packages.values()), db)
     assert result.full and "another table layout" in result.full_reason
+
+
+def test_a_new_database_merges_its_full_text_segments_once_and_keeps_fts5_defaults(seed_packages, tmp_path):
+    db = tmp_path / "juesuan.db"
+    build_database([seed_packages[n] for n in sorted(seed_packages)], db)
+    conn = sqlite3.connect(db)
+    for resource in FTS_COLUMNS:  # automerge was off while it filled: no setting of it is left for later updates
+        assert conn.execute(f"SELECT k, v FROM [{resource}_fts_config]").fetchall() == [("version", 4)]
+        # the structure record (rowid 10): a 4-byte cookie, the number of levels, then of segments (one byte each here)
+        structure = conn.execute(f"SELECT block FROM [{resource}_fts_data] WHERE id = 10").fetchone()[0]
+        assert structure[5] == 1, resource  # merged into one segment
 
 
 def test_build_json_summary(seed_packages, tmp_path, capsys):
@@ -252,8 +287,8 @@ def snapshot(db: Path) -> tuple[int, list]:
         conn.close()
 
 
-@pytest.mark.parametrize("full", [False, True])
-def test_a_build_killed_midway_leaves_the_previous_database_intact(seed_packages, tmp_path, full):
+@pytest.mark.parametrize("when", ["full build", "update, reading", "update, committing"])
+def test_a_build_killed_midway_leaves_the_previous_database_intact(seed_packages, tmp_path, when):
     seeds = [seed_packages[n] for n in sorted(seed_packages)]
     db = tmp_path / "site" / "juesuan.db"
     build_database(seeds, db)
@@ -261,13 +296,20 @@ def test_a_build_killed_midway_leaves_the_previous_database_intact(seed_packages
     generated = tmp_path / "generated"
     for number in range(150):
         bench_site.variant(seeds[number % len(seeds)], number, generated)
+    full = when == "full build"
     command = [sys.executable, "-m", "converter.cli", "build", str(generated), "--db", str(db)] + (["--full"] * full)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    temp = db.with_name(f".{db.name}.tmp")
+    # the moment to kill: the new database is being written (full), the update's rows are being gathered, or the
+    # update's one transaction is writing the database (its rollback journal exists)
+    sign = {
+        "full build": lambda: db.with_name(f".{db.name}.tmp").exists(),
+        "update, reading": lambda: any((files_dir(db) / "packages").glob(".staging-*/.incoming.db")),
+        "update, committing": lambda: Path(f"{db}-journal").exists(),
+    }[when]
     deadline = time.monotonic() + 120
-    while not temp.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.3)
+    while not sign() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    time.sleep(0.3 if when != "update, committing" else 0)
     assert process.poll() is None, "the build finished before it could be killed"
     workers = descendants(process.pid)
     os.kill(process.pid, signal.SIGKILL)
@@ -276,6 +318,8 @@ def test_a_build_killed_midway_leaves_the_previous_database_intact(seed_packages
     while alive(workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert alive(workers) == set()
+    recover(db)  # what the next build, `serve` and any SQLite writer do first: a journal left is rolled back
+    assert not Path(f"{db}-journal").exists()
     assert snapshot(db) == before
     assert sorted(p.name for p in (files_dir(db) / "packages").iterdir() if not p.name.startswith(".")) == sorted(
         [p.name for p in seeds] + [f"{p.name}.zip" for p in seeds]
@@ -284,6 +328,70 @@ def test_a_build_killed_midway_leaves_the_previous_database_intact(seed_packages
     assert result.unchanged == sorted(p.name for p in seeds) and not result.loaded
     assert sorted(p.name for p in db.parent.iterdir()) == ["juesuan.db", "juesuan_files"]
     assert not [p for p in files_dir(db).rglob(".*")]
+
+
+def test_an_update_that_fails_midway_leaves_the_previous_database_byte_identical(seed_packages, tmp_path, monkeypatch):
+    packages = copy_packages(seed_packages, tmp_path / "in")
+    db = tmp_path / "site" / "juesuan.db"
+    build_database([packages["0"], packages["1"], packages["2"]], db)
+    before = db.read_bytes()
+    copies = sorted(p.name for p in (files_dir(db) / "packages").iterdir())
+
+    def fail(conn, report_ids):  # after the rows were deleted and appended, inside the update's transaction
+        assert conn.in_transaction and conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 3
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(summaries, "update", fail)
+    with pytest.raises(BuildError, match="disk I/O error"):
+        build_database([packages["0"], packages["3"], packages["4"]], db)  # 1 and 2 removed, 3 and 4 added
+    assert db.read_bytes() == before
+    assert not Path(f"{db}-journal").exists()
+    assert snapshot(db)[0] == 3
+    assert sorted(p.name for p in (files_dir(db) / "packages").iterdir()) == copies
+    monkeypatch.undo()
+    result = build_database([packages["0"], packages["3"], packages["4"]], db)
+    assert result.loaded == sorted([packages["3"].name, packages["4"].name])
+    assert result.unchanged == [packages["0"].name]
+    assert_same_as_full_build(db, [packages["0"], packages["3"], packages["4"]], tmp_path)
+
+
+CRASH = """
+import hashlib, os, sys
+from pathlib import Path
+from converter.site import database, summaries
+db, before = Path(sys.argv[1]), sys.argv[2]
+connect = database._connect
+
+def small_cache(path, in_place=False):  # pages spill into the database file before the commit
+    conn = connect(path, in_place)
+    conn.execute("PRAGMA cache_size = 8")
+    return conn
+
+def crash(conn, report_ids):
+    assert hashlib.sha256(db.read_bytes()).hexdigest() != before  # the database file is half written
+    os._exit(9)  # a kill, a power loss: no rollback
+
+database._connect, summaries.update = small_cache, crash
+database.build_database([Path(p) for p in sys.argv[3:]], db)
+"""
+
+
+def test_an_update_killed_after_writing_pages_is_rolled_back_from_its_journal(seed_packages, tmp_path):
+    packages = copy_packages(seed_packages, tmp_path / "in")
+    db = tmp_path / "site" / "juesuan.db"
+    build_database([packages["0"], packages["1"]], db)
+    before = db.read_bytes()
+    digest = hashlib.sha256(before).hexdigest()
+    args = [str(db), digest, *map(str, packages.values())]
+    done = subprocess.run([sys.executable, "-c", CRASH, *args], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 9, done.stderr
+    assert db.read_bytes() != before and Path(f"{db}-journal").stat().st_size > 0  # a hot journal
+    assert commands._site_problem(db) is None  # what `serve` and `publish` run first: the journal rolled back
+    assert db.read_bytes() == before and not Path(f"{db}-journal").exists()
+    assert snapshot(db)[0] == 2
+    result = build_database(list(packages.values()), db)
+    assert len(result.loaded) == 3 and not result.full
+    assert_same_as_full_build(db, list(packages.values()), tmp_path)
 
 
 def test_a_build_whose_only_package_is_refused_still_writes_an_empty_site(seed_packages, tmp_path):

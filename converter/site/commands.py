@@ -8,6 +8,7 @@ be written (full disk, another build running), the previous one left as it was.
 from __future__ import annotations
 
 import json
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from converter.package import PackageError, find_packages
 from converter.site import publish as site_publish
 from converter.site import serve as site_serve
-from converter.site.database import BuildError, build_database, files_dir
+from converter.site.database import BuildError, build_database, files_dir, recover
 
 DEFAULT_DB = Path("juesuan.db")
 DEFAULT_PACKAGES = Path("datapackage")
@@ -36,8 +37,16 @@ def _exit(code: int, message: str | None = None) -> int:
     return code
 
 
-def _built(db: Path) -> bool:
-    return db.is_file() and files_dir(db.resolve()).is_dir()
+def _site_problem(db: Path) -> str | None:
+    """Why the database cannot be served or published, or None. An update a kill interrupted is rolled back first:
+    Datasette reads the database immutable, ignoring the journal that holds the previous pages."""
+    if not (db.is_file() and files_dir(db.resolve()).is_dir()):
+        return f"{db}: no built site here; run `juesuan build --db {db}` first"
+    try:
+        recover(db)
+    except sqlite3.Error as exc:
+        return f"{db}: an interrupted update could not be rolled back: {exc}"
+    return None
 
 
 def build(
@@ -107,8 +116,8 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
 ) -> int:
     """Serve the site locally with Datasette (immutable database, bounded queries)."""
-    if not _built(db):
-        return _exit(2, f"{db}: no built site here; run `juesuan build --db {db}` first")
+    if problem := _site_problem(db):
+        return _exit(2, problem)
     with tempfile.TemporaryDirectory(prefix="juesuan-site-") as folder:
         site = site_serve.prepare(db, Path(folder))
         out.print(f"serving {db} on http://{host}:{port}/", highlight=False)
@@ -135,8 +144,8 @@ def publish(
 
     Example: juesuan publish fly --app juesuan-demo --generate-dir deploy/ (then `cd deploy && fly deploy`).
     """
-    if not _built(db):
-        return _exit(2, f"{db}: no built site here; run `juesuan build --db {db}` first")
+    if problem := _site_problem(db):
+        return _exit(2, problem)
     if generate_dir is not None and generate_dir.exists():
         return _exit(2, f"{generate_dir}: already exists; give a new folder")
     with tempfile.TemporaryDirectory(prefix="juesuan-publish-") as folder:

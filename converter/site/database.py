@@ -5,11 +5,12 @@ number of decimals of each amount is kept in the row's `printed_scale` column an
 amount with it. Codes stay TEXT.
 
 A build is incremental: packages whose files equal their copy in the download folder are unchanged and not read;
-new, replaced and removed packages are applied to a copy of the database in one transaction (full-text rows deleted
-and added with them), and the copy is renamed over the database, so a reader or a kill only ever sees the old or the
-new database. `full=True`, or a database of another layout, builds a new one from nothing (the same packages give the
-same bytes). A report is loaded once: by report_id (the first package in path order) and by source sha256 (the
-smallest report_id; the others are skipped with the reason).
+new, replaced and removed packages are applied to the database in place, in one SQLite transaction (full-text rows
+deleted and added with them; a rollback journal, synced), so an error or a kill leaves the previous database (a
+journal a kill left is rolled back by `recover`, which the next build, `serve` and `publish` run first).
+`full=True`, or a database of another layout, builds a new one from nothing on a private file renamed into place
+(the same packages give the same bytes). A report is loaded once: by report_id (the first package in path order)
+and by source sha256 (the smallest report_id; the others are skipped with the reason).
 """
 
 from __future__ import annotations
@@ -252,23 +253,18 @@ def _text_positions(resource: str) -> tuple[int, ...]:
     return tuple(fields.index(name) for name in FTS_COLUMNS.get(resource, []))
 
 
-def db_row(resource: str, row: list[Any]) -> list[Any]:
-    """A row (a package's typed values in field order) as the table stores it: amounts as REAL, their printed
-    decimals in the scale column."""
-    positions = _decimal_positions(resource)
-    if not positions:
-        return row
-    values = list(row)
+def _store(resource: str, row: list[Any]) -> None:
+    """Turn a row (a package's typed values in field order) into the row the table stores, in place: amounts as REAL,
+    their printed decimals appended as the scale column."""
     scales = []
-    for index, _ in positions:
+    for index, _ in _decimal_positions(resource):
         value = row[index]
         if value is None:
             scales.append(-1)
         else:
-            values[index] = float(value)
+            row[index] = float(value)
             scales.append(len(value.partition(".")[2]))
-    values.append(_scale_of(resource, tuple(scales)))
-    return values
+    row.append(_scale_of(resource, tuple(scales)))
 
 
 @lru_cache(maxsize=4096)
@@ -284,18 +280,21 @@ def report_extra(report_id: str, report: dict[str, Any]) -> list[str]:
     return [label, f"/{FILES_MOUNT}/packages/{report_id}/{DATAPACKAGE}", f"/{FILES_MOUNT}/packages/{report_id}.zip"]
 
 
-def package_rows(tables: dict[str, list[list[Any]]], report: dict[str, Any]) -> dict[str, tuple[list, list]]:
-    """resource → (table rows, full-text rows beside them) of one package (rows in field order), as the database
-    stores them."""
-    shaped = {}
+def package_rows(tables: dict[str, list[list[Any]]], report: dict[str, Any]) -> dict[str, list[list[Any]]]:
+    """resource → the rows of one package as a shard stores them: each row as the table stores it (amounts as REAL
+    with their scale column; a report's label and links), followed by the search tokens of its full-text columns.
+    The package's rows (lists in field order) are turned into them in place."""
     for resource in registry.resource_names():
-        rows = tables[resource]
-        stored = [db_row(resource, row) for row in rows]
-        if resource == "reports":
-            stored = [row + report_extra(report["report_id"], report) for row in stored]
         texts = _text_positions(resource)
-        shaped[resource] = (stored, [[search_tokens(row[index]) for index in texts] for row in rows])
-    return shaped
+        amounts = bool(_decimal_positions(resource))
+        extra = report_extra(report["report_id"], report) if resource == "reports" else []
+        for row in tables[resource]:
+            tokens = [search_tokens(row[index]) for index in texts]
+            if amounts:
+                _store(resource, row)
+            row += extra
+            row += tokens
+    return tables
 
 
 def delete_reports(conn: sqlite3.Connection, report_ids: list[str]) -> None:
@@ -416,27 +415,6 @@ def reference_tables_current(db: Path) -> bool:
         conn.close()
 
 
-class _Copy(threading.Thread):
-    """The database copied to the temporary file in the background while the packages are scanned."""
-
-    def __init__(self, db: Path, temp: Path) -> None:
-        super().__init__(daemon=True)
-        self.db, self.temp, self.error = db, temp, None
-        self.start()
-
-    def run(self) -> None:
-        try:
-            shutil.copyfile(self.db, self.temp)
-        except OSError as exc:
-            self.error = exc
-
-    def done(self) -> Path:
-        self.join()
-        if self.error:
-            raise self.error
-        return self.temp
-
-
 @contextlib.contextmanager
 def build_lock(folder: Path) -> Iterator[None]:
     """One build at a time per database folder (an advisory lock on the folder itself)."""
@@ -467,13 +445,34 @@ def loaded_reports(db: Path) -> tuple[dict[str, str] | None, str]:
         return None, f"the database cannot be read ({exc})"
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = OFF")  # a private copy, renamed into place only once complete
-    conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("PRAGMA cache_size = -65536")
+def _connect(path: Path, in_place: bool = False) -> sqlite3.Connection:
+    """A connection writing the database: a new private file (no journal: renamed into place only once complete), or
+    the database itself, updated in place in one transaction (a rollback journal, synced: a kill or an error leaves
+    the previous database)."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    if in_place:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA cache_size = -262144")  # the changed pages stay in memory until the commit
+    else:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA cache_size = -65536")
     conn.create_function("search_tokens", 1, search_tokens, deterministic=True)
     return conn
+
+
+def recover(db: Path) -> None:
+    """Roll back an update a kill or power loss interrupted (its journal beside the database), as SQLite does when it
+    next opens the database; readers that ignore journals (Datasette's immutable mode) then see the previous
+    database. A journal killed before it held a page is no hot journal: SQLite ignores it, and it is removed."""
+    journal = Path(f"{db}-journal")
+    if not journal.exists():
+        return
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None, timeout=30)) as conn:
+        conn.execute("BEGIN IMMEDIATE")  # a hot journal is played back; then no other connection writes
+        journal.unlink(missing_ok=True)
+        conn.execute("ROLLBACK")
 
 
 def _end_with(build: int) -> None:
@@ -552,6 +551,7 @@ def build_database(
     with build_lock(db.parent):
         try:
             temp.unlink(missing_ok=True)
+            recover(db)
             for folder in {p.parent for p in packages}:
                 clean_leftovers(folder)
             downloads.clean_staged(files)
@@ -586,27 +586,6 @@ def _build(
     if full:
         before, result.full_reason = None, "asked for (--full)"
     result.full = before is None
-    copying = _Copy(db, temp) if not result.full else None
-    try:
-        return _apply(folders, db, temp, copies, on_package, workers, result, before, previous, copying, trust)
-    finally:
-        if copying:
-            copying.join()  # on an error too: the caller then removes the temporary file, which must be complete
-
-
-def _apply(
-    folders: list[Path],
-    db: Path,
-    temp: Path,
-    copies: Path,
-    on_package: Callable[[Path], None] | None,
-    workers: int | None,
-    result: BuildResult,
-    before: dict[str, str] | None,
-    previous: set[str],
-    copying: _Copy | None,
-    trust: bool,
-) -> BuildResult:
     todo = plan(folders, before, copies, result)
     folder_of = {**todo.keep, **todo.read}
     # the first report id of each source is loaded; should it be refused, the next one is tried after the others
@@ -617,9 +596,7 @@ def _apply(
     keep = sorted(set(todo.keep) & set(first))
     gone = sorted(previous - set(keep))
     to_read = [folder for report_id, folder in todo.read.items() if report_id in first]
-    staged = downloads.staging(copies)
-    if copying and not gone and not to_read and reference_tables_current(db):  # nothing to change
-        copying.done().unlink()
+    if not result.full and not gone and not to_read and reference_tables_current(db):  # nothing to change
         result.unchanged = keep
         with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
             _count(conn, result)
@@ -627,21 +604,20 @@ def _apply(
         return result
     from converter.site import shards  # it builds on this module's tables and rows
 
-    conn = _open(temp, copying.done() if copying else None)
+    staged = downloads.staging(copies)
+    staged.mkdir(parents=True, exist_ok=True)
+    incoming = staged / ".incoming.db"
+    # a full build writes the rows straight into its new database; an update gathers them in one database of
+    # shard layout, then applies them to the database in one transaction
+    conn = _open_new(temp) if result.full else shards.create(incoming)
     inserted: list[str] = []
     try:
-        conn.execute("BEGIN")
-        load_codes(conn)
-        load_rules(conn)
-        delete_reports(conn, gone)
-        conn.execute("COMMIT")
-        next_rowid = {r: conn.execute(f"SELECT coalesce(max(rowid), 0) + 1 FROM {_quote(r)}").fetchone()[0]
-                      for r in registry.resource_names()}
+        next_rowid = dict.fromkeys(registry.resource_names(), 1)
 
         def load(written: Iterable[tuple[Path, list[shards.Outcome]]]) -> list[Path]:
             refused = []
             for shard, outcomes in written:
-                shards.merge(conn, shard, next_rowid)
+                shards.merge(conn, shard, next_rowid, gather=not result.full)
                 for outcome in outcomes:
                     if on_package:
                         on_package(outcome.folder)
@@ -670,12 +646,8 @@ def _apply(
             _finish_new(conn)
             summaries.create(conn)
             conn.execute("COMMIT")
-        else:
-            conn.execute("BEGIN")
-            summaries.update(conn, [*gone, *inserted])
-            conn.execute("COMMIT")
-        conn.execute("PRAGMA optimize" if not result.full else "ANALYZE")
-        _count(conn, result)
+            conn.execute("ANALYZE")
+            _count(conn, result)
     finally:
         conn.close()
     final = set(keep) | set(inserted)
@@ -684,11 +656,17 @@ def _apply(
     result.unchanged = keep
     result.replaced = sorted(set(inserted) & previous)
     result.removed = sorted(previous - final)
-    for report_id in sorted((previous - final) | set(result.replaced)):
-        downloads.remove(report_id, copies)  # the copies say what the database holds: gone before it changes
-    with open(temp, "rb+") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temp, db)
+    outdated = sorted((previous - final) | set(result.replaced))  # their copies say what the database no longer holds
+    if result.full:
+        for report_id in outdated:
+            downloads.remove(report_id, copies)
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, db)
+    else:
+        _update_in_place(db, incoming, gone, inserted, lambda: [downloads.remove(rid, copies) for rid in outdated])
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+            _count(conn, result)
     for report_id in inserted:
         downloads.publish(report_id, staged, copies)
     shutil.rmtree(staged, ignore_errors=True)
@@ -697,21 +675,60 @@ def _apply(
     return result
 
 
+def _update_in_place(
+    db: Path, incoming: Path, gone: list[str], inserted: list[str], before_commit: Callable[[], object]
+) -> None:
+    """Apply an update to the database in one transaction: the reference tables written again, the rows of `gone`
+    deleted, the rows gathered in `incoming` appended (rowids after the database's last), the summaries of the
+    reports changed brought up to date; `before_commit` runs last inside the transaction (it removes the download
+    copies of what the database will no longer hold). An error or a kill leaves the previous database."""
+    from converter.site import shards
+
+    conn = _connect(db, in_place=True)
+    try:
+        with shards.attached(conn, incoming, "incoming"):
+            conn.execute("BEGIN IMMEDIATE")
+            load_codes(conn)
+            load_rules(conn)
+            delete_reports(conn, gone)
+            next_rowid = {r: conn.execute(f"SELECT coalesce(max(rowid), 0) + 1 FROM {_quote(r)}").fetchone()[0]
+                          for r in registry.resource_names()}
+            shards.append(conn, next_rowid, "incoming")
+            summaries.update(conn, [*gone, *inserted])
+            before_commit()
+            conn.execute("COMMIT")
+        conn.execute("PRAGMA analysis_limit = 1000")
+        conn.execute("PRAGMA optimize")
+    finally:
+        conn.close()
+
+
 def _workers() -> int:
     return min(os.cpu_count() or 1, 4)
 
 
-def _open(temp: Path, copied: Path | None) -> sqlite3.Connection:
-    """The database to write: the copy of the database, or a new one with its tables (indexes come after the rows)."""
-    if copied is not None:
-        return _connect(copied)
+# While a new database is filled, the full-text tables do not merge their segments as they grow (automerge 0; a
+# forced merge only past 1,000 segments of a level, under FTS5's limit of 2,000): 'optimize' merges them once at the
+# end, which costs about half the CPU of merging as they come.
+BULK_FTS_SETTINGS = {"automerge": 0, "crisismerge": 1000}
+
+
+def _open_new(temp: Path) -> sqlite3.Connection:
+    """A new database with its tables (the indexes come after the rows), the code lists and the rules."""
+    temp.unlink(missing_ok=True)
     conn = _connect(temp)
     conn.execute("PRAGMA analysis_limit = 1000")
     for resource in registry.resource_names():
         conn.execute(table_ddl(resource))
         if resource in FTS_COLUMNS:
             conn.execute(*fts_ddl(resource))
+            for name, value in BULK_FTS_SETTINGS.items():  # segments merged once, by 'optimize' (_finish_new)
+                conn.execute(f"INSERT INTO [{resource}_fts] ([{resource}_fts], rank) VALUES ('{name}', {value})")
     conn.execute(f"PRAGMA user_version = {layout_stamp()}")
+    conn.execute("BEGIN")
+    load_codes(conn)
+    load_rules(conn)
+    conn.execute("COMMIT")
     return conn
 
 
@@ -724,6 +741,8 @@ def _finish_new(conn: sqlite3.Connection) -> None:
             conn.execute(view_ddl(resource))
         if resource in FTS_COLUMNS:
             conn.execute(f"INSERT INTO [{resource}_fts] ([{resource}_fts]) VALUES ('optimize')")
+            names = ", ".join(f"'{name}'" for name in BULK_FTS_SETTINGS)  # back to FTS5's defaults for updates
+            conn.execute(f"DELETE FROM [{resource}_fts_config] WHERE k IN ({names})")
 
 
 def _count(conn: sqlite3.Connection, result: BuildResult) -> None:

@@ -4,6 +4,12 @@ A copy is what the database holds for that report: the build removes the copies 
 removes before it swaps the database in, and writes the new copies after. A package whose files equal its copy is
 therefore unchanged and is not read again. Copies keep the files' modification times, so that comparison is a
 stat in the common case. New copies are staged in a dot-named folder and renamed into place.
+
+A copy's file is a hard link to the package's file when both are on one file system and the file still holds the
+bytes the build read (else the bytes are written): no data is copied. A package file edited in place then changes
+its copy too, so for a linked file the zip, written after the links from the bytes read, is the record of what was
+loaded: a linked file whose inode changed (ctime) after the zip was written is compared with the zip's CRC-32 and
+size. (Tools that rewrite a file — `juesuan convert`, editors saving through a new file — give it a new inode.)
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import filecmp
 import os
 import shutil
 import zipfile
+import zlib
 from pathlib import Path
 
 from converter import registry
@@ -25,16 +32,42 @@ def same_files(folder: Path, copy: Path) -> bool:
     try:
         files = {entry.name: entry for entry in os.scandir(folder) if entry.is_file()}
         copied = {entry.name: entry for entry in os.scandir(copy) if entry.is_file()}
-    except OSError:
-        return False
-    if files.keys() != copied.keys():
-        return False
-    for name, entry in files.items():
-        source, target = entry.stat(), copied[name].stat()
-        if source.st_size != target.st_size:
+        if files.keys() != copied.keys():
             return False
-        if source.st_mtime_ns != target.st_mtime_ns and not filecmp.cmp(entry.path, copied[name].path, shallow=False):
-            return False
+        loaded = os.stat(copy.with_name(f"{copy.name}.zip")).st_mtime_ns
+        for name, entry in files.items():
+            source, target = entry.stat(), copied[name].stat()
+            if source.st_size != target.st_size:
+                return False
+            if (source.st_ino, source.st_dev) == (target.st_ino, target.st_dev):  # a link: changed since loaded?
+                if source.st_ctime_ns > loaded and not _as_zipped(entry.path, copy, name):
+                    return False
+            elif source.st_mtime_ns != target.st_mtime_ns and not filecmp.cmp(entry.path, copied[name].path, False):
+                return False
+    except (OSError, KeyError, zipfile.BadZipFile):  # KeyError: a file the zip does not hold
+        return False
+    return True
+
+
+def _as_zipped(path: str, copy: Path, name: str) -> bool:
+    """The file holds the bytes the copy's zip was written from (same size and CRC-32)."""
+    with zipfile.ZipFile(copy.with_name(f"{copy.name}.zip")) as archive:
+        info = archive.getinfo(f"{copy.name}/{name}")
+    with open(path, "rb") as handle:
+        data = handle.read()
+    return len(data) == info.file_size and zlib.crc32(data) == info.CRC
+
+
+def _link(source: Path, copy: Path, data: bytes, mtime: int) -> bool:
+    """Hard-link the package's file as its copy when it still holds the bytes read (size and mtime as read)."""
+    try:
+        os.link(source, copy)
+    except OSError:  # another file system, links not supported, too many links
+        return False
+    linked = os.stat(copy)
+    if linked.st_size != len(data) or linked.st_mtime_ns != mtime:  # written since it was read
+        os.unlink(copy)
+        return False
     return True
 
 
@@ -43,17 +76,19 @@ def staging(packages: Path) -> Path:
     return packages / f".staging-{os.getpid()}"
 
 
-def stage(files: dict[str, tuple[bytes, int]], report_id: str, staged: Path) -> None:
-    """Write `<staged>/<report_id>/` (the package's files, name → (bytes, mtime ns), modification times kept) and
-    `<staged>/<report_id>.zip` (deterministic zip)."""
+def stage(files: dict[str, tuple[bytes, int]], report_id: str, staged: Path, folder: Path | None = None) -> None:
+    """Write `<staged>/<report_id>/` (the package's files, name → (bytes, mtime ns), modification times kept; hard
+    links to the files of the package `folder` where possible) and then `<staged>/<report_id>.zip` (deterministic)."""
     target = staged / report_id
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    with zipfile.ZipFile(staged / f"{report_id}.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name, (data, mtime) in sorted(files.items()):
-            copy = target / name
+    for name, (data, mtime) in files.items():
+        copy = target / name
+        if folder is None or not _link(folder / name, copy, data, mtime):
             copy.write_bytes(data)
             os.utime(copy, ns=(mtime, mtime))
+    with zipfile.ZipFile(staged / f"{report_id}.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, (data, _) in sorted(files.items()):
             info = zipfile.ZipInfo(f"{report_id}/{name}", ZIP_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -19,8 +19,10 @@ import hashlib
 import io
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -114,30 +116,29 @@ def _valid_rows(resources: dict[str, list[dict[str, Any]]]) -> bool:
 
 
 @cache
-def _key_columns(resource: str) -> tuple[tuple[int, ...], list[tuple[tuple[int, ...], str, tuple[int, ...]]]]:
-    """Positions of the primary key and, per foreign key, (its positions, the referenced resource, their positions)."""
-    fields = registry.field_names(resource)
+def _key_getters(resource: str) -> tuple[Callable[[Row], Any], list[tuple[Callable[[Row], Any], str, Callable]]]:
+    """The primary key's getter and, per foreign key, (its getter, the referenced resource, the referenced getter):
+    each gives a row's key (a value, or a tuple when the key has several fields)."""
 
-    def positions(names: list[str], of: str = resource) -> tuple[int, ...]:
-        return tuple(registry.field_names(of).index(name) for name in names)
+    def getter(names: list[str], of: str = resource) -> Callable[[Row], Any]:
+        return itemgetter(*(registry.field_names(of).index(name) for name in names))
 
     foreign = [
-        (positions(fk["fields"]), fk["reference"]["resource"],
-         positions(fk["reference"]["fields"], fk["reference"]["resource"]))
+        (getter(fk["fields"]), fk["reference"]["resource"],
+         getter(fk["reference"]["fields"], fk["reference"]["resource"]))
         for fk in registry.foreign_keys(resource)
     ]
-    return tuple(fields.index(name) for name in registry.primary_key(resource)), foreign
+    return getter(registry.primary_key(resource)), foreign
 
 
 def keys_hold(tables: dict[str, list[Row]]) -> bool:
     """Primary keys unique and foreign keys resolved (`converter.validate.key_problems` says which do not)."""
     for resource, rows in tables.items():
-        primary, foreign = _key_columns(resource)
-        if len({tuple(row[i] for i in primary) for row in rows}) != len(rows):
+        primary, foreign = _key_getters(resource)
+        if len(set(map(primary, rows))) != len(rows):
             return False
-        for positions, target, referenced in foreign:
-            known = {tuple(row[i] for i in referenced) for row in tables[target]}
-            if any(tuple(row[i] for i in positions) not in known for row in rows):
+        for key, target, referenced in foreign:
+            if not set(map(referenced, tables[target])).issuperset(map(key, rows)):
                 return False
     return True
 

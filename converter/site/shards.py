@@ -1,7 +1,8 @@
 """Packages read into shard databases, then merged into the site database by SQLite itself (ATTACH + INSERT … SELECT).
 
 Each shard holds a run of packages in path order: every table's rows (untyped columns, so the site database's column
-types apply on the merge exactly as on a direct insert) and, beside each full-text table, the rows' search tokens.
+types apply on the merge exactly as on a direct insert), each followed by the search tokens of its full-text
+columns.
 Workers write shards in parallel; the build merges them in order, adding an offset to the rowids, so the rows get
 the same rowids (and the database the same content) whatever the number of workers. Shards live in the build's
 staging folder (a dot-name, removed by the next build should this one be killed).
@@ -52,19 +53,21 @@ def columns(resource: str) -> list[str]:
     return names + (list(REPORT_EXTRA) if resource == "reports" else [])
 
 
+def _token_columns(resource: str) -> list[str]:
+    """A shard's columns holding the search tokens of the resource's full-text columns, after its own."""
+    return [f"_tokens_{name}" for name in FTS_COLUMNS.get(resource, [])]
+
+
 def _create(conn: sqlite3.Connection) -> None:
     for resource in registry.resource_names():
-        conn.execute(f"CREATE TABLE {_quote(resource)} ({', '.join(map(_quote, columns(resource)))})")
-        if resource in FTS_COLUMNS:
-            conn.execute(f"CREATE TABLE [{resource}_fts] ({', '.join(map(_quote, FTS_COLUMNS[resource]))})")
+        names = [*columns(resource), *_token_columns(resource)]
+        conn.execute(f"CREATE TABLE {_quote(resource)} ({', '.join(map(_quote, names))})")
 
 
 @cache
-def _inserts(resource: str) -> tuple[str, str]:
-    marks = ", ".join("?" * len(columns(resource)))
-    table = f"INSERT INTO {_quote(resource)} VALUES ({marks})"
-    texts = ", ".join("?" * len(FTS_COLUMNS.get(resource, [])))
-    return table, f"INSERT INTO [{resource}_fts] VALUES ({texts})"
+def _insert(resource: str) -> str:
+    marks = ", ".join("?" * (len(columns(resource)) + len(_token_columns(resource))))
+    return f"INSERT INTO {_quote(resource)} VALUES ({marks})"
 
 
 def write_shard(folders: list[Path], path: Path, staged: Path, trust: bool = True) -> list[Outcome]:
@@ -84,43 +87,66 @@ def write_shard(folders: list[Path], path: Path, staged: Path, trust: bool = Tru
                 outcomes.append(Outcome(folder, problems=loadable.problems))
                 continue
             report_id = loadable.report["report_id"]
-            for resource, (table, texts) in package_rows(loadable.tables, loadable.report).items():
-                if table:
-                    insert_rows, insert_texts = _inserts(resource)
-                    conn.executemany(insert_rows, table)
-                    if resource in FTS_COLUMNS:
-                        conn.executemany(insert_texts, texts)
-            downloads.stage(loadable.files, report_id, staged)
+            for resource, rows in package_rows(loadable.tables, loadable.report).items():
+                if rows:
+                    conn.executemany(_insert(resource), rows)
+            downloads.stage(loadable.files, report_id, staged, folder)
             outcomes.append(Outcome(folder, report_id, validated=loadable.validated))
         conn.execute("COMMIT")
     return outcomes
 
 
-def merge(conn: sqlite3.Connection, shard: Path, next_rowid: dict[str, int]) -> None:
-    """Append a shard's rows (rowids continuing from `next_rowid`, which advances) and index their search tokens; the
-    shard is removed after. `conn` must not be inside a transaction (a database attached is detached outside one)."""
-    conn.execute("ATTACH DATABASE ? AS shard", [str(shard)])
+def create(path: Path) -> sqlite3.Connection:
+    """A new, empty database laid out as a shard (rows merged into it by `merge`), for writing by this process."""
+    path.unlink(missing_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    _create(conn)
+    return conn
+
+
+@contextlib.contextmanager
+def attached(conn: sqlite3.Connection, path: Path, schema: str = "shard") -> Iterator[None]:
+    """`path` attached as `schema`; on leaving, a transaction still open is rolled back and the database detached.
+    `conn` must not be inside a transaction (a database is attached and detached outside one)."""
+    conn.execute(f"ATTACH DATABASE ? AS {schema}", [str(path)])
     try:
-        conn.execute("BEGIN")
-        for resource in registry.resource_names():
-            offset = next_rowid[resource] - 1
-            names = ", ".join(map(_quote, columns(resource)))
-            added = conn.execute(
-                f"INSERT INTO main.{_quote(resource)} (rowid, {names}) SELECT rowid + {offset}, {names}"
-                f" FROM shard.{_quote(resource)} ORDER BY rowid"
-            ).rowcount
-            if resource in FTS_COLUMNS and added:
-                texts = ", ".join(map(_quote, FTS_COLUMNS[resource]))
-                conn.execute(
-                    f"INSERT INTO main.[{resource}_fts] (rowid, {texts}) SELECT rowid + {offset}, {texts}"
-                    f" FROM shard.[{resource}_fts] ORDER BY rowid"
-                )
-            next_rowid[resource] += added
-        conn.execute("COMMIT")
+        yield
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        conn.execute("DETACH DATABASE shard")
+        conn.execute(f"DETACH DATABASE {schema}")
+
+
+def append(conn: sqlite3.Connection, next_rowid: dict[str, int], schema: str = "shard", gather: bool = False) -> None:
+    """Append the rows of the attached shard-layout database `schema` (rowids continuing from `next_rowid`, which
+    advances) inside the caller's transaction: into the site database's tables and full-text index, or, `gather`,
+    into another shard-layout database (tokens kept beside the rows)."""
+    for resource in registry.resource_names():
+        offset = next_rowid[resource] - 1
+        names = ", ".join(map(_quote, columns(resource) + (_token_columns(resource) if gather else [])))
+        added = conn.execute(
+            f"INSERT INTO main.{_quote(resource)} (rowid, {names}) SELECT rowid + {offset}, {names}"
+            f" FROM {schema}.{_quote(resource)} ORDER BY rowid"
+        ).rowcount
+        if resource in FTS_COLUMNS and added and not gather:
+            texts = ", ".join(map(_quote, FTS_COLUMNS[resource]))
+            tokens = ", ".join(map(_quote, _token_columns(resource)))
+            conn.execute(
+                f"INSERT INTO main.[{resource}_fts] (rowid, {texts}) SELECT rowid + {offset}, {tokens}"
+                f" FROM {schema}.{_quote(resource)} ORDER BY rowid"
+            )
+        next_rowid[resource] += added
+
+
+def merge(conn: sqlite3.Connection, shard: Path, next_rowid: dict[str, int], gather: bool = False) -> None:
+    """Append a shard's rows to the database of `conn` in a transaction of their own (see `append`); the shard is
+    removed after. `conn` must not be inside a transaction."""
+    with attached(conn, shard):
+        conn.execute("BEGIN")
+        append(conn, next_rowid, gather=gather)
+        conn.execute("COMMIT")
     shard.unlink()
 
 
@@ -147,6 +173,7 @@ def read_shards(
         return
     # forkserver: workers do not inherit the build lock (a killed build's workers must not keep holding it)
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # imported once by the fork server, not by every worker
     with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
         pending: deque = deque()
         todo = iter(runs)
