@@ -17,11 +17,17 @@ _SPECIAL = set("\\.^$*+?{}[]()|")
 
 
 class LazyPattern:
-    """A `re.Pattern` compiled on first use: the same methods, bound to the compiled pattern once it exists."""
+    """A `re.Pattern` compiled on first use: the same methods, bound to the compiled pattern once it exists; `literal`
+    is the text every match contains ("" when none is certain)."""
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
         self.flags = flags
+        self.literal = "" if flags & (re.IGNORECASE | re.VERBOSE) else required_literal(pattern)
+
+    def could_match(self, text: str) -> bool:
+        """False when the text lacks the literal every match contains (then the pattern is not compiled for it)."""
+        return self.literal in text
 
     def compiled(self) -> re.Pattern[str]:
         compiled = re.compile(self.pattern, self.flags)

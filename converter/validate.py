@@ -136,7 +136,7 @@ def validate_records(resource: str, records: list[dict]) -> list[Problem]:
             continue
         except JsonSchemaException:
             pass
-        for error in schema_errors(resource, record):
+        for error in _validator(resource).iter_errors(record):  # what the compiled validator refused, in detail
             field = error.path[0] if error.path else None
             problems.append(Problem(f"{resource}.csv", error.message, row=number, field=field))
     return problems

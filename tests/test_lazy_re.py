@@ -44,7 +44,8 @@ def test_every_match_of_every_fact_pattern_holds_its_literal() -> None:
         doc: Document = read_document(seed)
         for sentence in split_sentences(build_paragraphs(doc)):
             for metric in facts.METRICS:
-                for literal, pattern in metric.patterns:
+                for pattern in metric.patterns:
+                    literal = pattern.literal
                     for match in re.finditer(pattern.pattern, sentence.key):
                         assert literal in match.group(0), (metric.key, pattern.pattern, match.group(0))
                         matches += 1

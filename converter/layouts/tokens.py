@@ -97,8 +97,7 @@ def tokens(line: Line, positioned: bool) -> list[Token]:
             found.append(Token(glued.group(1), "number", x0, mid, line))
             found.append(Token(text[width:], "label", mid, x1, line))
             continue
-        number = AMOUNT.match(half) or NOT_APPLICABLE.match(half)  # is_number(text)
-        found.append(Token(half, "number", x0, x1, line) if number else Token(text, "label", x0, x1, line))
+        found.append(Token(half, "number", x0, x1, line) if is_number(half) else Token(text, "label", x0, x1, line))
     return found
 
 

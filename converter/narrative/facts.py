@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from converter.lazy_re import LazyPattern, required_literal
+from converter.lazy_re import LazyPattern
 from converter.narrative.paragraphs import Sentence
 from converter.normalize import parse_amount
 
@@ -69,9 +69,9 @@ class Metric:
     and searched only in a sentence holding their required literal (most patterns find nothing in most sentences)."""
 
     key: str
-    patterns: tuple[tuple[str, LazyPattern], ...]  # (required literal, pattern)
+    patterns: tuple[LazyPattern, ...]
     section: LazyPattern | None = None  # one of the sentence's headings must match
-    requires: tuple[str, LazyPattern] | None = None  # the sentence key must contain this
+    requires: LazyPattern | None = None  # the sentence key must contain this
     context: str | None = None  # "fiscal" | "total" | None
 
 
@@ -87,13 +87,9 @@ class Fact:
     item: str | None = None  # what the figure belongs to when a sentence states several (a 类 name)
 
 
-def _lazy(pattern: str) -> tuple[str, LazyPattern]:
-    return required_literal(pattern), LazyPattern(pattern)
-
-
-def _compile(*patterns: str) -> tuple[tuple[str, LazyPattern], ...]:
+def _compile(*patterns: str) -> tuple[LazyPattern, ...]:
     return tuple(
-        _lazy(p.replace("NUM", NUM).replace("WAN", WAN).replace("PCT", PCT).replace("AMOUNT", AMOUNT))
+        LazyPattern(p.replace("NUM", NUM).replace("WAN", WAN).replace("PCT", PCT).replace("AMOUNT", AMOUNT))
         for p in patterns
     )
 
@@ -105,7 +101,7 @@ def _metric(
         key,
         _compile(*patterns),
         LazyPattern(section) if section else None,
-        _lazy(requires) if requires else None,
+        LazyPattern(requires) if requires else None,
         context,
     )
 
@@ -373,10 +369,10 @@ def read_facts(sentences: list[Sentence]) -> list[Fact]:
             ]
         key = sentence.key
         for metric in metrics:
-            if metric.requires and not _contains(metric.requires, key):
+            if metric.requires and not _found(metric.requires, key):
                 continue
-            for literal, pattern in metric.patterns:  # first pattern with a fact wins
-                if literal in key and pattern.search(key) is not None:  # most find nothing: no iterator
+            for pattern in metric.patterns:  # first pattern with a fact wins
+                if _found(pattern, key):  # most find nothing: no iterator
                     fact = _first_fact(metric, pattern, sentence)
                     if fact:
                         facts.append(fact)
@@ -384,9 +380,8 @@ def read_facts(sentences: list[Sentence]) -> list[Fact]:
     return facts + read_budget_lines(sentences) + read_three_public_items(sentences)
 
 
-def _contains(literal_pattern: tuple[str, LazyPattern], text: str) -> bool:
-    literal, pattern = literal_pattern
-    return literal in text and pattern.search(text) is not None
+def _found(pattern: LazyPattern, text: str) -> bool:
+    return pattern.could_match(text) and pattern.search(text) is not None
 
 
 def _first_fact(metric: Metric, pattern: LazyPattern, sentence: Sentence) -> Fact | None:
