@@ -258,19 +258,26 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
                 handle.write(text.encode("utf-8"))
         os.chmod(temp, 0o755)
         if target.exists() and exchange(temp, target):
-            (temp / DATAPACKAGE).unlink(missing_ok=True)  # temp now holds the old package: unpublish it first
+            pass  # temp now holds the old package: removed below
         elif target.exists():
             backup = out_dir / f".{target.name}.{os.getpid()}.old"
-            shutil.rmtree(backup, ignore_errors=True)
+            discard(backup)
             target.rename(backup)
             temp.rename(target)
-            shutil.rmtree(backup, ignore_errors=True)
+            discard(backup)
         else:
             temp.rename(target)
     finally:
-        if temp.exists():
-            shutil.rmtree(temp, ignore_errors=True)
+        discard(temp)
     return target
+
+
+def discard(folder: Path) -> None:
+    """Remove a hidden folder of this module's (a write's temporary folder, a swapped-out or backed-up package):
+    its datapackage.json first, so that a kill midway never leaves a half package under any name."""
+    if folder.exists():
+        (folder / DATAPACKAGE).unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def exchange(a: Path, b: Path) -> bool:
@@ -330,7 +337,7 @@ def clean_leftovers(folder: Path, once: bool = False) -> list[Path]:
         if entry.name.endswith(".old") and not target.exists() and (path / DATAPACKAGE).is_file():
             path.rename(target)  # killed between the two renames of a swap: the backup is the package
         else:
-            shutil.rmtree(path, ignore_errors=True)
+            discard(path)
         done.append(path)
     return done
 
