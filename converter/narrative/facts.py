@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from converter.lazy_re import LazyPattern
 from converter.narrative.paragraphs import Sentence
@@ -350,29 +351,62 @@ def signed(value: str, direction: str | None) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class _Candidates:
+    """The metrics a heading path admits, indexed by the literal text their patterns need: a sentence is searched
+    only with the metrics one of whose literals it contains (most metrics find nothing in most sentences)."""
+
+    literals: tuple[str, ...]  # every literal a pattern of these metrics needs
+    by_literal: dict[str, frozenset[int]]  # literal → positions (in METRICS) of the metrics with a pattern needing it
+    always: frozenset[int]  # metrics with a pattern that needs no literal
+
+    def among(self, key: str) -> tuple[list[int], set[str]]:
+        """(positions of the metrics that could match the sentence key, in METRICS order; the literals it holds)."""
+        present = {literal for literal in self.literals if literal in key}
+        positions = set(self.always)
+        for literal in present:
+            positions |= self.by_literal[literal]
+        return sorted(positions), present
+
+
+@lru_cache(maxsize=4096)  # headings recur over reports; bounded for long batches
+def _section_metrics(heading: str) -> frozenset[int]:
+    """Positions of the metrics whose section matches the heading."""
+    return frozenset(i for i, m in enumerate(METRICS) if m.section and m.section.search(heading))
+
+
+@lru_cache(maxsize=1024)
+def _candidates(headings: tuple[str, ...]) -> _Candidates:
+    """The metrics readable under a heading path (those without a section, and those one of its headings matches)."""
+    matched = frozenset().union(*(_section_metrics(heading) for heading in headings))
+    by_literal: dict[str, set[int]] = {}
+    always: set[int] = set()
+    for i, metric in enumerate(METRICS):
+        if metric.section and i not in matched:
+            continue
+        for pattern in metric.patterns:
+            if pattern.literal:
+                by_literal.setdefault(pattern.literal, set()).add(i)
+            else:
+                always.add(i)
+    return _Candidates(
+        tuple(by_literal), {literal: frozenset(found) for literal, found in by_literal.items()}, frozenset(always)
+    )
+
+
 def read_facts(sentences: list[Sentence]) -> list[Fact]:
     """Every registry metric found in the sentences (one fact per (metric, sentence), first match), then the
     budget lines."""
     facts: list[Fact] = []
-    in_section: dict[tuple[str, ...], list[Metric]] = {}  # sentences of a paragraph share their headings
-    sections: dict[str, set[int]] = {}  # heading → the metrics whose section it matches
     for sentence in sentences:
-        metrics = in_section.get(sentence.headings)
-        if metrics is None:
-            matched: set[int] = set()
-            for heading in sentence.headings:
-                if heading not in sections:
-                    sections[heading] = {i for i, m in enumerate(METRICS) if m.section and m.section.search(heading)}
-                matched |= sections[heading]
-            metrics = in_section[sentence.headings] = [
-                metric for i, metric in enumerate(METRICS) if not metric.section or i in matched
-            ]
         key = sentence.key
-        for metric in metrics:
+        positions, present = _candidates(sentence.headings).among(key)
+        for i in positions:
+            metric = METRICS[i]
             if metric.requires and not _found(metric.requires, key):
                 continue
             for pattern in metric.patterns:  # first pattern with a fact wins
-                if _found(pattern, key):  # most find nothing: no iterator
+                if (not pattern.literal or pattern.literal in present) and pattern.search(key) is not None:
                     fact = _first_fact(metric, pattern, sentence)
                     if fact:
                         facts.append(fact)

@@ -35,6 +35,7 @@ SENTENCE_END = re.compile(r"[。；;！？!?]+[）)”\"』」]*")
 INDENT = re.compile(r"^(?: {2,}|\u3000|\t)")
 ASCII_WORD_END = re.compile(r"[A-Za-z]$")
 ASCII_WORD_START = re.compile(r"^[A-Za-z]")
+WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -84,8 +85,14 @@ class Sentence:
         return self.paragraph.headings
 
 
+NUMBERING_FIRST = frozenset(CN_NUM + "（(")  # how a numbered text starts (else with a digit)
+
+
 def _numbering(text: str) -> int | None:
     """1 for 一、, 2 for （一）, 3 for 1、 or 1., 4 for （1）; None when the text is not numbered."""
+    first = text[:1]
+    if first not in NUMBERING_FIRST and not first.isdecimal():  # most lines: no pattern needs to run (\d = decimal)
+        return None
     for level, pattern in ((1, LEVEL1), (2, LEVEL2), (3, LEVEL3), (4, LEVEL4)):
         if pattern.match(text):
             return level
@@ -110,20 +117,20 @@ def _heading_level(text: str, markdown: bool) -> int | None:
 
 
 def _furniture(lines: list[Line]) -> set[int]:
-    """Indexes of page numbers and the running titles printed next to them."""
-    texts = Counter(line.text.strip() for line in lines if line.text.strip())
-    found: set[int] = set()
-    for index, line in enumerate(lines):
-        if not PAGE_NUMBER.match(line.text.strip()):
-            continue
-        found.add(index)
+    """Indexes of page numbers and the running titles printed next to them (a text printed more than once)."""
+    texts = [line.text.strip() for line in lines]
+    pages = [index for index, text in enumerate(texts) if text and PAGE_NUMBER.match(text)]
+    beside: dict[int, str] = {}  # the first non-blank line before and after each page number
+    for index in pages:
         for step in (-1, 1):
             j = index + step
-            while 0 <= j < len(lines) and not lines[j].text.strip():
+            while 0 <= j < len(texts) and not texts[j]:
                 j += step
-            if 0 <= j < len(lines) and texts[lines[j].text.strip()] >= 2:
-                found.add(j)
-    return found
+            if 0 <= j < len(texts):
+                beside[j] = texts[j]
+    wanted = set(beside.values())
+    counts = Counter(text for text in texts if text in wanted)  # only the texts beside a page number are counted
+    return set(pages) | {j for j, text in beside.items() if counts[text] >= 2}
 
 
 def _table_lines(doc: Document) -> set[int]:
@@ -221,6 +228,8 @@ def build_paragraphs(doc: Document) -> list[Paragraph]:
         if index - 1 in tables or TOC_ENTRY.search(raw.rstrip()) or _is_table_row(line):
             builder.flush()
             continue
+        if not raw.strip():  # a blank line (half of them): nothing to clean
+            continue
         text = _clean(raw)
         if index - 1 in furniture or not text or TABLE_FURNITURE.search(text):
             continue
@@ -229,7 +238,7 @@ def build_paragraphs(doc: Document) -> list[Paragraph]:
             in_annex_table = not TOC_TITLE.match(text)
             continue
         markdown = raw.lstrip().startswith("#")
-        level, text, index = _heading(text, markdown, lines, index, skip, builder.open)
+        level, text, index = _heading(text, markdown, lines, index, skip, builder)
         if level is not None and (not in_annex_table or level <= 2 and not markdown and _strong_heading(text)):
             in_annex_table = False
             builder.heading(level, text.removesuffix("。"))
@@ -240,15 +249,17 @@ def build_paragraphs(doc: Document) -> list[Paragraph]:
 
 
 def _heading(
-    text: str, markdown: bool, lines: list[Line], index: int, skip: set[int], sentence_open: bool
+    text: str, markdown: bool, lines: list[Line], index: int, skip: set[int], builder: _Builder
 ) -> tuple[int | None, str, int]:
-    """The heading level of a line (joining a heading wrapped onto the next line), its text and the next index."""
+    """The heading level of a line (joining a heading wrapped onto the next line), its text and the next index.
+
+    An unnumbered heading cannot interrupt the sentence the builder is joining (asked last: it costs two searches)."""
     level = _heading_level(text, markdown)
     if level is None and _numbering(text) and not SENTENCE_PUNCT.search(text):
         joined, after = _join_wrapped_heading(text, lines, index, skip)
         if joined != text and _heading_level(joined, markdown) is not None:
             return _heading_level(joined, markdown), joined, after
-    if level is not None and sentence_open and not (markdown or PART.match(text) or _numbering(text)):
+    if level is not None and not (markdown or PART.match(text) or _numbering(text)) and builder.open:
         return None, text, index  # an unnumbered "heading" cannot interrupt an unfinished sentence
     return level, text, index
 
@@ -287,7 +298,7 @@ def split_sentences(paragraphs: list[Paragraph]) -> list[Sentence]:
             stripped = chunk.strip()
             if stripped:
                 offset = start + (len(chunk) - len(chunk.lstrip()))
-                key = re.sub(r"\s+", "", to_halfwidth(stripped))
+                key = WHITESPACE.sub("", to_halfwidth(stripped))
                 sentences.append(Sentence(stripped, key, paragraph.line_at(offset), paragraph, len(sentences)))
             start = end
     return sentences

@@ -105,8 +105,13 @@ def _read(match: re.Match[str], sentence: Sentence) -> list[Quantity]:
 
 def read_quantities(sentences: list[Sentence]) -> list[Quantity]:
     """Every stated quantity in the 三公 sentences, in document order."""
+    return _quantities_in(three_public_sentences(sentences))
+
+
+def _quantities_in(scope: list[Sentence]) -> list[Quantity]:
+    """Every stated quantity in these (三公) sentences, in document order."""
     found: list[Quantity] = []
-    for sentence in three_public_sentences(sentences):
+    for sentence in scope:
         for pattern in PATTERNS:
             for match in pattern.finditer(sentence.key):
                 found.extend(_read(match, sentence))
@@ -134,7 +139,7 @@ def quantities_record(sentences: list[Sentence]) -> tuple[dict | None, list[Quan
     scope = three_public_sentences(sentences)
     if not scope:
         return None, [], []
-    quantities = read_quantities(sentences)
+    quantities = _quantities_in(scope)
     findings: list[Finding] = []
     chosen: dict[str, Quantity] = {}
     for quantity in quantities:

@@ -9,6 +9,7 @@ taken; a field stays null when the report does not state it. The rule 机关运�
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from converter.narrative.paragraphs import Sentence
 
@@ -25,11 +26,20 @@ UNIT_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
 NOT_COUNTS = re.compile(r"名词解释|^[一二三四五六七八九十]+、.*[：:]指")
 
 
+UNIT_WORD = "单位"  # every pattern above needs it: a sentence without it is not searched
+
+
+@lru_cache(maxsize=1024)  # heading paths recur over reports; bounded for long batches
+def _counts_allowed(headings: tuple[str, ...]) -> bool:
+    """False under a heading that defines terms (名词解释) rather than counting units."""
+    return not any(NOT_COUNTS.search(heading) for heading in headings)
+
+
 def unit_types(sentences: list[Sentence]) -> dict[str, int | None]:
     """admin_units, civil_service_units, institution_units: the first explicit count of each (None if unstated)."""
     found: dict[str, int | None] = dict.fromkeys(UNIT_PATTERNS)
     for sentence in sentences:
-        if any(NOT_COUNTS.search(heading) for heading in sentence.headings):
+        if UNIT_WORD not in sentence.key or not _counts_allowed(sentence.headings):
             continue
         for field, patterns in UNIT_PATTERNS.items():
             if found[field] is not None:
