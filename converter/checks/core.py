@@ -132,15 +132,29 @@ def finding(
     tables: str | None = None,
 ) -> Finding:
     difference = actual - expected if expected is not None and actual is not None else None
+    return _finding(rule, status, location, zh, en, (fmt(expected), fmt(actual), fmt(difference)), source, tables)
+
+
+def _finding(
+    rule: Rule,
+    status: str,
+    location: str,
+    zh: str,
+    en: str,
+    texts: tuple[str | None, str | None, str | None],
+    source: Record | None,
+    tables: str | None,
+) -> Finding:
+    """A finding whose expected, actual and difference are already formatted (`texts`, by `fmt`)."""
     return Finding(
         rule_id=rule.id,
         status=status,
         severity=rule.severity if status == "mismatch" else "info",
         tables=tables or rule.tables,
         location=location,
-        expected=fmt(expected),
-        actual=fmt(actual),
-        difference=fmt(difference),
+        expected=texts[0],
+        actual=texts[1],
+        difference=texts[2],
         message_zh=zh,
         message_en=en,
         source_page=(source or {}).get("source_page"),
@@ -198,16 +212,17 @@ def equal(
     limit = tolerance if tolerance is not None else amount_tolerance(n_terms)
     status = "ok" if delta == 0 else "rounding" if abs(delta) <= limit else "mismatch"
     blank_zh, blank_en = ("（空白，按0计）", " (blank, read as 0)") if actual is None else ("", "")
-    return finding(
+    # each figure formatted once: the finding's actual is the value compared, its difference the delta
+    expected_text, printed_text, delta_text = fmt(expected), fmt(actual), fmt(delta)
+    return _finding(
         rule,
         status,
         location,
-        f"{what_zh}：应为 {fmt(expected)}，印为 {fmt(actual)}{blank_zh}，差 {fmt(delta)}（{STATUS_ZH[status]}）",
-        f"{what_en}: expected {fmt(expected)}, printed {fmt(actual)}{blank_en}, difference {fmt(delta)} ({status})",
-        expected=expected,
-        actual=value if actual is None else actual,
-        source=source,
-        tables=tables,
+        f"{what_zh}：应为 {expected_text}，印为 {printed_text}{blank_zh}，差 {delta_text}（{STATUS_ZH[status]}）",
+        f"{what_en}: expected {expected_text}, printed {printed_text}{blank_en}, difference {delta_text} ({status})",
+        (expected_text, fmt(ZERO) if actual is None else printed_text, delta_text),
+        source,
+        tables,
     )
 
 
@@ -226,16 +241,16 @@ def at_most(
     actual = dec(printed) or ZERO
     excess = actual - bound
     status = "ok" if excess <= 0 else "rounding" if excess <= amount_tolerance(1) else "mismatch"
-    return finding(
+    actual_text, bound_text = fmt(actual), fmt(bound)
+    return _finding(
         rule,
         status,
         location,
-        f"{what_zh}：{fmt(actual)} 不应超过 {fmt(bound)}（{STATUS_ZH[status]}）",
-        f"{what_en}: {fmt(actual)} must not exceed {fmt(bound)} ({status})",
-        expected=bound,
-        actual=actual,
-        source=source,
-        tables=tables,
+        f"{what_zh}：{actual_text} 不应超过 {bound_text}（{STATUS_ZH[status]}）",
+        f"{what_en}: {actual_text} must not exceed {bound_text} ({status})",
+        (bound_text, actual_text, fmt(excess)),
+        source,
+        tables,
     )
 
 
@@ -278,17 +293,18 @@ def ratio(
         status = "rounding"
     else:
         status = "mismatch"
-    shown = fmt(round_to(exact, "0.0000"))
-    return finding(
+    rounded = round_to(exact, "0.0000")
+    shown, num_text, den_text, pct_text = fmt(rounded), fmt(num), fmt(den), fmt(pct)  # each formatted once
+    expected = expected if status == "ok" else rounded
+    return _finding(
         rule,
         status,
         location,
-        f"{what_zh}：{fmt(num)} / {fmt(den)} = {shown}，印为 {fmt(pct)}（{STATUS_ZH[status]}）",
-        f"{what_en}: {fmt(num)} / {fmt(den)} = {shown}, printed {fmt(pct)} ({status})",
-        expected=expected if status == "ok" else round_to(exact, "0.0000"),
-        actual=pct,
-        source=source,
-        tables=tables,
+        f"{what_zh}：{num_text} / {den_text} = {shown}，印为 {pct_text}（{STATUS_ZH[status]}）",
+        f"{what_en}: {num_text} / {den_text} = {shown}, printed {pct_text} ({status})",
+        (fmt(expected) if status == "ok" else shown, pct_text, fmt(pct - expected)),
+        source,
+        tables,
     )
 
 

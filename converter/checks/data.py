@@ -11,8 +11,10 @@ converted by its own `unit`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 from converter import registry
 from converter.model import Record
@@ -55,8 +57,14 @@ class Data:
         self.resources = resources
         self._status = {row.get("table_id"): row.get("status") for row in resources.get("report_tables", [])}
         self.units = {row.get("table_id"): row.get("amount_unit") for row in resources.get("report_tables", [])}
+        # Indexes made on first use and kept for the report (no rule changes a record).
         self._in_wan: dict[str, list[Record]] = {}
         self._by_code: dict[str, dict[str, Record]] = {}
+        self._coded: dict[str, list[Record]] = {}
+        self._by_item: dict[str, dict[str | None, list[Record]]] = {}
+        self._values: dict[tuple[str, str, str], tuple[Decimal | None, Record | None, bool]] = {}
+        self._facts: dict[str | None, list[tuple[int, Record]]] | None = None
+        self._valued_facts: dict[str | None, list[tuple[int, Record]]] | None = None
         # Tables the reader left a printed figure out of (an EXTRACT finding names them): a blank there may be
         # a figure not read, so no identity over them can be called a mismatch.
         self.unread = {table_id for row in resources.get("findings") or [] if row.get("rule_id") == "EXTRACT"
@@ -71,7 +79,9 @@ class Data:
     def _rows_in_wan(self, table_id: str) -> list[Record]:
         """The table's rows with every amount in 万元 (the printed rows when its unit is 万元 or unstated)."""
         if table_id in PER_ROW_UNIT:
-            return [row for row in self.stats_in_wan() if row.get("origin", "table") == "table"]
+            if table_id not in self._in_wan:
+                self._in_wan[table_id] = [row for row in self.stats_in_wan() if row.get("origin", "table") == "table"]
+            return self._in_wan[table_id]
         resource, unit = TABLE_RESOURCES[table_id], self.units.get(table_id)
         if unit in (None, "万元"):
             return self.rows(resource)
@@ -109,8 +119,14 @@ class Data:
     # -- fixed-row tables (T01, T04, T10)
 
     def item(self, table_id: str, key: str, side: str | None = None) -> Record | None:
-        for row in self.table(table_id):
-            if row.get("item_key") == key and (side is None or row.get("side") == side):
+        """The first row of a fixed-row table with this item_key (and side, when given)."""
+        if table_id not in self._by_item:
+            rows: dict[str | None, list[Record]] = {}
+            for row in self.table(table_id):
+                rows.setdefault(row.get("item_key"), []).append(row)
+            self._by_item[table_id] = rows
+        for row in self._by_item[table_id].get(key, ()):
+            if side is None or row.get("side") == side:
                 return row
         return None
 
@@ -125,7 +141,10 @@ class Data:
         return next((row for row in self.table(table_id) if row.get("level") == "total"), None)
 
     def coded(self, table_id: str) -> list[Record]:
-        return [row for row in self.table(table_id) if row.get("code")]
+        """The rows of a coded table that carry a code (made once: the caller must not change the list)."""
+        if table_id not in self._coded:
+            self._coded[table_id] = [row for row in self.table(table_id) if row.get("code")]
+        return self._coded[table_id]
 
     def by_code(self, table_id: str) -> dict[str, Record]:
         """Code → row of a coded table (made once: every check reads it, none changes it)."""
@@ -140,8 +159,15 @@ class Data:
         """(value, printed row or None, derived?) of a 类/款/项 for one column.
 
         A printed row gives its value (blank reads as 0). A parent that is not printed is the sum of its children
-        (printed or derived); None when neither the code nor any descendant is printed.
+        (printed or derived); None when neither the code nor any descendant is printed. Kept per (table, code,
+        column): rules ask for the same figures many times.
         """
+        ident = (table_id, code, column)
+        if ident not in self._values:
+            self._values[ident] = self._value(table_id, code, column)
+        return self._values[ident]
+
+    def _value(self, table_id: str, code: str, column: str) -> tuple[Decimal | None, Record | None, bool]:
         rows = self.by_code(table_id)
         if code in rows:
             raw = rows[code].get(column)
@@ -165,4 +191,37 @@ class Data:
         return sorted({row["code"][:3] for row in self.coded(table_id)})
 
     def fact(self, *keys: str) -> list[Record]:
-        return [row for row in self.resources.get("narrative_facts", []) if row.get("metric_key") in keys]
+        """The narrative facts with one of these metric keys, in their order."""
+        if self._facts is None:
+            self._facts = _by_metric(self.resources.get("narrative_facts", []))
+        return _merged(self._facts, keys)
+
+    def distinct_facts(self, keys: Iterable[str]) -> list[Record]:
+        """Facts with a value whose key is in `keys`, once per (key, value), in their order: a figure restated is
+        checked once."""
+        if self._valued_facts is None:
+            seen = set()
+            distinct = []
+            for fact in self.resources.get("narrative_facts") or []:
+                ident = (fact.get("metric_key"), fact.get("value"))
+                if fact.get("value") is not None and ident not in seen:
+                    seen.add(ident)
+                    distinct.append(fact)
+            self._valued_facts = _by_metric(distinct)
+        return _merged(self._valued_facts, keys)
+
+
+def _by_metric(facts: list[Record]) -> dict[str | None, list[tuple[int, Record]]]:
+    """metric_key → (position, fact) of the facts with that key, in order."""
+    found: dict[str | None, list[tuple[int, Record]]] = {}
+    for position, fact in enumerate(facts):
+        found.setdefault(fact.get("metric_key"), []).append((position, fact))
+    return found
+
+
+def _merged(by_metric: dict[str | None, list[tuple[int, Record]]], keys: Iterable[str]) -> list[Record]:
+    """The facts of the given keys, in their original order."""
+    groups = [by_metric[key] for key in dict.fromkeys(keys) if key in by_metric]
+    if len(groups) == 1:
+        return [fact for _, fact in groups[0]]
+    return [fact for _, fact in sorted((pair for group in groups for pair in group), key=itemgetter(0))]

@@ -8,7 +8,7 @@ else from the figures the narrative itself states.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from converter.checks.core import (
@@ -188,18 +188,25 @@ def first_figure(data: Data, getters: tuple[Getter, ...]) -> tuple[str, Figure] 
     return None
 
 
-def distinct_facts(data: Data, keys: dict) -> Iterator[Record]:
+def keys_by_rule(table: dict[str, tuple]) -> dict[str, tuple[str, ...]]:
+    """rule id → the metric keys of a fact table (AMOUNT_FACTS, RATIO_FACTS: key → (rule id, …)) that rule checks."""
+    found: dict[str, tuple[str, ...]] = {}
+    for key, (rule_id, *_) in table.items():
+        found[rule_id] = (*found.get(rule_id, ()), key)
+    return found
+
+
+AMOUNT_KEYS = keys_by_rule(AMOUNT_FACTS)
+RATIO_KEYS = keys_by_rule(RATIO_FACTS)
+
+
+def distinct_facts(data: Data, keys: Iterable[str]) -> Iterator[Record]:
     """Facts with a value whose key is in `keys`, once per (key, value): a figure restated is checked once."""
-    seen = set()
-    for fact in data.resources.get("narrative_facts") or []:
-        ident = (fact.get("metric_key"), fact.get("value"))
-        if fact.get("metric_key") in keys and fact.get("value") is not None and ident not in seen:
-            seen.add(ident)
-            yield fact
+    return iter(data.distinct_facts(keys))
 
 
 def _amount_rule(data: Data, r: Rule) -> Iterator[Finding]:
-    for fact in distinct_facts(data, AMOUNT_FACTS):
+    for fact in distinct_facts(data, AMOUNT_KEYS.get(r.id, ())):
         rule_id, get = AMOUNT_FACTS[fact["metric_key"]]
         if rule_id != r.id:
             continue
@@ -244,7 +251,7 @@ def _amount_rule(data: Data, r: Rule) -> Iterator[Finding]:
 
 
 def _ratio_rule(data: Data, r: Rule) -> Iterator[Finding]:
-    for fact in distinct_facts(data, RATIO_FACTS):
+    for fact in distinct_facts(data, RATIO_KEYS.get(r.id, ())):
         rule_id, numerators, denominators = RATIO_FACTS[fact["metric_key"]]
         if rule_id != r.id:
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from converter.checks import (  # noqa: F401
     changes,
     cross,
@@ -23,7 +25,12 @@ GROUP_ORDER = ("intra", "structure", "cross", "narrative", "performance")
 
 def ordered_rules() -> list[Rule]:
     """Rules by group, then by id in natural order (X2 before X10)."""
-    return sorted(RULES.values(), key=lambda r: (GROUP_ORDER.index(r.group), r.id[0], int(r.id[1:])))
+    return list(_ordered(len(RULES)))
+
+
+@lru_cache(maxsize=4)  # sorted once per process; keyed by the count so a rule registered later is not missed
+def _ordered(count: int) -> tuple[Rule, ...]:
+    return tuple(sorted(RULES.values(), key=lambda r: (GROUP_ORDER.index(r.group), r.id[0], int(r.id[1:]))))
 
 
 def run_checks(resources: dict[str, list[Record]]) -> list[Finding]:

@@ -22,6 +22,16 @@ def collapse(r: Rule, findings: Iterable[Finding], location: str, zh: str, en: s
         yield finding(r, "ok", location, f"{zh}：各栏相符", f"{en}: every column holds", source=source)
 
 
+def child_codes(codes: list[str]) -> dict[str, list[str]]:
+    """code → the sorted codes one level (two digits) below it that the printed codes hold or imply: for 201 the
+    款 201xx of every printed 201xx or 201xxyy. One pass over the codes instead of one per parent."""
+    found: dict[str, set[str]] = {}
+    for code in codes:
+        for length in range(1, len(code)):
+            found.setdefault(code[:length], set()).add(code[: length + 2])
+    return {code: sorted(kids) for code, kids in found.items()}
+
+
 @rule(
     "B2",
     "structure",
@@ -31,10 +41,10 @@ def collapse(r: Rule, findings: Iterable[Finding], location: str, zh: str, en: s
 )
 def b2(data: Data, r: Rule) -> Iterator[Finding]:
     for table_id, columns in CODED_COLUMNS.items():
-        codes = [row["code"] for row in data.coded(table_id)]
+        children = child_codes([row["code"] for row in data.coded(table_id)])
         for parent in data.coded(table_id):
             code = parent["code"]
-            kids = sorted({c[: len(code) + 2] for c in codes if c.startswith(code) and len(c) > len(code)})
+            kids = children.get(code)
             if not kids:
                 continue
             per_column = []
