@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from converter.checks.data import Data
 from converter.model import Finding, Record
@@ -106,6 +107,7 @@ def fact_tolerance(fact: Record, field: str = "value") -> Decimal:
     return max(Decimal("0.05"), to_wan(half_unit(fact.get(field)), unit))
 
 
+@lru_cache(maxsize=256)  # a few term counts recur; Decimals are immutable
 def amount_tolerance(n_terms: int) -> Decimal:
     return max(Decimal("0.05"), Decimal("0.005") * max(n_terms, 1) + Decimal("0.01"))
 
@@ -209,8 +211,7 @@ def equal(
     actual = dec(printed)
     value = actual if actual is not None else ZERO
     delta = value - expected
-    limit = tolerance if tolerance is not None else amount_tolerance(n_terms)
-    status = "ok" if delta == 0 else "rounding" if abs(delta) <= limit else "mismatch"
+    status = _status(delta, n_terms, tolerance)
     blank_zh, blank_en = ("（空白，按0计）", " (blank, read as 0)") if actual is None else ("", "")
     # each figure formatted once: the finding's actual is the value compared, its difference the delta
     expected_text, printed_text, delta_text = fmt(expected), fmt(actual), fmt(delta)
@@ -224,6 +225,20 @@ def equal(
         source,
         tables,
     )
+
+
+def _status(delta: Decimal, n_terms: int, tolerance: Decimal | None) -> str:
+    """ok when the difference is nil, rounding within the tolerance (the amount tolerance for n_terms by default)."""
+    if delta == 0:
+        return "ok"
+    limit = tolerance if tolerance is not None else amount_tolerance(n_terms)
+    return "rounding" if abs(delta) <= limit else "mismatch"
+
+
+def equal_status(expected: Decimal, printed: object, n_terms: int, tolerance: Decimal | None = None) -> str:
+    """The status `equal` gives, without building its finding (for rules that fold the ok ones into one)."""
+    actual = dec(printed)
+    return _status((actual if actual is not None else ZERO) - expected, n_terms, tolerance)
 
 
 def at_most(

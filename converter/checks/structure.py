@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from converter.checks.core import Rule, equal, finding, rule, sum_of
+from converter.checks.core import Rule, equal, equal_status, finding, rule, sum_of
 from converter.checks.data import Data
 from converter.checks.intra import CODED_COLUMNS
 from converter.model import Finding
@@ -47,7 +47,7 @@ def b2(data: Data, r: Rule) -> Iterator[Finding]:
             kids = children.get(code)
             if not kids:
                 continue
-            per_column = []
+            checked, off = False, []  # as `collapse` would fold them, without building the findings that hold
             for column in columns:
                 values = [data.value(table_id, kid, column)[0] for kid in kids]
                 expected, count = sum_of(values)
@@ -55,7 +55,10 @@ def b2(data: Data, r: Rule) -> Iterator[Finding]:
                     continue
                 if parent.get(column) is None and not any(values):
                     continue
-                per_column.append(
+                checked = True
+                if equal_status(expected, parent.get(column), max(count, len(kids))) == "ok":
+                    continue
+                off.append(
                     equal(
                         r,
                         f"{table_id} {code} {column}",
@@ -68,14 +71,13 @@ def b2(data: Data, r: Rule) -> Iterator[Finding]:
                         tables=table_id,
                     )
                 )
-            yield from collapse(
-                r,
-                per_column,
-                f"{table_id} {code}",
-                f"{table_id} {code} = Σ下级",
-                f"{table_id} {code} = Σ children",
-                parent,
-            )
+            if off:
+                yield from off
+            elif checked:
+                yield finding(
+                    r, "ok", f"{table_id} {code}", f"{table_id} {code} = Σ下级：各栏相符",
+                    f"{table_id} {code} = Σ children: every column holds", source=parent
+                )
 
 
 @rule(
