@@ -444,6 +444,7 @@ BUDGET_LINE = re.compile(
     rf"(?:支出决算|执行)(?:数)?(?:为|共)?(?P<expense>{NUMBER})万元{ASIDE}"
     rf"(?:[，,]完成(?:年初|全年)?预算(?:数)?的?(?P<rate>{NUMBER})(?P<unit>%)?)?"
 )
+BUDGET_WORD = "预算"  # every budget line holds it: a sentence without it is not searched
 COMPARISON = re.compile(
     r"决算(?:支出)?(?:数)?(?:(?P<word>大于|小于|高于|低于|超过|等于|相同于|持平于)(?:年初|全年)?预算"
     r"|与(?:年初|全年)?预算(?:安排)?(?:数)?(?P<same>一致|相同|持平|相等))"
@@ -466,7 +467,7 @@ def read_budget_lines(sentences: list[Sentence]) -> list[Fact]:
     facts: list[Fact] = []
     open_paragraph = None  # the paragraph of the last line while its wording is still to come
     for sentence in sentences:
-        lines = list(BUDGET_LINE.finditer(sentence.key))
+        lines = list(BUDGET_LINE.finditer(sentence.key)) if BUDGET_WORD in sentence.key else []
         if lines:
             line = lines[0]
             facts.append(Fact("item_budget", parse_amount(line["budget"]), "万元", line.group(0), sentence))
@@ -534,7 +535,8 @@ def read_three_public_items(sentences: list[Sentence]) -> list[Fact]:
     for sentence in sentences:
         if not any(THREE_PUBLIC in heading for heading in sentence.headings):
             continue
-        for item, start, amount, end in _item_clauses(sentence.key):
+        clauses = _item_clauses(sentence.key)
+        for item, start, amount, end in clauses:
             prefix, phrase = f"three_public_{item}_", sentence.key[start : amount.end()]
             for measure in ("budget", "actual"):
                 if amount.groupdict().get(measure):
@@ -548,7 +550,7 @@ def read_three_public_items(sentences: list[Sentence]) -> list[Fact]:
                     value = signed(parse_amount(match["num"]), match.groupdict().get("dir"))
                     unit = "%" if match.group(0).endswith("%") else "万元"
                     facts.append(Fact(prefix + measure, value, unit, match.group(0), sentence))
-        if not _item_clauses(sentence.key):
+        if not clauses:
             for name in ITEM_NAME.finditer(sentence.key):
                 if flat := ITEM_FLAT.match(sentence.key, name.end()):
                     phrase = sentence.key[name.start() : flat.end()]

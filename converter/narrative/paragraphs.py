@@ -144,6 +144,13 @@ def _clean(text: str) -> str:
     return clean_label(strip_markup(text.strip()))
 
 
+def _toc_entry(text: str) -> bool:
+    """A table-of-contents line (dot leaders or a tab before its page number)."""
+    if "..." not in text and "……" not in text and "\t" not in text:  # what TOC_ENTRY needs: most lines lack all
+        return False
+    return bool(TOC_ENTRY.search(text.rstrip()))
+
+
 def _is_table_row(line: Line) -> bool:
     return bool(line.cells) or line.text.count("\t") >= 2
 
@@ -225,7 +232,7 @@ def build_paragraphs(doc: Document) -> list[Paragraph]:
     while index < len(lines):
         line, index = lines[index], index + 1
         raw = line.text
-        if index - 1 in tables or TOC_ENTRY.search(raw.rstrip()) or _is_table_row(line):
+        if index - 1 in tables or _toc_entry(raw) or _is_table_row(line):
             builder.flush()
             continue
         if not raw.strip():  # a blank line (half of them): nothing to clean

@@ -9,6 +9,7 @@ trailing 支出). The checks compare each share with amount / total and the shar
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from converter.narrative.facts import GENERAL_SECTION, NUM, Fact
 from converter.narrative.paragraphs import Sentence
@@ -21,13 +22,20 @@ CLASS_SHARE = re.compile(
 )
 NOT_A_CLASS = re.compile(r"财政拨款|基本支出|项目支出|人员经费|公用经费|合计|总计|收入")
 SECTION = re.compile(GENERAL_SECTION)
+SHARE_SIGN = "%"  # every match ends with its share: a sentence without it is not searched
+
+
+@lru_cache(maxsize=1024)  # heading paths recur over reports; bounded for long batches
+def _in_section(headings: tuple[str, ...]) -> bool:
+    """A sentence under a 一般公共预算财政拨款支出 heading."""
+    return any(SECTION.search(heading) for heading in headings)
 
 
 def read_class_shares(sentences: list[Sentence]) -> list[Fact]:
     """class_expense and class_share of every 类 the general-budget narrative lists with its share."""
     facts: list[Fact] = []
     for sentence in sentences:
-        if not any(SECTION.search(heading) for heading in sentence.headings):
+        if SHARE_SIGN not in sentence.key or not _in_section(sentence.headings):
             continue
         for match in CLASS_SHARE.finditer(sentence.key):
             item, phrase = match["item"], match.group(0).lstrip("：:；;，,。、")
