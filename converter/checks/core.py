@@ -241,6 +241,11 @@ def equal_status(expected: Decimal, printed: object, n_terms: int, tolerance: De
     return _status((actual if actual is not None else ZERO) - expected, n_terms, tolerance)
 
 
+def excess_status(excess: Decimal) -> str:
+    """The status `at_most` gives for printed − bound, without building its finding."""
+    return "ok" if excess <= 0 else "rounding" if excess <= amount_tolerance(1) else "mismatch"
+
+
 def at_most(
     rule: Rule,
     location: str,
@@ -255,7 +260,7 @@ def at_most(
     """printed ≤ bound (an inequality; `expected` carries the bound)."""
     actual = dec(printed) or ZERO
     excess = actual - bound
-    status = "ok" if excess <= 0 else "rounding" if excess <= amount_tolerance(1) else "mismatch"
+    status = excess_status(excess)
     actual_text, bound_text = fmt(actual), fmt(bound)
     return _finding(
         rule,

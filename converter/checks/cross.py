@@ -13,6 +13,7 @@ from converter.checks.core import (
     at_most,
     dec,
     equal,
+    excess_status,
     fmt,
     not_checkable,
     printed_at,
@@ -21,7 +22,7 @@ from converter.checks.core import (
     sum_of,
 )
 from converter.checks.data import Data
-from converter.checks.structure import collapse
+from converter.checks.structure import folded
 from converter.model import Finding, Record
 
 Figure = tuple[Decimal | None, Record | None, bool]  # value, printed row, derived?
@@ -54,13 +55,11 @@ def compare(
     r: Rule, location: str, zh: str, en: str, actual: Figure, expected: Figure, tables: str, at_most_: bool = False
 ) -> Iterator[Finding]:
     """actual (printed or derived) against expected; nothing when both are absent or both blank/zero."""
-    a_value, a_row, a_derived = actual
-    e_value, e_row, e_derived = expected
-    if a_value is None and e_value is None:
+    values = _compared(actual, expected)
+    if values is None:
         return
-    if not (a_value or e_value) and (a_row is None or e_row is None):
-        return  # zero on one side and nothing printed on the other: nothing to compare
-    a_value, e_value = a_value or ZERO, e_value or ZERO
+    a_value, e_value = values
+    (_, a_row, a_derived), (_, e_row, e_derived) = actual, expected
     if a_derived or e_derived:
         zh, en = f"{zh}（含由下级推算的数）", f"{en} (a figure derived from sub-items)"
     source = a_row or e_row
@@ -68,6 +67,23 @@ def compare(
         yield at_most(r, location, zh, en, bound=e_value, printed=a_value, source=source, tables=tables)
     else:
         yield equal(r, location, zh, en, expected=e_value, printed=a_value, n_terms=1, source=source, tables=tables)
+
+
+def _compared(actual: Figure, expected: Figure) -> tuple[Decimal, Decimal] | None:
+    """The two values `compare` compares (blank as 0); None when there is nothing to compare."""
+    a_value, a_row, _ = actual
+    e_value, e_row, _ = expected
+    if a_value is None and e_value is None:
+        return None
+    if not (a_value or e_value) and (a_row is None or e_row is None):
+        return None  # zero on one side and nothing printed on the other: nothing to compare
+    return a_value or ZERO, e_value or ZERO
+
+
+def at_most_holds(actual: Figure, expected: Figure) -> bool | None:
+    """Whether `compare(…, at_most_=True)` finds ok (None: it finds nothing), without building its finding."""
+    values = _compared(actual, expected)
+    return None if values is None else excess_status(values[0] - values[1]) == "ok"
 
 
 def total_vs_t01(data: Data, r: Rule, table_id: str, side: str) -> Iterator[Finding]:
@@ -296,21 +312,25 @@ def x7(data: Data, r: Rule) -> Iterator[Finding]:
     for row in data.table("T05"):
         code = row.get("code")
         name = code or "合计"
-        checks = []
+        checked, off = False, []
         for column in ("total", "basic", "project"):
-            checks.extend(
-                compare(
-                    r,
-                    f"T05 {name} {column}",
-                    f"公开05表 {name} {column} ≤ 公开03表",
-                    f"T05 {name} {column} ≤ T03",
-                    (dec(row.get(column)), row, False),
-                    coded(data, "T03", code, column),
-                    "T03,T05",
-                    True,
+            actual, bound = (dec(row.get(column)), row, False), coded(data, "T03", code, column)
+            holds = at_most_holds(actual, bound)
+            checked = checked or holds is not None
+            if holds is False:
+                off.extend(
+                    compare(
+                        r,
+                        f"T05 {name} {column}",
+                        f"公开05表 {name} {column} ≤ 公开03表",
+                        f"T05 {name} {column} ≤ T03",
+                        actual,
+                        bound,
+                        "T03,T05",
+                        True,
+                    )
                 )
-            )
-        yield from collapse(r, checks, f"T05 {name}", f"公开05表 {name} ≤ 公开03表", f"T05 {name} ≤ T03", row)
+        yield from folded(r, off, checked, f"T05 {name}", f"公开05表 {name} ≤ 公开03表", f"T05 {name} ≤ T03", row)
 
 
 def t06_total(data: Data, category: str) -> Record | None:

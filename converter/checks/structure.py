@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from converter.checks.core import Rule, equal, equal_status, finding, rule, sum_of
 from converter.checks.data import Data
@@ -10,15 +10,14 @@ from converter.checks.intra import CODED_COLUMNS
 from converter.model import Finding
 
 
-def collapse(r: Rule, findings: Iterable[Finding], location: str, zh: str, en: str, source: dict) -> Iterator[Finding]:
-    """One ok finding when every column holds; otherwise each column that does not."""
-    found = list(findings)
-    if not found:
-        return
-    off = [f for f in found if f.status != "ok"]
+def folded(
+    r: Rule, off: list[Finding], checked: bool, location: str, zh: str, en: str, source: dict
+) -> Iterator[Finding]:
+    """The findings of the columns that do not hold; one ok finding when every column checked holds (a rule asks
+    first whether a column holds, and builds a finding only for one that does not)."""
     if off:
         yield from off
-    else:
+    elif checked:
         yield finding(r, "ok", location, f"{zh}：各栏相符", f"{en}: every column holds", source=source)
 
 
@@ -47,7 +46,7 @@ def b2(data: Data, r: Rule) -> Iterator[Finding]:
             kids = children.get(code)
             if not kids:
                 continue
-            checked, off = False, []  # as `collapse` would fold them, without building the findings that hold
+            checked, off = False, []
             for column in columns:
                 values = [data.value(table_id, kid, column)[0] for kid in kids]
                 expected, count = sum_of(values)
@@ -71,13 +70,10 @@ def b2(data: Data, r: Rule) -> Iterator[Finding]:
                         tables=table_id,
                     )
                 )
-            if off:
-                yield from off
-            elif checked:
-                yield finding(
-                    r, "ok", f"{table_id} {code}", f"{table_id} {code} = Σ下级：各栏相符",
-                    f"{table_id} {code} = Σ children: every column holds", source=parent
-                )
+            yield from folded(
+                r, off, checked, f"{table_id} {code}", f"{table_id} {code} = Σ下级", f"{table_id} {code} = Σ children",
+                parent,
+            )
 
 
 @rule(
