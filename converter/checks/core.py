@@ -71,6 +71,8 @@ def rule(
 
 def dec(value: object) -> Decimal | None:
     """Decimal of a record value ("2502.70", 3, None); None for blank."""
+    if type(value) is Decimal:  # a figure already computed (its text would read back to the same Decimal)
+        return value
     if value is None or value == "":
         return None
     return Decimal(str(value))

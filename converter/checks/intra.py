@@ -365,15 +365,15 @@ def d2(data: Data, r: Rule) -> Iterator[Finding]:
 )
 def f1(data: Data, r: Rule) -> Iterator[Finding]:
     rows = data.table("T06")
+    sections: dict[str, list[Record]] = {}  # class code → its 款 rows, in order (one pass, not one per class)
+    for row in rows:
+        if len(row.get("econ_code") or "") == 5:
+            sections.setdefault(row["econ_code"][:3], []).append(row)
     for row in rows:
         code = row.get("econ_code")
         if not code or len(code) != 3:
             continue
-        kids = [
-            (kid, "amount")
-            for kid in rows
-            if (kid.get("econ_code") or "")[:3] == code and len(kid.get("econ_code") or "") == 5
-        ]
+        kids = [(kid, "amount") for kid in sections.get(code, ())]
         if kids:
             yield from check_sum(
                 r, f"T06 {code} amount", f"T06 {code} {row.get('econ_name')}", f"T06 class {code}", row, "amount", kids

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 from converter.checks.core import (
     ZERO,
@@ -181,12 +182,14 @@ def _change_rates(data: Data, r: Rule) -> Iterator[Finding]:
 # ---------------------------------------------------------------- 一般公共预算 per 类/款/项 vs 公开05表
 
 BUDGET_START = re.compile(r"(?:年初|全年)?预算(?:数)?(?:为)?[\d,.]+万元")
+SPACES = re.compile(r"\s+")
 PATH = re.compile(r"^(?P<cat>[^()（）]+)[（(]类[)）](?P<sec>[^()（）]+)[（(]款[)）](?P<item>[^()（）]+)[（(]项[)）]$")
 CATEGORY_CODES = {label_key(name): code for code, names in FUNCTION_CATEGORIES.items() for name in names}
 
 
+@lru_cache(maxsize=1024)  # a report's paragraphs are searched once per budget line; bounded for long batches
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", to_halfwidth(text))
+    return SPACES.sub("", to_halfwidth(text))
 
 
 def budget_line_subject(paragraphs: list[Record], fact: Record) -> str | None:
