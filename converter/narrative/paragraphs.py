@@ -101,7 +101,7 @@ def _numbering(text: str) -> int | None:
 
 def _heading_level(text: str, markdown: bool) -> int | None:
     """0 part (or an unnumbered Markdown heading), 1–4 by numbering, 2 for an unnumbered title; None for prose."""
-    if PART.match(text) and len(text) <= 40:
+    if _part(text) and len(text) <= 40:
         return 0
     body = text[:-1] if text.endswith("。") and HEADING_END.search(text[:-1]) else text
     if SENTENCE_PUNCT.search(body) or len(body) > 40:
@@ -142,6 +142,28 @@ def _table_lines(doc: Document) -> set[int]:
 
 def _clean(text: str) -> str:
     return clean_label(strip_markup(text.strip()))
+
+
+# The tests below look for a literal before running their pattern: most lines are prose that lacks it.
+
+
+def _table_furniture(text: str) -> bool:
+    """A table's unit line (单位：万元) or its 公开N表 label."""
+    return text.startswith(("单位", "金额", "公开")) and bool(TABLE_FURNITURE.search(text))
+
+
+def _toc_title(text: str) -> bool:
+    return text.startswith("目") and bool(TOC_TITLE.match(text))
+
+
+def _annex_title(text: str) -> bool:
+    """The title of an embedded self-evaluation table (…自评表, not a sentence)."""
+    return "自评表" in text and bool(ANNEX_TABLE_TITLE.search(text)) and not SENTENCE_PUNCT.search(text)
+
+
+def _part(text: str) -> bool:
+    """第…部分."""
+    return text.startswith("第") and bool(PART.match(text))
 
 
 def _toc_entry(text: str) -> bool:
@@ -238,11 +260,11 @@ def build_paragraphs(doc: Document) -> list[Paragraph]:
         if not raw.strip():  # a blank line (half of them): nothing to clean
             continue
         text = _clean(raw)
-        if index - 1 in furniture or not text or TABLE_FURNITURE.search(text):
+        if index - 1 in furniture or not text or _table_furniture(text):
             continue
-        if TOC_TITLE.match(text) or ANNEX_TABLE_TITLE.search(text) and not SENTENCE_PUNCT.search(text):
+        if _toc_title(text) or _annex_title(text):
             builder.flush()
-            in_annex_table = not TOC_TITLE.match(text)
+            in_annex_table = not _toc_title(text)
             continue
         markdown = raw.lstrip().startswith("#")
         level, text, index = _heading(text, markdown, lines, index, skip, builder)
@@ -266,14 +288,14 @@ def _heading(
         joined, after = _join_wrapped_heading(text, lines, index, skip)
         if joined != text and _heading_level(joined, markdown) is not None:
             return _heading_level(joined, markdown), joined, after
-    if level is not None and not (markdown or PART.match(text) or _numbering(text)) and builder.open:
+    if level is not None and not (markdown or _part(text) or _numbering(text)) and builder.open:
         return None, text, index  # an unnumbered "heading" cannot interrupt an unfinished sentence
     return level, text, index
 
 
 def _strong_heading(text: str) -> bool:
     """A numbered heading (一、 / （一） / 第…部分) that ends an embedded table."""
-    return bool(PART.match(text) or LEVEL1.match(text) or LEVEL2.match(text))
+    return bool(_part(text) or LEVEL1.match(text) or LEVEL2.match(text))
 
 
 def _join_wrapped_heading(text: str, lines: list[Line], index: int, skip: set[int]) -> tuple[str, int]:
@@ -285,7 +307,7 @@ def _join_wrapped_heading(text: str, lines: list[Line], index: int, skip: set[in
         j += 1
     if j < len(lines) and j not in skip:
         tail = _clean(lines[j].text)
-        short = bool(tail) and len(tail) <= 6 and not PART.match(tail) and _numbering(tail) is None
+        short = bool(tail) and len(tail) <= 6 and not _part(tail) and _numbering(tail) is None
         if short and not SENTENCE_PUNCT.search(tail) and HEADING_END.search(text + tail):
             return text + tail, j + 1
     return text, index
