@@ -61,6 +61,7 @@ class Data:
         self._in_wan: dict[str, list[Record]] = {}
         self._by_code: dict[str, dict[str, Record]] = {}
         self._coded: dict[str, list[Record]] = {}
+        self._kids: dict[str, dict[str, list[str]]] = {}
         self._by_item: dict[str, dict[str | None, list[Record]]] = {}
         self._values: dict[tuple[str, str, str], tuple[Decimal | None, Record | None, bool]] = {}
         self._facts: dict[str | None, list[tuple[int, Record]]] | None = None
@@ -172,19 +173,26 @@ class Data:
         if code in rows:
             raw = rows[code].get(column)
             return (Decimal(str(raw)) if raw not in (None, "") else Decimal(0)), rows[code], False
-        descendants = [row for c, row in rows.items() if c.startswith(code) and len(c) == len(code) + 2]
-        if not descendants:
-            deeper = [c for c in rows if c.startswith(code) and len(c) > len(code)]
-            if not deeper:
-                return None, None, False
-            kids = sorted({c[: len(code) + 2] for c in deeper})
-        else:
-            kids = sorted(row["code"] for row in descendants)
+        kids = self._summed_from(table_id).get(code)
+        if not kids:
+            return None, None, False
         total = Decimal(0)
         for kid in kids:
             value, _, _ = self.value(table_id, kid, column)
             total += value or 0
         return total, None, True
+
+    def _summed_from(self, table_id: str) -> dict[str, list[str]]:
+        """Code → the codes one level (two digits) below it that a parent not printed is the sum of: its printed
+        children, else the children its deeper printed codes imply (made once per table)."""
+        if table_id not in self._kids:
+            codes = list(self.by_code(table_id))
+            printed: dict[str, list[str]] = {}
+            for code in codes:
+                if len(code) >= 2:
+                    printed.setdefault(code[:-2], []).append(code)
+            self._kids[table_id] = {**child_codes(codes), **{code: sorted(kids) for code, kids in printed.items()}}
+        return self._kids[table_id]
 
     def categories(self, table_id: str) -> list[str]:
         """The 类 codes a coded table prints or implies (from 款/项 codes)."""
@@ -209,6 +217,16 @@ class Data:
                     distinct.append(fact)
             self._valued_facts = _by_metric(distinct)
         return _merged(self._valued_facts, keys)
+
+
+def child_codes(codes: list[str]) -> dict[str, list[str]]:
+    """code → the sorted codes one level (two digits) below it that the printed codes hold or imply: for 201 the
+    款 201xx of every printed 201xx or 201xxyy. One pass over the codes instead of one per parent."""
+    found: dict[str, set[str]] = {}
+    for code in codes:
+        for length in range(1, len(code)):
+            found.setdefault(code[:length], set()).add(code[: length + 2])
+    return {code: sorted(kids) for code, kids in found.items()}
 
 
 def _by_metric(facts: list[Record]) -> dict[str | None, list[tuple[int, Record]]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from converter.checks.core import Rule, equal, equal_status, finding, rule, sum_of
-from converter.checks.data import Data
+from converter.checks.data import Data, child_codes
 from converter.checks.intra import CODED_COLUMNS
 from converter.model import Finding
 
@@ -19,16 +19,6 @@ def folded(
         yield from off
     elif checked:
         yield finding(r, "ok", location, f"{zh}：各栏相符", f"{en}: every column holds", source=source)
-
-
-def child_codes(codes: list[str]) -> dict[str, list[str]]:
-    """code → the sorted codes one level (two digits) below it that the printed codes hold or imply: for 201 the
-    款 201xx of every printed 201xx or 201xxyy. One pass over the codes instead of one per parent."""
-    found: dict[str, set[str]] = {}
-    for code in codes:
-        for length in range(1, len(code)):
-            found.setdefault(code[:length], set()).add(code[: length + 2])
-    return {code: sorted(kids) for code, kids in found.items()}
 
 
 @rule(

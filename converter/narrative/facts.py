@@ -406,8 +406,8 @@ def read_facts(sentences: list[Sentence]) -> list[Fact]:
             if metric.requires and not _found(metric.requires, key):
                 continue
             for pattern in metric.patterns:  # first pattern with a fact wins
-                if (not pattern.literal or pattern.literal in present) and pattern.search(key) is not None:
-                    fact = _first_fact(metric, pattern, sentence)
+                if (not pattern.literal or pattern.literal in present) and (first := pattern.search(key)):
+                    fact = _first_fact(metric, pattern, sentence, first)
                     if fact:
                         facts.append(fact)
                         break
@@ -418,15 +418,21 @@ def _found(pattern: LazyPattern, text: str) -> bool:
     return pattern.could_match(text) and pattern.search(text) is not None
 
 
-def _first_fact(metric: Metric, pattern: LazyPattern, sentence: Sentence) -> Fact | None:
-    """The first match of the pattern in the sentence that is in the metric's context, as a Fact."""
+def _first_fact(metric: Metric, pattern: LazyPattern, sentence: Sentence, first: re.Match[str]) -> Fact | None:
+    """The first match of the pattern in the sentence that is in the metric's context, as a Fact (`first`: the first
+    match of all, which usually is)."""
+    if _in_context(metric, sentence, first.start()):
+        return _fact(metric, first, sentence)
     for match in pattern.finditer(sentence.key):
-        if not _in_context(metric, sentence, match.start()):
-            continue
-        groups = match.groupdict()
-        value = signed(parse_amount(groups["num"]), groups.get("dir")) if groups.get("num") else None
-        return Fact(metric.key, value, groups.get("unit"), groups.get("label") or match.group(0), sentence)
+        if _in_context(metric, sentence, match.start()):
+            return _fact(metric, match, sentence)
     return None
+
+
+def _fact(metric: Metric, match: re.Match[str], sentence: Sentence) -> Fact:
+    groups = match.groupdict()
+    value = signed(parse_amount(groups["num"]), groups.get("dir")) if groups.get("num") else None
+    return Fact(metric.key, value, groups.get("unit"), groups.get("label") or match.group(0), sentence)
 
 
 FLAT_KEYS = (
