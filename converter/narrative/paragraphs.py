@@ -256,6 +256,8 @@ def build_paragraphs(doc: Document) -> list[Paragraph]:
         raw = line.text
         if index - 1 in tables or _toc_entry(raw) or _is_table_row(line):
             builder.flush()
+            while index in tables:  # the rest of a table body at once: each of its lines would only flush
+                index += 1
             continue
         if not raw.strip():  # a blank line (half of them): nothing to clean
             continue
