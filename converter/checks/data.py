@@ -200,9 +200,20 @@ class Data:
 
     def fact(self, *keys: str) -> list[Record]:
         """The narrative facts with one of these metric keys, in their order."""
+        return _merged(self._facts_by_metric(), keys)
+
+    def fact_index(self, fact: Record) -> int:
+        """Where the first fact equal to `fact` is in narrative_facts (as list.index: only a fact of the same metric
+        can be equal, so only those are compared)."""
+        for position, other in self._facts_by_metric().get(fact.get("metric_key"), ()):
+            if other is fact or other == fact:
+                return position
+        raise ValueError("not a narrative fact")
+
+    def _facts_by_metric(self) -> dict[str | None, list[tuple[int, Record]]]:
         if self._facts is None:
             self._facts = _by_metric(self.resources.get("narrative_facts", []))
-        return _merged(self._facts, keys)
+        return self._facts
 
     def distinct_facts(self, keys: Iterable[str]) -> list[Record]:
         """Facts with a value whose key is in `keys`, once per (key, value), in their order: a figure restated is

@@ -252,7 +252,7 @@ def t05_code(data: Data, subject: str) -> str | None:
 
 def _expense_after(data: Data, budget: Record) -> Record | None:
     facts = data.resources.get("narrative_facts") or []
-    index = facts.index(budget)
+    index = data.fact_index(budget)
     following = facts[index + 1 : index + 2]
     return following[0] if following and following[0].get("metric_key") == "item_expense" else None
 
