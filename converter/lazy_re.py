@@ -138,13 +138,14 @@ class _Table:
 
 
 def _table_key() -> bytes:
-    """What the stored values depend on: the Python build, its regular-expression compiler and this module (which
-    finds the literals)."""
+    """What the stored values depend on: the Python build, its regular-expression compiler (its files' sizes and
+    times) and this module's source (which finds the literals)."""
     import _sre
 
-    sources = [Path(re.__file__).with_name(name).read_bytes() for name in ("_compiler.py", "_parser.py")]
+    compiler = [(stat.st_size, stat.st_mtime_ns) for name in ("_compiler.py", "_parser.py", "_constants.py")
+                for stat in [Path(re.__file__).with_name(name).stat()]]
     return repr((sys.version, sys.implementation.cache_tag, _sre.MAGIC, _sre.CODESIZE, _sre.MAXREPEAT,
-                 _sre.MAXGROUPS)).encode() + b"".join(sources) + Path(__file__).read_bytes()
+                 _sre.MAXGROUPS, compiler)).encode() + Path(__file__).read_bytes()
 
 
 def _loads(data: bytes) -> _Table:
