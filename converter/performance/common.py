@@ -140,10 +140,13 @@ def amount_unit(text: str) -> str | None:
 _MARKUP = lazy_re.compile(r"^#+\s*|\*\*")
 
 
-def title_lines(doc: Document, pattern: re.Pattern[str]) -> list[int]:
-    """Indexes of lines whose whole text (markup and blanks removed) matches pattern."""
+def title_lines(doc: Document, pattern: re.Pattern[str], holding: str = "") -> list[int]:
+    """Indexes of lines whose whole text (markup and blanks removed) matches pattern; `holding` is a character every
+    match contains (a line without it is not cleaned nor matched: removing markup and blanks adds no character)."""
     found = []
     for index, line in enumerate(doc.lines):
+        if holding not in line.text:
+            continue
         text = _MARKUP.sub("", line_text(line)).strip()
         if pattern.fullmatch(text):
             found.append(index)
