@@ -10,7 +10,7 @@ every match contains, so a pattern is not even searched (nor compiled) where tha
 what Python's regular-expression compiler makes of a pattern (the code its C matcher runs, the groups) is stored under
 the pattern's text and flags, and the next process builds the same `re.Pattern` from it directly (`_sre.compile`, the
 call `re.compile` ends with), for microseconds instead of 0.1–2 ms. The file is keyed by the Python build and its
-compiler's source, so another Python never reads it; it holds at most `TABLE_LIMIT` patterns (the converter's own,
+compiler's files, so another Python never reads it; it holds at most `TABLE_LIMIT` patterns (the converter's own,
 written in its code: a few hundred), and `save` adds what a process compiled anew (`convert_one` calls it).
 """
 
