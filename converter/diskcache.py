@@ -1,4 +1,5 @@
-"""What costs tens of milliseconds to build at every start (the compiled validators, the places index), kept on disk.
+"""What costs milliseconds to build at every start (the compiled validators, the places index, the compiled regular
+expressions), kept on disk.
 
 Files live in `$JUESUAN_CACHE_DIR`, else `$XDG_CACHE_HOME/juesuan/` (`~/.cache/juesuan/`), named by a hash of
 everything the value is built from (and the Python bytecode version), so a changed input never meets an old value.
