@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
+import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -923,8 +924,6 @@ def _expense_start(body: Body, known: dict[str, frozenset[str]]) -> float | None
         return None
     # A printed column's labels start together (within about two characters); labels that wander (text whose cells
     # are apart by single spaces and only blanks leave runs of spaces) give no column.
-    import statistics  # only here: importing it (random, fractions) costs ~3 ms of every start
-
     char = statistics.median((t.x1 - t.x0) / max(len(t.text), 1) for t in found if t.x1 is not None)
     aligned = [x for x in starts if x - min(starts) <= 2 * char + 1e-9]
     if len(aligned) < 0.6 * len(starts):
