@@ -1,4 +1,5 @@
-"""What costs tens of milliseconds to build at every start (the compiled validators, the places index), kept on disk.
+"""What costs milliseconds to build at every start (the compiled validators, the places index, the compiled regular
+expressions), kept on disk.
 
 Files live in `$JUESUAN_CACHE_DIR`, else `$XDG_CACHE_HOME/juesuan/` (`~/.cache/juesuan/`), named by a hash of
 everything the value is built from (and the Python bytecode version), so a changed input never meets an old value.
@@ -34,17 +35,24 @@ def cache_path(name: str, key: bytes) -> Path:
 def load_or_build(name: str, key: bytes, build: Callable[[], T], dumps: Callable[[T], bytes],
                   loads: Callable[[bytes], T]) -> T:
     """The value stored under (name, key), else `build()` (stored for the next process)."""
-    path = cache_path(name, key)
-    try:
-        return loads(path.read_bytes())
-    except Exception:  # missing, unreadable, damaged, or of another shape: build it
-        pass
-    value = build()
-    _store(path, dumps(value))
+    value = load(name, key, loads)
+    if value is None:
+        value = build()
+        store(name, key, dumps(value))
     return value
 
 
-def _store(path: Path, data: bytes) -> None:
+def load(name: str, key: bytes, loads: Callable[[bytes], T]) -> T | None:
+    """The value stored under (name, key), or None when there is none that `loads` accepts."""
+    try:
+        return loads(cache_path(name, key).read_bytes())
+    except Exception:  # missing, unreadable, damaged, or of another shape
+        return None
+
+
+def store(name: str, key: bytes, data: bytes) -> None:
+    """Keep `data` under (name, key) for the next process (replacing what was there)."""
+    path = cache_path(name, key)
     temp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

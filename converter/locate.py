@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
+from converter import lazy_re
 from converter.document import Document, Line
 from converter.normalize import LABEL_CACHE, clean_label, label_key, strip_markup
 from converter.specs.tables import TableSpec, table_for_title
 
 T = TypeVar("T")
 
-NUMBER_LABEL = re.compile(r"(公开\s*\d+\s*表|表\s*[一二三四五六七八九十]+)")
-EMPTY_STATEMENT = re.compile(r"本表无数据|无相关数据|本表为空|没有.{0,30}(?:数据|收入|支出)")
-TABLE_MARKERS = re.compile(r"公开\s*\d+\s*表|单位[:：]|万元|栏次|行次|档次|科目|决算数")
-NARRATIVE_START = re.compile(r"^(第[三四五]部分|.*情况说明$)")
+NUMBER_LABEL = lazy_re.compile(r"(公开\s*\d+\s*表|表\s*[一二三四五六七八九十]+)")
+EMPTY_STATEMENT = lazy_re.compile(r"本表无数据|无相关数据|本表为空|没有.{0,30}(?:数据|收入|支出)")
+TABLE_MARKERS = lazy_re.compile(r"公开\s*\d+\s*表|单位[:：]|万元|栏次|行次|档次|科目|决算数")
+NARRATIVE_START = lazy_re.compile(r"^(第[三四五]部分|.*情况说明$)")
 LOOKAHEAD = 15
 
 
@@ -47,8 +48,8 @@ def _title_of(text: str) -> TableSpec | None:
     return table_for_title(text)
 
 
-OTHER_TITLE = re.compile(r"^(?:[一二三四五六七八九十]+、|公开\d+表|表[一二三四五六七八九十]+)?\s*(\S{4,38}表)$")
-NOT_A_TABLE = re.compile(
+OTHER_TITLE = lazy_re.compile(r"^(?:[一二三四五六七八九十]+、|公开\d+表|表[一二三四五六七八九十]+)?\s*(\S{4,38}表)$")
+NOT_A_TABLE = lazy_re.compile(
     r"(?:部门|单位)决算表$|^第[一二三四五六七八九十]+部分|[，。；：]|^(?:公开\s*\d+\s*表|表[一二三四五六七八九十]+)$")
 
 

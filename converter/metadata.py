@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from pathlib import PurePath
 
-from converter import __version__
+from converter import __version__, lazy_re
 from converter.document import Document
 from converter.lazy_re import LazyPattern
 from converter.model import Record
@@ -24,13 +24,13 @@ DEPARTMENT_PATTERNS = tuple(LazyPattern(pattern) for pattern in (
 ))
 # A title without its year (text tools may drop a year set in another font): "上海市普陀区财政局 年度部门决算表"
 TITLE_WITHOUT_YEAR = LazyPattern(rf"^({_ORG})\s*(?:\d{{4}}\s*)?年度?\s*(?:部门|单位)决算")
-COVER_TITLE = re.compile(r"^(?:\d{4}\s*)?年度?\s*(?:部门|单位)决算(?:公开)?$")  # the line under a cover's name
+COVER_TITLE = lazy_re.compile(r"^(?:\d{4}\s*)?年度?\s*(?:部门|单位)决算(?:公开)?$")  # the line under a cover's name
 NAME_ONLY = LazyPattern(rf"^{_ORG}$")
-PART_PREFIX = re.compile(r"^第[一二三四五六七八九十]+部分\s*")  # "第二部分上海市普陀区财政局2024年度部门决算表"
+PART_PREFIX = lazy_re.compile(r"^第[一二三四五六七八九十]+部分\s*")  # "第二部分上海市普陀区财政局2024年度部门决算表"
 CJK = r"[\u3400-\u9fff]"  # compiled when first needed (a class this wide costs ~1.5 ms to compile)
 YEAR_PATTERNS = (
-    re.compile(r"(20\d{2})\s*年度?\s*(?:部门|单位)决算"),
-    re.compile(r"(20\d{2})\s*年度"),
+    lazy_re.compile(r"(20\d{2})\s*年度?\s*(?:部门|单位)决算"),
+    lazy_re.compile(r"(20\d{2})\s*年度"),
 )
 
 
@@ -78,8 +78,8 @@ def department_from_file_name(source_file: str) -> str | None:
     return match.group(1) if match else None
 
 
-TITLE_YEAR_APART = re.compile(r"年度?\s*(?:部门|单位)决算")  # "…财政局 年度部门决算表", its year on a line beside
-YEAR_ALONE = re.compile(r"^(20\d{2})(?!\d)")  # "2024", "2024目 录" (text tools may set a year apart from its title)
+TITLE_YEAR_APART = lazy_re.compile(r"年度?\s*(?:部门|单位)决算")  # "…财政局 年度部门决算表", its year on a line beside
+YEAR_ALONE = lazy_re.compile(r"^(20\d{2})(?!\d)")  # "2024", "2024目 录" (text tools may set a year apart from a title)
 
 
 def find_year(lines: list[str]) -> int | None:

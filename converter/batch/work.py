@@ -8,6 +8,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from converter import lazy_re
 from converter.batch.result import CONVERTED, FAILED, FileResult
 
 MB = 1024 * 1024
@@ -94,6 +95,7 @@ def convert_one(path: str | Path, out_dir: str | Path, force: bool = False, limi
         return failed(f"{path}: out of memory (over the {limits.max_memory_mb} MB per worker; raise --max-memory)")
     except Exception as exc:  # the per-file boundary: nothing escapes, the batch goes on
         return failed(*internal_error(path, exc))
+    lazy_re.save()  # the patterns this process compiled anew, for the next one (nothing to do once they are kept)
     report = extraction.report
     rows = sum(len(values) for values in extraction.resources.values())
     return FileResult(

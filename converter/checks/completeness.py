@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from converter import lazy_re
 from converter.model import Record
 from converter.narrative.quantities import FIELDS
 
@@ -30,13 +31,13 @@ TABLE_ITEMS = {
 }
 # statements of having none of an item (the narrative's own words), per item
 NONE_STATED = {
-    "T07": re.compile(r"无政府性基金|没有政府性基金|政府性基金[^。；]{0,20}(?:无|未)"),
-    "T08": re.compile(r"无国有资本经营|没有国有资本经营|国有资本经营[^。；]{0,20}(?:无|未)"),
-    "three_public": re.compile(r"无[“\"]?三公[”\"]?经费|未发生[“\"]?三公[”\"]?经费"),
-    "operating_costs": re.compile(r"无机关运行经费"),
-    "procurement": re.compile(r"无政府采购"),
-    "state_assets": re.compile(r"无国有资产占用"),
-    "performance": re.compile(r"未开展[^。；]{0,10}绩效"),
+    "T07": lazy_re.compile(r"无政府性基金|没有政府性基金|政府性基金[^。；]{0,20}(?:无|未)"),
+    "T08": lazy_re.compile(r"无国有资本经营|没有国有资本经营|国有资本经营[^。；]{0,20}(?:无|未)"),
+    "three_public": lazy_re.compile(r"无[“\"]?三公[”\"]?经费|未发生[“\"]?三公[”\"]?经费"),
+    "operating_costs": lazy_re.compile(r"无机关运行经费"),
+    "procurement": lazy_re.compile(r"无政府采购"),
+    "state_assets": lazy_re.compile(r"无国有资产占用"),
+    "performance": lazy_re.compile(r"未开展[^。；]{0,10}绩效"),
 }
 QUANTITY_FIELDS = FIELDS  # the 三公 quantities a report may state
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 
+from converter import lazy_re
 from converter.checks.core import (
     ZERO,
     Rule,
@@ -181,8 +182,8 @@ def _change_rates(data: Data, r: Rule) -> Iterator[Finding]:
 
 # ---------------------------------------------------------------- 一般公共预算 per 类/款/项 vs 公开05表
 
-BUDGET_START = re.compile(r"(?:年初|全年)?预算(?:数)?(?:为)?[\d,.]+万元")
-SPACES = re.compile(r"\s+")
+BUDGET_START = lazy_re.compile(r"(?:年初|全年)?预算(?:数)?(?:为)?[\d,.]+万元")
+SPACES = lazy_re.compile(r"\s+")
 PATH = re.compile(r"^(?P<cat>[^()（）]+)[（(]类[)）](?P<sec>[^()（）]+)[（(]款[)）](?P<item>[^()（）]+)[（(]项[)）]$")
 CATEGORY_CODES = {label_key(name): code for code, names in FUNCTION_CATEGORIES.items() for name in names}
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from converter import lazy_re
 from converter.checks.core import ZERO, Rule, amount_tolerance, dec, finding, fmt, ratio, rule
 from converter.checks.data import Data
 from converter.checks.three_public import T09_ITEMS
@@ -175,11 +176,11 @@ class Absence:
 ABSENCES = (
     Absence(
         "no_procurement",
-        re.compile(r"无政府采购"),
+        lazy_re.compile(r"无政府采购"),
         "政府采购",
         ("procurement_total", "procurement_goods", "procurement_works", "procurement_services"),
     ),
-    Absence("no_state_assets", re.compile(r"无国有资产占用"), "国有资产", ("vehicles_total", "equipment_over_1m")),
+    Absence("no_state_assets", lazy_re.compile(r"无国有资产占用"), "国有资产", ("vehicles_total", "equipment_over_1m")),
 )
 INDICATOR_TEXT = ("deviation_note", "actual", "name")
 

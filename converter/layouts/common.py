@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
+from converter import lazy_re
 from converter.document import Document, Line
 from converter.locate import Section
 from converter.model import Finding, RawRow, TableBlock, unplaced
 from converter.normalize import NOT_APPLICABLE, clean_label, is_amount
 
-FUNCTION_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")  # 类 / 款 / 项 function code
-ECON_CODE = re.compile(r"^[3-9]\d{2}(?:\d{2})?$")  # 类 / 款 economic code
-LINE_NO = re.compile(r"^[1-9]\d{0,2}$")  # 行次 (from 1)
-ORDINAL_TITLE = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")  # "一、收入支出决算总表"
+FUNCTION_CODE = lazy_re.compile(r"^\d{3}(?:\d{2}){0,2}$")  # 类 / 款 / 项 function code
+ECON_CODE = lazy_re.compile(r"^[3-9]\d{2}(?:\d{2})?$")  # 类 / 款 economic code
+LINE_NO = lazy_re.compile(r"^[1-9]\d{0,2}$")  # 行次 (from 1)
+ORDINAL_TITLE = lazy_re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")  # "一、收入支出决算总表"
 ECON_TOTALS = ("人员经费合计", "公用经费合计")  # T06 footer labels
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from converter import lazy_re
 from converter.document import Document, Line
 from converter.layouts.common import (
     ECON_CODE,
@@ -34,12 +35,12 @@ from converter.model import RawRow, TableBlock
 from converter.normalize import label_key
 from converter.specs.tables import T08_SHANGHAI_COLUMNS, T09_COLUMNS, T09_COLUMNS_WITH_MEETING_TRAINING, TABLES
 
-CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([^\d\s].*)$")
+CODE_AND_NAME = lazy_re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([^\d\s].*)$")
 TOTAL_LABELS = {"合计", "总计"}
 NUMBERING_LABELS = {"栏次", "档次", "行次"}
 CODE_HEADERS = {"科目代码", "科目编码", "功能分类科目编码", "经济分类科目编码", "代码", "编码", "科目编号"}
 SPLIT_CODE_HEADERS = ("类", "款", "项")
-NAME_HEADER = re.compile(r"名称$")
+NAME_HEADER = lazy_re.compile(r"名称$")
 Rules = tuple[tuple[str, str], ...]
 
 # Amount columns by header text (label_key form), the most specific rule first.
@@ -96,7 +97,7 @@ COLUMN_RULES: dict[str, Rules] = {
         ("total", "合计|总计"),
     ),
 }
-MEASURES = (("budget", re.compile(r"预算")), ("actual", re.compile(r"决算")))
+MEASURES = (("budget", lazy_re.compile(r"预算")), ("actual", lazy_re.compile(r"决算")))
 
 
 GRID_FORMATS = {"html", "xlsx", "xls", "ods", "docx"}  # readers that give a table's own cells

@@ -12,18 +12,19 @@ import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from converter import lazy_re
 from converter.document import Line
 from converter.normalize import AMOUNT, NOT_APPLICABLE, label_key, to_halfwidth
 
-CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-CLASS = re.compile(r"^\d{3}$")
-SUB = re.compile(r"^\d{2}$")
-DECIMAL = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
-GLUED = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+)(\D.*)$")  # "2,940.05使用非财政拨款结余" (pdfplumber)
+CODE = lazy_re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+CLASS = lazy_re.compile(r"^\d{3}$")
+SUB = lazy_re.compile(r"^\d{2}$")
+DECIMAL = lazy_re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
+GLUED = lazy_re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+)(\D.*)$")  # "2,940.05使用非财政拨款结余" (pdfplumber)
 PAGE_NUMBER = re.compile(r"^(?:[-－—–]\s*\d+\s*[-－—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
-UNIT = re.compile(r"^(?:金额)?单位[:：]\s*(?:万元|元|千元)$")
+UNIT = lazy_re.compile(r"^(?:金额)?单位[:：]\s*(?:万元|元|千元)$")
 TOTAL_LABELS = ("合计", "总计")
-LAYOUT_GAP = re.compile(r"\S {2,}\S")
+LAYOUT_GAP = lazy_re.compile(r"\S {2,}\S")
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from converter import lazy_re
 from converter.lazy_re import LazyPattern
 from converter.narrative.paragraphs import Sentence
 from converter.normalize import parse_amount
@@ -445,13 +446,13 @@ FLAT_KEYS = (
 STATEMENT_KEYS = ("item_comparison", "no_procurement", "no_state_assets", *FLAT_KEYS)  # value: not a printed figure
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 ASIDE = r"(?:[（(][^）)]*[)）])?"  # "年初预算30万元（此外…3万元）"
-BUDGET_LINE = re.compile(
+BUDGET_LINE = lazy_re.compile(
     rf"(?:年初|全年)?预算(?:数)?(?:为)?(?P<budget>{NUMBER})万元{ASIDE}[，,]"
     rf"(?:支出决算|执行)(?:数)?(?:为|共)?(?P<expense>{NUMBER})万元{ASIDE}"
     rf"(?:[，,]完成(?:年初|全年)?预算(?:数)?的?(?P<rate>{NUMBER})(?P<unit>%)?)?"
 )
 BUDGET_WORD = "预算"  # every budget line holds it: a sentence without it is not searched
-COMPARISON = re.compile(
+COMPARISON = lazy_re.compile(
     r"决算(?:支出)?(?:数)?(?:(?P<word>大于|小于|高于|低于|超过|等于|相同于|持平于)(?:年初|全年)?预算"
     r"|与(?:年初|全年)?预算(?:安排)?(?:数)?(?P<same>一致|相同|持平|相等))"
 )
@@ -504,22 +505,22 @@ THREE_PUBLIC_ITEMS = (  # order matters: 购置及运行 before 购置
     ("reception_overseas", r"国[（(]境[)）]外(?:公务)?接待"),
     ("official_reception", r"公务接待"),
 )
-ITEM_NAME = re.compile("|".join(f"(?P<{item}>{pattern})" for item, pattern in THREE_PUBLIC_ITEMS))
+ITEM_NAME = lazy_re.compile("|".join(f"(?P<{item}>{pattern})" for item, pattern in THREE_PUBLIC_ITEMS))
 ITEM_NOUN = r"(?:费用|费)?(?:支出)?"
-ITEM_BUDGET = re.compile(
+ITEM_BUDGET = lazy_re.compile(
     rf"{ITEM_NOUN}(?:全年|年初)?预算(?:数)?(?:为)?(?P<budget>{NUMBER})万元"
     rf"(?:[，,](?:支出)?决算(?:数)?(?:为)?(?P<actual>{NUMBER})万元)?"
 )
-ITEM_ACTUAL = re.compile(rf"{ITEM_NOUN}(?:决算(?:数)?)?(?:为)?(?P<actual>{NUMBER})万元")
+ITEM_ACTUAL = lazy_re.compile(rf"{ITEM_NOUN}(?:决算(?:数)?)?(?:为)?(?P<actual>{NUMBER})万元")
 ITEM_FIGURES = (
-    ("completion_rate", re.compile(rf"完成(?:全年|年初)?预算(?:数)?的?(?P<num>{NUMBER})%")),
-    ("share", re.compile(rf"占(?:[^，,。；;%\d]*?的|比)?(?P<num>{NUMBER})%")),
-    ("prior_year_change", re.compile(rf"(?:较|比)上年度?(?:决算数?)?(?P<dir>增加|减少)(?P<num>{NUMBER})万元")),
-    ("prior_year_change_rate", re.compile(rf"(?:增加|减少){NUMBER}万元[，,](?P<dir>增长|下降)(?P<num>{NUMBER})%")),
-    ("prior_year_flat", re.compile(r"与(?:上年|\d{4}年)度?[^，,。；;预]{0,12}?(?:持平|相同|一致|无变化)")),
+    ("completion_rate", lazy_re.compile(rf"完成(?:全年|年初)?预算(?:数)?的?(?P<num>{NUMBER})%")),
+    ("share", lazy_re.compile(rf"占(?:[^，,。；;%\d]*?的|比)?(?P<num>{NUMBER})%")),
+    ("prior_year_change", lazy_re.compile(rf"(?:较|比)上年度?(?:决算数?)?(?P<dir>增加|减少)(?P<num>{NUMBER})万元")),
+    ("prior_year_change_rate", lazy_re.compile(rf"(?:增加|减少){NUMBER}万元[，,](?P<dir>增长|下降)(?P<num>{NUMBER})%")),
+    ("prior_year_flat", lazy_re.compile(r"与(?:上年|\d{4}年)度?[^，,。；;预]{0,12}?(?:持平|相同|一致|无变化)")),
 )
 # an item said to be level with last year without its amount: "其中：因公出国（境）费支出决算持平；" (Putuo)
-ITEM_FLAT = re.compile(
+ITEM_FLAT = lazy_re.compile(
     r"(?:费用|费)?(?:支出)?(?:决算)?(?:数)?(?:与(?:上年|\d{4}年)度?(?:决算)?(?:数)?)?(?:基本)?(?:持平|无变化)"
 )
 

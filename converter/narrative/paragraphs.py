@@ -11,31 +11,31 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from converter import limits
+from converter import lazy_re, limits
 from converter.document import Document, Line
 from converter.locate import find_sections
 from converter.normalize import clean_label, strip_markup, to_halfwidth
 
 CN_NUM = "一二三四五六七八九十"
-PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?)$")
-TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,})\s*\d*$|\t\s*\d{1,3}$")
-TOC_TITLE = re.compile(r"^目\s*录$")
-TABLE_FURNITURE = re.compile(r"^(?:金额)?单位[:：]|^公开\s*\d+\s*表$")
-ANNEX_TABLE_TITLE = re.compile(r"自评表$")
-PART = re.compile(rf"^第[{CN_NUM}]+部分")
-LEVEL1 = re.compile(rf"^[{CN_NUM}]+、")
-LEVEL2 = re.compile(rf"^[（(][{CN_NUM}]+[)）]")
-LEVEL3 = re.compile(r"^\d{1,2}[、.．]\s*(?=\D)")
-LEVEL4 = re.compile(r"^[（(]\d{1,2}[)）]")
+PAGE_NUMBER = lazy_re.compile(r"^(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?)$")
+TOC_ENTRY = lazy_re.compile(r"(?:\.{3,}|…{2,})\s*\d*$|\t\s*\d{1,3}$")
+TOC_TITLE = lazy_re.compile(r"^目\s*录$")
+TABLE_FURNITURE = lazy_re.compile(r"^(?:金额)?单位[:：]|^公开\s*\d+\s*表$")
+ANNEX_TABLE_TITLE = lazy_re.compile(r"自评表$")
+PART = lazy_re.compile(rf"^第[{CN_NUM}]+部分")
+LEVEL1 = lazy_re.compile(rf"^[{CN_NUM}]+、")
+LEVEL2 = lazy_re.compile(rf"^[（(][{CN_NUM}]+[)）]")
+LEVEL3 = lazy_re.compile(r"^\d{1,2}[、.．]\s*(?=\D)")
+LEVEL4 = lazy_re.compile(r"^[（(]\d{1,2}[)）]")
 KEY_VALUE = re.compile(r"^[^\d，。；：、,;:\s][^，。；：、,;:\s]{1,14}[：:]\s*(?![指即为是])[^，。；：、,;:]{1,25}$")
-HEADING_END = re.compile(r"(?:情况|说明|结果|解释|职责|设置|构成|附件|分析报告|分析|结论|事项|表)$")
-SENTENCE_PUNCT = re.compile(r"[，。；：,;:！？]")
-TERMINAL = re.compile(r"[。；：;:！？!?][）)”\"』」]*$")
-SENTENCE_END = re.compile(r"[。；;！？!?]+[）)”\"』」]*")
-INDENT = re.compile(r"^(?: {2,}|\u3000|\t)")
-ASCII_WORD_END = re.compile(r"[A-Za-z]$")
-ASCII_WORD_START = re.compile(r"^[A-Za-z]")
-WHITESPACE = re.compile(r"\s+")
+HEADING_END = lazy_re.compile(r"(?:情况|说明|结果|解释|职责|设置|构成|附件|分析报告|分析|结论|事项|表)$")
+SENTENCE_PUNCT = lazy_re.compile(r"[，。；：,;:！？]")
+TERMINAL = lazy_re.compile(r"[。；：;:！？!?][）)”\"』」]*$")
+SENTENCE_END = lazy_re.compile(r"[。；;！？!?]+[）)”\"』」]*")
+INDENT = lazy_re.compile(r"^(?: {2,}|\u3000|\t)")
+ASCII_WORD_END = lazy_re.compile(r"[A-Za-z]$")
+ASCII_WORD_START = lazy_re.compile(r"^[A-Za-z]")
+WHITESPACE = lazy_re.compile(r"\s+")
 
 
 @dataclass

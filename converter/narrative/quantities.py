@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from converter import lazy_re
 from converter.model import Finding
 from converter.narrative.paragraphs import Sentence
 
@@ -44,7 +45,7 @@ def _pair(prefix: str, kind: str, repeats: int = 0, batches: str = BATCHES, betw
 
 # Each pattern names its figures after the fields they fill; a garbled repeat (field_2, field_3) must agree.
 PATTERNS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p)
+    lazy_re.compile(p)  # the widest patterns: ~3 ms to compile at every start, read from the disk cache
     for p in (
         rf"出国(?:[（(]境[)）])?团组(?:共|数)?(?:为)?{_q('overseas_groups', '个')}[，,、]?(?:累计|共计|总计|共)?"
         rf"{_q('overseas_persons', PERSONS)}",

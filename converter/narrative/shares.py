@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from converter import lazy_re
 from converter.narrative.facts import GENERAL_SECTION, NUM, Fact
 from converter.narrative.paragraphs import Sentence
 from converter.normalize import parse_amount
 
 CLASS = r"[\u4e00-\u9fff]{2,16}?"
-CLASS_SHARE = re.compile(
+CLASS_SHARE = lazy_re.compile(  # a CJK class: ~1 ms to compile, read from the disk cache
     rf"(?:^|[：:；;，,。、])(?:\d{{1,2}}[、.．])?(?P<item>{CLASS})(?:支出)?[（(]?类?[)）]?(?:支出)?"
     rf"(?:为)?{NUM}万元[，,](?:占(?:比)?(?:为)?)(?P<share>\d+(?:\.\d+)?)%"
 )

@@ -11,19 +11,20 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from converter import lazy_re
 from converter.narrative.paragraphs import Sentence
 
 CIVIL = r"(?:参照公务员法管理|参公管理|参公)(?:的)?事业单位"
 COUNT = r"(?:共|为)?(?P<n>\d+)(?:个|家)"
 UNIT_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
-    "admin_units": (re.compile(rf"行政单位{COUNT}"), re.compile(r"(?P<n>\d+)个行政单位")),
-    "civil_service_units": (re.compile(rf"{CIVIL}{COUNT}"), re.compile(rf"(?P<n>\d+)个{CIVIL}")),
+    "admin_units": (lazy_re.compile(rf"行政单位{COUNT}"), lazy_re.compile(r"(?P<n>\d+)个行政单位")),
+    "civil_service_units": (lazy_re.compile(rf"{CIVIL}{COUNT}"), lazy_re.compile(rf"(?P<n>\d+)个{CIVIL}")),
     "institution_units": (
-        re.compile(rf"(?<!管理)(?<!管理的)(?<!参公)(?<!行政)(?:其他|非参公)?事业单位{COUNT}"),
-        re.compile(r"(?P<n>\d+)个(?:其他|非参公)?事业单位"),
+        lazy_re.compile(rf"(?<!管理)(?<!管理的)(?<!参公)(?<!行政)(?:其他|非参公)?事业单位{COUNT}"),
+        lazy_re.compile(r"(?P<n>\d+)个(?:其他|非参公)?事业单位"),
     ),
 }
-NOT_COUNTS = re.compile(r"名词解释|^[一二三四五六七八九十]+、.*[：:]指")
+NOT_COUNTS = lazy_re.compile(r"名词解释|^[一二三四五六七八九十]+、.*[：:]指")
 
 
 UNIT_WORD = "单位"  # every pattern above needs it: a sentence without it is not searched

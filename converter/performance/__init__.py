@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from converter import registry
+from converter import lazy_re, registry
 from converter.document import Document, Line
 from converter.model import Extraction, Finding
 from converter.performance import analysis_report, dept_henan, goal_sheet, narrative_only, shaanxi
 from converter.performance.common import Evaluation, title_lines
 
-TITLE = re.compile(r"[^，。；：:、\s]{0,40}(?:自评表|自评分析报告)")
+TITLE = lazy_re.compile(r"[^，。；：:、\s]{0,40}(?:自评表|自评分析报告)")
+TITLE_CHARACTER = "评"  # in every title TITLE matches
 Reader = Callable[[list[Line]], Evaluation]
 SHAPES: tuple[tuple[Callable[[list[Line]], bool], Reader], ...] = (
     (analysis_report.matches, analysis_report.read),
@@ -23,7 +23,7 @@ SHAPES: tuple[tuple[Callable[[list[Line]], bool], Reader], ...] = (
 
 
 def _sheets(doc: Document, extraction: Extraction) -> list[Evaluation]:
-    starts = title_lines(doc, TITLE)
+    starts = title_lines(doc, TITLE, TITLE_CHARACTER)
     evaluations = []
     for begin, end in zip(starts, [*starts[1:], len(doc.lines)]):
         lines = doc.lines[begin:end]

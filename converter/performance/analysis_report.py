@@ -8,8 +8,7 @@ Indicator table: 一级 | 二级 | 指标名称 | 年度指标 {年初指标, �
 
 from __future__ import annotations
 
-import re
-
+from converter import lazy_re
 from converter.document import Line
 from converter.normalize import strip_markup
 from converter.performance.common import Evaluation, amount_unit, checked_amount
@@ -20,8 +19,8 @@ HEADER_FIELDS = {
     "实施单位": "implementing_unit",
     "主管部门": "competent_department",
 }
-TOTAL = re.compile(r"总得分\s*(\d+(?:\.\d+)?)\s*分")
-GRADE = re.compile(r"属于\s*[\"“”'‘’「]?\s*([优良中差])")
+TOTAL = lazy_re.compile(r"总得分\s*(\d+(?:\.\d+)?)\s*分")
+GRADE = lazy_re.compile(r"属于\s*[\"“”'‘’「]?\s*([优良中差])")
 INDICATOR_COLUMNS = (  # (schema field, header words), first match wins
     ("level1", ("一级指标",)),
     ("level2", ("二级指标",)),

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from converter import lazy_re
 from converter.document import Document, Line
 from converter.model import Finding, Record
 from converter.normalize import parse_amount
@@ -37,8 +38,8 @@ INDICATOR_FIELDS = (
     "deviation",
     "deviation_note",
 )
-PAGE_FURNITURE = re.compile(r"^(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
-UNIT = re.compile(r"[（(]\s*(万元|元)\s*[）)]")
+PAGE_FURNITURE = lazy_re.compile(r"^(?:-\s*\d+\s*-|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
+UNIT = lazy_re.compile(r"[（(]\s*(万元|元)\s*[）)]")
 
 
 @dataclass
@@ -136,13 +137,16 @@ def amount_unit(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-_MARKUP = re.compile(r"^#+\s*|\*\*")
+_MARKUP = lazy_re.compile(r"^#+\s*|\*\*")
 
 
-def title_lines(doc: Document, pattern: re.Pattern[str]) -> list[int]:
-    """Indexes of lines whose whole text (markup and blanks removed) matches pattern."""
+def title_lines(doc: Document, pattern: re.Pattern[str], holding: str = "") -> list[int]:
+    """Indexes of lines whose whole text (markup and blanks removed) matches pattern; `holding` is a character every
+    match contains (a line without it is not cleaned nor matched: removing markup and blanks adds no character)."""
     found = []
     for index, line in enumerate(doc.lines):
+        if holding not in line.text:
+            continue
         text = _MARKUP.sub("", line_text(line)).strip()
         if pattern.fullmatch(text):
             found.append(index)

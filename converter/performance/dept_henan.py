@@ -5,8 +5,7 @@
 
 from __future__ import annotations
 
-import re
-
+from converter import lazy_re
 from converter.document import Line
 from converter.performance.common import (
     Evaluation,
@@ -20,9 +19,9 @@ from converter.performance.common import (
 from converter.performance.grid import LEVEL2_COMMON, GridShape, read_grid_sheet
 
 SHAPE = GridShape(
-    level1=re.compile(r"投入管理指标|产出指标|效益指标|满意度(?:指标)?"),
-    level2=re.compile(rf"工作目标管理|预算和财务管理|绩效管理|重点工作任务完成|履职目标实现|履职效益|{LEVEL2_COMMON}"),
-    ignore=re.compile(r"绩效指标"),
+    level1=lazy_re.compile(r"投入管理指标|产出指标|效益指标|满意度(?:指标)?"),
+    level2=lazy_re.compile(rf"工作目标管理|预算和财务管理|绩效管理|重点工作任务完成|履职目标实现|履职效益|{LEVEL2_COMMON}"),
+    ignore=lazy_re.compile(r"绩效指标"),
     deviation=True,
 )
 NAME_LABEL = "部门（单位）名称"

@@ -6,14 +6,13 @@ budget). Nothing printed is an initial budget, an executed amount or an executio
 
 from __future__ import annotations
 
-import re
-
+from converter import lazy_re
 from converter.document import Line
 from converter.performance.common import Evaluation, amount_unit, content_lines, line_text, project_header, starts
 from converter.performance.grid import LEVEL2_COMMON, GridShape, read_grid_sheet
 
-SHAPE = GridShape(level1=re.compile(r"(?:产出|效益|满意度)指标"), level2=re.compile(LEVEL2_COMMON))
-YEAR_TOTAL = re.compile(r"年度资金总额[：:]\s*(\S+)")
+SHAPE = GridShape(level1=lazy_re.compile(r"(?:产出|效益|满意度)指标"), level2=lazy_re.compile(LEVEL2_COMMON))
+YEAR_TOTAL = lazy_re.compile(r"年度资金总额[：:]\s*(\S+)")
 
 
 def matches(lines: list[Line]) -> bool:

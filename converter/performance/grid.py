@@ -13,18 +13,19 @@ import re
 from dataclasses import dataclass
 from itertools import combinations
 
+from converter import lazy_re
 from converter.document import Line
 from converter.model import Record
 from converter.normalize import is_amount
 from converter.performance.common import Evaluation, checked_amount, join_parts, line_text, starts, total_score, width
 
 LEVEL2_COMMON = r"(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度)指标"
-COMPARATOR = re.compile(r"^[≥≤<>=＞＜＝]+$")
-UNIT_WORD = re.compile(r"^(?:[%％‰]|人次?|[个次页件家户天日月年项份本场台辆所名亩吨]|万?元|分钟?|小时|公里)$")
-PERCENT = re.compile(r"^-?\d+(?:\.\d+)?%$")
-WEIGHT_SUFFIX = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[）)]$")
+COMPARATOR = lazy_re.compile(r"^[≥≤<>=＞＜＝]+$")
+UNIT_WORD = lazy_re.compile(r"^(?:[%％‰]|人次?|[个次页件家户天日月年项份本场台辆所名亩吨]|万?元|分钟?|小时|公里)$")
+PERCENT = lazy_re.compile(r"^-?\d+(?:\.\d+)?%$")
+WEIGHT_SUFFIX = lazy_re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[）)]$")
 MAX_LABEL_PARTS = 4
-FIRST_ROW = re.compile(r"^(?:产出|投入|效益|满意度|绩效指标)")
+FIRST_ROW = lazy_re.compile(r"^(?:产出|投入|效益|满意度|绩效指标)")
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,16 @@
 
 from __future__ import annotations
 
-import re
-
+from converter import lazy_re
 from converter.document import Document
 from converter.performance.common import Evaluation
 
-ITEM = re.compile(r"^\s*\d+\s*[.．、]\s*[“\"]?(?P<name>[^“”\"：:。，]+?)[”\"]?项目绩效自评情况\s*[：:]")
+ITEM = lazy_re.compile(r"^\s*\d+\s*[.．、]\s*[“\"]?(?P<name>[^“”\"：:。，]+?)[”\"]?项目绩效自评情况\s*[：:]")
 FIGURES = {
-    "total_score": re.compile(r"自评得分为\s*(\d+(?:\.\d+)?)\s*分"),
-    "budget_full_year": re.compile(r"全年预算数为\s*(\d[\d,]*(?:\.\d+)?)\s*万元"),
-    "executed": re.compile(r"执行数为\s*(\d[\d,]*(?:\.\d+)?)\s*万元"),
-    "execution_rate": re.compile(r"完成预算的\s*(\d+(?:\.\d+)?)\s*%"),
+    "total_score": lazy_re.compile(r"自评得分为\s*(\d+(?:\.\d+)?)\s*分"),
+    "budget_full_year": lazy_re.compile(r"全年预算数为\s*(\d[\d,]*(?:\.\d+)?)\s*万元"),
+    "executed": lazy_re.compile(r"执行数为\s*(\d[\d,]*(?:\.\d+)?)\s*万元"),
+    "execution_rate": lazy_re.compile(r"完成预算的\s*(\d+(?:\.\d+)?)\s*%"),
 }
 
 

@@ -5,8 +5,7 @@
 
 from __future__ import annotations
 
-import re
-
+from converter import lazy_re
 from converter.document import Line
 from converter.performance.common import (
     Evaluation,
@@ -21,8 +20,8 @@ from converter.performance.common import (
 from converter.performance.grid import LEVEL2_COMMON, GridShape, read_grid_sheet
 
 SHAPE = GridShape(
-    level1=re.compile(r"(?:产出|效益|满意度)指标?(?:[（(]\d+(?:\.\d+)?分[）)])?"),
-    level2=re.compile(LEVEL2_COMMON),
+    level1=lazy_re.compile(r"(?:产出|效益|满意度)指标?(?:[（(]\d+(?:\.\d+)?分[）)])?"),
+    level2=lazy_re.compile(LEVEL2_COMMON),
 )
 NAME_LABEL = "部门（单位）名称"
 

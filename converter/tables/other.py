@@ -8,8 +8,7 @@ from the header line when it names exactly as many columns as the row prints), p
 
 from __future__ import annotations
 
-import re
-
+from converter import lazy_re
 from converter.document import Document, Line
 from converter.layouts.tokens import has_layout_columns, is_number, tokens
 from converter.locate import NARRATIVE_START, find_sections, other_table_title, titles_before_tables
@@ -17,7 +16,7 @@ from converter.model import Record, TableBlock
 from converter.normalize import clean_label, label_key, parse_amount, strip_markup
 from converter.specs.tables import LABEL_HEADERS
 
-UNIT = re.compile(r"(?:金额)?单位[:：]\s*([^\s　]{1,6})")
+UNIT = lazy_re.compile(r"(?:金额)?单位[:：]\s*([^\s　]{1,6})")
 
 
 def unknown_tables(doc: Document) -> list[tuple[str, int, int]]:
