@@ -38,10 +38,18 @@ class Section:
         return self.spec.table_id
 
 
-@lru_cache(maxsize=LABEL_CACHE)  # every line is asked, in several scans
+TITLE_WORD = "表"  # every table title ends in it, a spec's or another table's: a line without it is no title
+PAGE_AFTER = re.compile(r"\s*\d+$")  # a TOC page number after a title
+# Necessary (not sufficient) words of NARRATIVE_START and EMPTY_STATEMENT: markup removal and joined spaces keep
+# every character, so a line printing none of them is neither (the full patterns are tried on the others).
+NARRATIVE_CHARS = ("分", "明")
+EMPTY_CHARS = ("无", "空", "没")
+
+
+@lru_cache(maxsize=LABEL_CACHE)  # every title line is asked, in several scans
 def _title_of(text: str) -> TableSpec | None:
     text = clean_label(strip_markup(text))
-    text = re.sub(r"\s*\d+$", "", text)  # a TOC page number
+    text = PAGE_AFTER.sub("", text)
     if not text or len(text) > 40:
         return None
     return table_for_title(text)
@@ -56,7 +64,7 @@ NOT_A_TABLE = re.compile(
 def other_table_title(text: str) -> str | None:
     """The title of a table no spec knows ("十、国有资产使用情况表" → 国有资产使用情况表), or None."""
     text = clean_label(strip_markup(text))
-    match = OTHER_TITLE.match(re.sub(r"\s*\d+$", "", text))
+    match = OTHER_TITLE.match(PAGE_AFTER.sub("", text))
     if not match or NOT_A_TABLE.search(match.group(1)) or table_for_title(match.group(1)):
         return None
     return match.group(1)
@@ -71,8 +79,8 @@ def titles_before_tables(lines: list[Line], title_of: Callable[[str], T | None])
     """(index, what `title_of` made of the line) of each line read as a title and followed, within LOOKAHEAD lines,
     by a table's markers (a heading in the narrative or a contents list is not)."""
     found = []
-    for index, line in enumerate(lines):
-        title = title_of(line.text)
+    for index in [index for index, line in enumerate(lines) if TITLE_WORD in line.text]:
+        title = title_of(lines[index].text)
         if title is None:
             continue
         window = " ".join(lines[j].text for j in range(index + 1, min(index + 1 + LOOKAHEAD, len(lines))))
@@ -101,10 +109,7 @@ def _find_sections(doc: Document) -> list[Section]:
     for position, (index, _table_id) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
         end = min([end] + [other for other in others if other > index])  # a table no spec knows ends it too
-        for j in range(index + 1, end):
-            if NARRATIVE_START.match(clean_label(strip_markup(lines[j].text))) and not _title_of(lines[j].text):
-                end = j
-                break
+        end = next((j for j in range(index + 1, end) if _starts_narrative(lines[j].text)), end)
         spec = next(s for i, s in candidates if i == index)
         section = Section(spec=spec, title=clean_label(strip_markup(lines[index].text)), title_index=index,
                           start=index + 1, end=end)
@@ -113,10 +118,22 @@ def _find_sections(doc: Document) -> list[Section]:
             if match:
                 section.number_label = match.group(1).replace(" ", "")
                 break
-        for j in range(index + 1, end):
-            text = clean_label(strip_markup(lines[j].text))
-            if EMPTY_STATEMENT.search(text) and len(text) < 120:
-                section.empty_note = text
-                break
+        section.empty_note = next(filter(None, (_empty_statement(lines[j].text) for j in range(index + 1, end))),
+                                  None)
         sections.append(section)
     return sections
+
+
+def _starts_narrative(text: str) -> bool:
+    """Whether a line heads the narrative (第三部分, …情况说明) rather than a table."""
+    if not any(char in text for char in NARRATIVE_CHARS):
+        return False
+    return bool(NARRATIVE_START.match(clean_label(strip_markup(text)))) and not _title_of(text)
+
+
+def _empty_statement(text: str) -> str | None:
+    """The line, cleaned, when it says the table is empty (本表无数据 …)."""
+    if not any(char in text for char in EMPTY_CHARS):
+        return None
+    text = clean_label(strip_markup(text))
+    return text if EMPTY_STATEMENT.search(text) and len(text) < 120 else None

@@ -128,7 +128,11 @@ def _side_starts(rows: list[tuple[Line, list[Token]]]) -> list[float]:
              if token.kind == "number" and token.x0 is not None and is_econ_code(token.text)]
     # Columns only where the codes stand in columns: each under another code of a nearby line (text whose cells
     # are apart by single spaces, or wrapped, has no sides).
-    aligned = [(n, x) for n, x in codes if any(0 < abs(m - n) <= 4 and abs(y - x) <= 1 for m, y in codes)]
+    by_line: dict[int, list[float]] = {}
+    for n, x in codes:
+        by_line.setdefault(n, []).append(x)
+    aligned = [(n, x) for n, x in codes if any(abs(y - x) <= 1 for m in range(n - 4, n + 5) if m != n
+                                               for y in by_line.get(m, ()))]
     if len(aligned) < 0.9 * len(codes):
         return []
     xs: dict[float, int] = {}

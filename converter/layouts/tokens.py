@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from contextvars import ContextVar
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from converter.document import Line
 from converter.normalize import AMOUNT, NOT_APPLICABLE, label_key, to_halfwidth
@@ -24,10 +24,15 @@ PAGE_NUMBER = re.compile(r"^(?:[-－—–]\s*\d+\s*[-－—–]|第\s*\d+\s*页
 UNIT = re.compile(r"^(?:金额)?单位[:：]\s*(?:万元|元|千元)$")
 TOTAL_LABELS = ("合计", "总计")
 LAYOUT_GAP = re.compile(r"\S {2,}\S")
+NUMBER = re.compile(rf"{AMOUNT.pattern}|{NOT_APPLICABLE.pattern}")  # an amount or a not-applicable mark
+WORD = re.compile(r"\S+")
+DIGITS_AND_SPACES = re.compile(r"[\d\s]+")
+NUMBERING_ROW = re.compile(r"(?:栏次|行次)?[\d,\s]*")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One printed piece of a line (a NamedTuple: a table's lines make thousands, built faster than a dataclass)."""
+
     text: str  # as printed (full-width digits made half-width for numbers)
     kind: str  # number | code | label
     x0: float | None
@@ -72,17 +77,17 @@ def _pieces(line: Line, positioned: bool) -> list[tuple[str, float | None, float
     if cells is not None:  # a blank cell keeps its column: the k-th cell stands at x = k·CELL_WIDTH
         found = []
         for index, cell in enumerate(cells):
-            parts = cell.split() if re.fullmatch(r"[\d\s]+", cell.strip() or "x") else [cell.strip()]
+            parts = cell.split() if DIGITS_AND_SPACES.fullmatch(cell.strip() or "x") else [cell.strip()]
             found.extend((part, index * CELL_WIDTH, index * CELL_WIDTH + 1) for part in parts if part)
         return found
+    if not positioned:  # str.split() and \S+ split at the same blanks (every Unicode space, U+3000 and U+00A0 too)
+        return [(part, None, None) for part in line.text.split()]
     text = line.text.replace("\u3000", " ").replace("\u00a0", " ")
-    return [(m.group(), m.start() if positioned else None, m.end() if positioned else None)
-            for m in re.finditer(r"\S+", text)]
+    return [(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
 
 
 def is_number(text: str) -> bool:
-    value = to_halfwidth(text)
-    return bool(AMOUNT.match(value) or NOT_APPLICABLE.match(value))
+    return NUMBER.match(to_halfwidth(text)) is not None
 
 
 def tokens(line: Line, positioned: bool) -> list[Token]:
@@ -90,6 +95,9 @@ def tokens(line: Line, positioned: bool) -> list[Token]:
     found: list[Token] = []
     for text, x0, x1 in _pieces(line, positioned):
         half = to_halfwidth(text)
+        if NUMBER.match(half):  # never GLUED as well: an amount ends with its digits
+            found.append(Token(half, "number", x0, x1, line))
+            continue
         glued = GLUED.match(half)
         if glued and not glued.group(2)[0].isdigit():
             width = len(glued.group(1))
@@ -97,7 +105,7 @@ def tokens(line: Line, positioned: bool) -> list[Token]:
             found.append(Token(glued.group(1), "number", x0, mid, line))
             found.append(Token(text[width:], "label", mid, x1, line))
             continue
-        found.append(Token(half, "number", x0, x1, line) if is_number(half) else Token(text, "label", x0, x1, line))
+        found.append(Token(text, "label", x0, x1, line))
     return found
 
 
@@ -120,7 +128,7 @@ def is_furniture(text: str, running: set[str]) -> bool:
         return True
     if PAGE_NUMBER.match(key) or UNIT.match(key) or key in running:
         return True
-    if key.startswith(("栏次", "行次")) and re.fullmatch(r"(?:栏次|行次)?[\d,\s]*", key.replace("栏次", "")):
+    if key.startswith(("栏次", "行次")) and NUMBERING_ROW.fullmatch(key.replace("栏次", "")):
         return True
     parts = text.split()
     if len(parts) >= 3 and all(p.isdigit() for p in parts) and [int(p) for p in parts] == list(
