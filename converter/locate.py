@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
-from converter.document import Document, Line
+from converter.document import Document
 from converter.normalize import LABEL_CACHE, clean_label, label_key, strip_markup
 from converter.specs.tables import TableSpec, table_for_title
 
@@ -70,16 +70,27 @@ def other_table_title(text: str) -> str | None:
     return match.group(1)
 
 
-def _other_table_starts(lines: list) -> list[int]:
-    """Indexes of the titles of tables no spec knows (followed by table markers like a standard table)."""
-    return [index for index, _title in titles_before_tables(lines, other_table_title)]
+def other_titles(doc: Document) -> list[tuple[int, str]]:
+    """(index, title) of the titles of tables no spec knows (followed by table markers like a standard table), found
+    once per document."""
+    if "other_titles" not in doc.cache:
+        doc.cache["other_titles"] = titles_before_tables(doc, other_table_title)
+    return doc.cache["other_titles"]
 
 
-def titles_before_tables(lines: list[Line], title_of: Callable[[str], T | None]) -> list[tuple[int, T]]:
+def _title_lines(doc: Document) -> list[int]:
+    """Indexes of the lines that may be titles (they print 表), found once per document."""
+    if "title_lines" not in doc.cache:
+        doc.cache["title_lines"] = [index for index, line in enumerate(doc.lines) if TITLE_WORD in line.text]
+    return doc.cache["title_lines"]
+
+
+def titles_before_tables(doc: Document, title_of: Callable[[str], T | None]) -> list[tuple[int, T]]:
     """(index, what `title_of` made of the line) of each line read as a title and followed, within LOOKAHEAD lines,
     by a table's markers (a heading in the narrative or a contents list is not)."""
+    lines = doc.lines
     found = []
-    for index in [index for index, line in enumerate(lines) if TITLE_WORD in line.text]:
+    for index in _title_lines(doc):
         title = title_of(lines[index].text)
         if title is None:
             continue
@@ -98,13 +109,13 @@ def find_sections(doc: Document) -> list[Section]:
 
 def _find_sections(doc: Document) -> list[Section]:
     lines = doc.lines
-    candidates: list[tuple[int, TableSpec]] = titles_before_tables(lines, _title_of)
+    candidates: list[tuple[int, TableSpec]] = titles_before_tables(doc, _title_of)
     chosen: dict[str, int] = {}
     for index, spec in candidates:
         chosen[spec.table_id] = index  # the last title before the table body wins (heading, then title)
     # Drop a TOC hit: keep for each table the candidate nearest to its body, i.e. the last one.
     starts = sorted((index, table_id) for table_id, index in chosen.items())
-    others = _other_table_starts(lines)
+    others = [index for index, _title in other_titles(doc)]
     sections: list[Section] = []
     for position, (index, _table_id) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)

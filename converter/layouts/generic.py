@@ -59,7 +59,7 @@ from converter.layouts.tokens import (
 from converter.layouts.unsure import read_confirmed
 from converter.locate import NUMBER_LABEL, Section, find_sections
 from converter.model import TableBlock
-from converter.normalize import clean_label, label_key, parse_amount, to_halfwidth
+from converter.normalize import LABEL_CACHE, clean_label, label_key, parse_amount, to_halfwidth
 from converter.specs.tables import (
     COLUMN_HEADERS,
     FUNCTION_CATEGORIES,
@@ -490,6 +490,7 @@ def _prefixes(known: frozenset[str]) -> frozenset[str]:
     return frozenset(label[:end] for label in known for end in range(1, len(label) + 1))
 
 
+@functools.lru_cache(maxsize=LABEL_CACHE)  # the same labels and label fragments are matched again and again
 def _match(text: str, known: frozenset[str]) -> str:
     """'full' when the label (with or without its numbering 一、) is a known one, 'prefix' when it begins one."""
     keys = {label_key(text), strip_numbering(text)} - {""}

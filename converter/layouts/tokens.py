@@ -26,6 +26,7 @@ TOTAL_LABELS = ("合计", "总计")
 LAYOUT_GAP = re.compile(r"\S {2,}\S")
 NUMBER = re.compile(rf"{AMOUNT.pattern}|{NOT_APPLICABLE.pattern}")  # an amount or a not-applicable mark
 WORD = re.compile(r"\S+")
+DECIMAL_FIGURE = re.compile(r"\d\.\d")
 DIGITS_AND_SPACES = re.compile(r"[\d\s]+")
 NUMBERING_ROW = re.compile(r"(?:栏次|行次)?[\d,\s]*")
 
@@ -94,7 +95,7 @@ def tokens(line: Line, positioned: bool) -> list[Token]:
     """The line's tokens in printed order; numbers glued to a following label are split off."""
     found: list[Token] = []
     for text, x0, x1 in _pieces(line, positioned):
-        half = to_halfwidth(text)
+        half = text if text.isascii() else to_halfwidth(text)  # isascii is O(1): figures skip the translation
         if NUMBER.match(half):  # never GLUED as well: an amount ends with its digits
             found.append(Token(half, "number", x0, x1, line))
             continue
@@ -123,6 +124,8 @@ def leading_code(found: list[Token], allow_split: bool = True) -> tuple[str | No
 
 def is_furniture(text: str, running: set[str]) -> bool:
     """Page numbers, units, running titles repeated on many pages, 栏次 numbering rows."""
+    if DECIMAL_FIGURE.search(text):  # a table row: no kind of furniture prints a decimal figure (nor a running title)
+        return False
     key = label_key(text)
     if not key:
         return True
