@@ -474,7 +474,22 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
 # --- two-block tables ---------------------------------------------------------------------------------------------
 
 
+_SIDE_LABELS: dict[str, tuple[TableSpec, dict[str, frozenset[str]]]] = {}  # table id → (spec, its side labels)
+
+
 def _side_labels(spec: TableSpec) -> dict[str, frozenset[str]]:
+    """The labels each side knows, built once per spec: the same frozensets each time, so that the memoised label
+    matching (`_match`, `_prefixes`) finds them by identity."""
+    cached = _SIDE_LABELS.get(spec.table_id)
+    if cached is None or cached[0] is not spec:
+        sides = _build_side_labels(spec)
+        sides["income_only"], sides["expense_only"] = sides["income"] - sides["expense"], \
+            sides["expense"] - sides["income"]
+        cached = _SIDE_LABELS[spec.table_id] = (spec, sides)
+    return cached[1]
+
+
+def _build_side_labels(spec: TableSpec) -> dict[str, frozenset[str]]:
     income = {label_key(a) for aliases in spec.rows.values() for a in aliases}
     expense_keys = {"grand_total", "total_expense", "balance_distribution", "carryover_end"}
     expense = {label_key(a) for key in expense_keys for a in spec.rows.get(key, ())}
@@ -512,9 +527,10 @@ class SideRow:
 def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
     spec = section.spec
     body = _body(doc, section)
-    known = _side_labels(spec)
+    labels = _side_labels(spec)
+    known = {side: labels[side] for side in ("income", "expense")}
     widths = {"income": spec.income_columns, "expense": spec.columns}
-    split_x = _expense_start(body, known)
+    split_x = _expense_start(body, labels)
     line_numbers = _prints_line_numbers(body)
     decimals = any(t.kind == "number" and "." in t.text for toks in body.toks for t in toks)
     expense_numbers = [t for toks in body.toks for t in toks
@@ -534,12 +550,13 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
                 expense_centers[grid] = edges_under_headers(numbers, *starts[grid])
     # Text in reading order keeps both blocks' labels on one line ("二、政府性基金… 二、外交支出"); text in stream
     # order (pdftotext raw) does not, and then a number is trusted only right after its label on the same line.
-    income_only, expense_only = known["income"] - known["expense"], known["expense"] - known["income"]
+    income_only, expense_only = labels["income_only"], labels["expense_only"]
     visual = body.positioned or sum(
         1 for toks in body.toks
         if any(_match(t.text, income_only) for t in toks if t.kind == "label")
         and any(_match(t.text, expense_only) for t in toks if t.kind == "label")) >= 3
     rows: list[SideRow] = []
+    incomplete: list[SideRow] = []  # the rows whose label may still be continuing (not complete), in printed order
     held: list[Token] = []
     floating: list[tuple[Token, SideRow]] = []
     last_line_rows: list[SideRow] = []
@@ -576,14 +593,15 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
             if split_x is not None and token.x0 is not None:
                 side_hint = "expense" if token.x0 >= split_x - 1 else "income"
             numbered = strip_numbering(token.text) != label_key(token.text)
-            pending = [r for r in rows if not r.complete and (side_hint is None or r.side == side_hint)
-                       and not numbered]
+            pending = [r for r in incomplete if side_hint is None or r.side == side_hint] if not numbered else []
             joined = False
             for row in reversed(pending):
                 candidate = row.label + token.text
                 if _match(candidate, known[row.side]):
                     row.label += token.text
                     row.complete = _match(candidate, known[row.side]) == "full"
+                    if row.complete:
+                        incomplete.remove(row)
                     current = row if not row.numbers else current
                     joined = True
                     break
@@ -607,6 +625,8 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
             side = sides[0]
             row = SideRow(side, token.text, line, complete=_match(token.text, known[side]) == "full")
             rows.append(row)
+            if not row.complete:
+                incomplete.append(row)
             line_rows.append(row)
             current = row
         numbers = held + leading
@@ -910,15 +930,15 @@ def _is_line_number(token: Token, decimals: bool) -> bool:
     return decimals
 
 
-def _expense_start(body: Body, known: dict[str, frozenset[str]]) -> float | None:
+def _expense_start(body: Body, known: dict[str, frozenset[str]]) -> float | None:  # known: `_side_labels`
     """x where the expense block starts: the leftmost label that only the expense side knows (positioned only)."""
     if not body.positioned:
         return None
-    only = known["expense"] - known["income"]
+    only = known["expense_only"]
     found = [t for toks in body.toks for t in toks
              if t.kind == "label" and t.x0 is not None and _match(t.text, only) == "full"]
     starts = [t.x0 for t in found]
-    income_only = known["income"] - known["expense"]
+    income_only = known["income_only"]
     income = [t.x1 for toks in body.toks for t in toks
               if t.kind == "label" and t.x1 is not None and _match(t.text, income_only) == "full"]
     if not starts or (income and min(starts) <= min(income)):
