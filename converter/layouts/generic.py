@@ -1207,7 +1207,8 @@ def _read_section(doc: Document, section: Section) -> TableBlock:
     finally:
         ROUNDING_CENT.reset(token)
     for line in doc.slice(section.start, section.end):
-        for word in doubtful(line):  # OCR figures too uncertain to read: out, with a finding and the printed value
+        # OCR figures too uncertain to read: out, with a finding and the printed value
+        for word in doubtful(line) if line.words else ():
             leave_out(block, line, f"{word.text}: read with confidence {word.confidence:.2f}")
             block.loose_cells.append({"row_label": None, "column_index": 1, "value": word.text, "line": line})
     printed = any(cell is not None for row in block.rows for cell in row.cells)

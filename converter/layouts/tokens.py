@@ -51,6 +51,11 @@ CELL_WIDTH = 10.0  # cells (from the format, or tab-separated fields) stand this
 INLINE_MARKUP = re.compile(r"</?(?:b|strong|i|em|u|span|font)(?:\s[^>]*)?>", re.IGNORECASE)  # <b>合计</b> in text cells
 
 
+def _has_cells(line: Line) -> bool:
+    """Whether the line has cells (`_cells` is not None), without splitting them."""
+    return bool(line.cells) or "\t" in line.text
+
+
 def _cells(line: Line) -> list[str] | None:
     if line.cells:
         return list(line.cells)
@@ -145,9 +150,10 @@ def is_furniture(text: str, running: set[str]) -> bool:
 
 def has_layout_columns(lines: list[Line]) -> bool:
     """Whether text lines keep their columns (cells apart by runs of spaces, as `pdftotext -layout` prints them)."""
-    if any(line.words or _cells(line) is not None for line in lines):
+    if any(line.words or _has_cells(line) for line in lines):
         return True
-    numeric = [line.text for line in lines if any(ch.isdigit() for ch in line.text) and line.text.strip()]
+    # any(map(str.isdigit, …)) tests every character in C (str.isdigit: circled ① counts too, unlike \d)
+    numeric = [line.text for line in lines if any(map(str.isdigit, line.text)) and line.text.strip()]
     if not numeric:
         return False
     return sum(1 for text in numeric if LAYOUT_GAP.search(text.strip())) >= 0.5 * len(numeric)
