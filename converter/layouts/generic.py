@@ -416,11 +416,12 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
         return [token for part in parts for token in part.numbers]
 
     memo: dict[tuple[int, int, int], bool] = {}
+    anchor_edges = [centers.get(_grid(anchor.line)) for anchor in anchors]
 
     def valid(i: int, s: int, t: int) -> bool:
         if (i, s, t) not in memo:
             numbers = numbers_of(i, s, t)
-            memo[(i, s, t)] = bool(numbers) and fits(numbers, columns, centers.get(_grid(anchors[i].line)), identity)
+            memo[(i, s, t)] = bool(numbers) and fits(numbers, columns, anchor_edges[i], identity)
         return memo[(i, s, t)]
 
     feasible = _gap_splits(anchors, gaps, valid)

@@ -17,9 +17,10 @@ import statistics
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from decimal import Decimal
+from functools import lru_cache
 
 from converter.layouts.tokens import Token
-from converter.normalize import parse_amount
+from converter.normalize import LABEL_CACHE, parse_amount
 
 Identity = Callable[..., bool]  # (values, rounded=False) -> whether the identity holds
 CENT = Decimal("0.01")  # a rounding cent per summed term, allowed only where positions alone fixed the reading
@@ -43,7 +44,13 @@ def all_of(*identities: Identity) -> Identity:
 
 
 def value_of(token: Token) -> Decimal:
-    parsed = parse_amount(token.text)
+    return _decimal(token.text)
+
+
+@lru_cache(maxsize=LABEL_CACHE)  # every placement trial asks again for the values of the same printed figures
+def _decimal(text: str) -> Decimal:
+    """A printed figure's value (a blank or dash counts as zero); a Decimal is immutable, so one may be shared."""
+    parsed = parse_amount(text)
     return Decimal(parsed) if parsed is not None else Decimal(0)
 
 
