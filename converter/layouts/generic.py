@@ -21,6 +21,7 @@ A format whose reader gives the table's own cells (HTML, XLSX, XLS, ODS, DOCX) i
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -1168,7 +1169,7 @@ def _number_label(doc: Document, section: Section) -> str | None:
     title, number_label = title_and_number(section)
     if section.number_label:
         return number_label
-    near = [line.text for line in doc.slice(section.start, section.end) if line.text.strip()][:8]
+    near = list(itertools.islice((line.text for line in doc.slice(section.start, section.end) if line.text.strip()), 8))
     match = NUMBER_LABEL.search(re.sub(r"\s+", "", "".join(near)))
     if match:
         return match.group(1)
