@@ -58,7 +58,7 @@ from converter.layouts.tokens import (
     tokens,
 )
 from converter.layouts.unsure import read_confirmed
-from converter.locate import NUMBER_LABEL, Section, find_sections
+from converter.locate import NUMBER_LABEL, TITLE_WORD, Section, find_sections
 from converter.model import TableBlock
 from converter.normalize import LABEL_CACHE, clean_label, label_key, parse_amount, to_halfwidth
 from converter.specs.tables import (
@@ -136,11 +136,16 @@ def _running_titles(doc: Document) -> set[str]:
     return doc.cache["running"]
 
 
+def _is_title(text: str, titles: set[str]) -> bool:
+    """Whether the line repeats the table's title (every title prints 表: other lines need no label key)."""
+    return TITLE_WORD in text and label_key(text) in titles
+
+
 def _body(doc: Document, section: Section) -> Body:
     running = _running_titles(doc)
     titles = {label_key(title) for title in section.spec.titles} | {label_key(section.title)}
     lines = [line for line in doc.slice(section.start, section.end)
-             if not is_furniture(line.text, running) and label_key(line.text) not in titles]
+             if not is_furniture(line.text, running) and not _is_title(line.text, titles)]
     positioned = has_layout_columns(lines)
     return Body(lines, positioned, [tokens(line, positioned) for line in lines])
 
