@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, count, repeat
-from operator import attrgetter, contains
+from itertools import compress, count, islice, takewhile
+from operator import attrgetter
 from typing import TypeVar
 
 from converter.document import Document
@@ -46,6 +47,8 @@ PAGE_AFTER = re.compile(r"\s*\d+$")  # a TOC page number after a title
 # every character, so a line printing none of them is neither (the full patterns are tried on the others).
 NARRATIVE_CHARS = ("分", "明")
 EMPTY_CHARS = ("无", "空", "没")
+TITLE_HINT, NARRATIVE_HINT, EMPTY_HINT = (re.compile(f"[{''.join(chars)}]")
+                                          for chars in (TITLE_WORD, NARRATIVE_CHARS, EMPTY_CHARS))
 
 
 @lru_cache(maxsize=LABEL_CACHE)  # every title line is asked, in several scans
@@ -80,13 +83,18 @@ def other_titles(doc: Document) -> list[tuple[int, str]]:
     return doc.cache["other_titles"]
 
 
-def _title_lines(doc: Document) -> list[int]:
-    """Indexes of the lines that may be titles (they print 表), found once per document."""
-    if "title_lines" not in doc.cache:
-        # "表" in text for every line of the report, iterated in C (compress, map) rather than a Python loop
-        texts = map(attrgetter("text"), doc.lines)
-        doc.cache["title_lines"] = list(compress(count(), map(contains, texts, repeat(TITLE_WORD))))
-    return doc.cache["title_lines"]
+def lines_with(doc: Document, hint: re.Pattern) -> list[int]:
+    """Indexes of the lines in which `hint` occurs, found once per document."""
+    key = ("lines_with", hint.pattern)
+    if key not in doc.cache:
+        # every line of the report searched in C (compress, map) rather than in a Python loop
+        doc.cache[key] = list(compress(count(), map(hint.search, map(attrgetter("text"), doc.lines))))
+    return doc.cache[key]
+
+
+def _between(indexes: list[int], start: int, end: int) -> Iterator[int]:
+    """The sorted `indexes` from start to end - 1."""
+    return takewhile(lambda index: index < end, islice(indexes, bisect_left(indexes, start), None))
 
 
 def titles_before_tables(doc: Document, title_of: Callable[[str], T | None]) -> list[tuple[int, T]]:
@@ -94,7 +102,7 @@ def titles_before_tables(doc: Document, title_of: Callable[[str], T | None]) -> 
     by a table's markers (a heading in the narrative or a contents list is not)."""
     lines = doc.lines
     found = []
-    for index in _title_lines(doc):
+    for index in lines_with(doc, TITLE_HINT):
         title = title_of(lines[index].text)
         if title is None:
             continue
@@ -124,7 +132,8 @@ def _find_sections(doc: Document) -> list[Section]:
     for position, (index, _table_id) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
         end = min([end] + [other for other in others if other > index])  # a table no spec knows ends it too
-        end = next((j for j in range(index + 1, end) if _starts_narrative(lines[j].text)), end)
+        end = next((j for j in _between(lines_with(doc, NARRATIVE_HINT), index + 1, end)
+                    if _starts_narrative(lines[j].text)), end)
         spec = next(s for i, s in candidates if i == index)
         section = Section(spec=spec, title=clean_label(strip_markup(lines[index].text)), title_index=index,
                           start=index + 1, end=end)
@@ -133,22 +142,18 @@ def _find_sections(doc: Document) -> list[Section]:
             if match:
                 section.number_label = match.group(1).replace(" ", "")
                 break
-        section.empty_note = next(filter(None, (_empty_statement(lines[j].text) for j in range(index + 1, end))),
-                                  None)
+        section.empty_note = next(filter(None, (_empty_statement(lines[j].text)
+                                                for j in _between(lines_with(doc, EMPTY_HINT), index + 1, end))), None)
         sections.append(section)
     return sections
 
 
 def _starts_narrative(text: str) -> bool:
     """Whether a line heads the narrative (第三部分, …情况说明) rather than a table."""
-    if not any(char in text for char in NARRATIVE_CHARS):
-        return False
     return bool(NARRATIVE_START.match(clean_label(strip_markup(text)))) and not _title_of(text)
 
 
 def _empty_statement(text: str) -> str | None:
     """The line, cleaned, when it says the table is empty (本表无数据 …)."""
-    if not any(char in text for char in EMPTY_CHARS):
-        return None
     text = clean_label(strip_markup(text))
     return text if EMPTY_STATEMENT.search(text) and len(text) < 120 else None
