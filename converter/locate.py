@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, count, islice, takewhile
+from itertools import compress, count
 from operator import attrgetter
 from typing import TypeVar
 
@@ -92,9 +91,9 @@ def lines_with(doc: Document, hint: re.Pattern) -> list[int]:
     return doc.cache[key]
 
 
-def _between(indexes: list[int], start: int, end: int) -> Iterator[int]:
-    """The sorted `indexes` from start to end - 1."""
-    return takewhile(lambda index: index < end, islice(indexes, bisect_left(indexes, start), None))
+def _hits(doc: Document, hint: re.Pattern, start: int, end: int) -> Iterator[int]:
+    """Indexes start … end - 1 of the lines in which `hint` occurs, searched lazily and in C (compress, map)."""
+    return compress(range(start, end), map(hint.search, map(attrgetter("text"), doc.lines[start:end])))
 
 
 def titles_before_tables(doc: Document, title_of: Callable[[str], T | None]) -> list[tuple[int, T]]:
@@ -132,8 +131,7 @@ def _find_sections(doc: Document) -> list[Section]:
     for position, (index, _table_id) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
         end = min([end] + [other for other in others if other > index])  # a table no spec knows ends it too
-        end = next((j for j in _between(lines_with(doc, NARRATIVE_HINT), index + 1, end)
-                    if _starts_narrative(lines[j].text)), end)
+        end = next((j for j in _hits(doc, NARRATIVE_HINT, index + 1, end) if _starts_narrative(lines[j].text)), end)
         spec = next(s for i, s in candidates if i == index)
         section = Section(spec=spec, title=clean_label(strip_markup(lines[index].text)), title_index=index,
                           start=index + 1, end=end)
@@ -143,7 +141,7 @@ def _find_sections(doc: Document) -> list[Section]:
                 section.number_label = match.group(1).replace(" ", "")
                 break
         section.empty_note = next(filter(None, (_empty_statement(lines[j].text)
-                                                for j in _between(lines_with(doc, EMPTY_HINT), index + 1, end))), None)
+                                                for j in _hits(doc, EMPTY_HINT, index + 1, end))), None)
         sections.append(section)
     return sections
 
