@@ -27,6 +27,7 @@ LAYOUT_GAP = re.compile(r"\S {2,}\S")
 NUMBER = re.compile(rf"{AMOUNT.pattern}|{NOT_APPLICABLE.pattern}")  # an amount or a not-applicable mark
 WORD = re.compile(r"\S+")
 DECIMAL_FIGURE = re.compile(r"\d\.\d")
+IDEOGRAPH_FIRST, IDEOGRAPH_LAST = "\u4e00", "\u9fff"  # the CJK Unified Ideographs block
 DIGITS_AND_SPACES = re.compile(r"[\d\s]+")
 NUMBERING_ROW = re.compile(r"(?:栏次|行次)?[\d,\s]*")
 
@@ -49,11 +50,6 @@ CELL_WIDTH = 10.0  # cells (from the format, or tab-separated fields) stand this
 
 
 INLINE_MARKUP = re.compile(r"</?(?:b|strong|i|em|u|span|font)(?:\s[^>]*)?>", re.IGNORECASE)  # <b>合计</b> in text cells
-
-
-def _has_cells(line: Line) -> bool:
-    """Whether the line has cells (`_cells` is not None), without splitting them."""
-    return bool(line.cells) or "\t" in line.text
 
 
 def _cells(line: Line) -> list[str] | None:
@@ -100,6 +96,9 @@ def tokens(line: Line, positioned: bool) -> list[Token]:
     """The line's tokens in printed order; numbers glued to a following label are split off."""
     found: list[Token] = []
     for text, x0, x1 in _pieces(line, positioned):
+        if IDEOGRAPH_FIRST <= text[0] <= IDEOGRAPH_LAST:  # no figure begins with an ideograph: a label, at once
+            found.append(Token(text, "label", x0, x1, line))
+            continue
         half = text if text.isascii() else to_halfwidth(text)  # isascii is O(1): figures skip the translation
         if NUMBER.match(half):  # never GLUED as well: an amount ends with its digits
             found.append(Token(half, "number", x0, x1, line))
@@ -150,7 +149,7 @@ def is_furniture(text: str, running: set[str]) -> bool:
 
 def has_layout_columns(lines: list[Line]) -> bool:
     """Whether text lines keep their columns (cells apart by runs of spaces, as `pdftotext -layout` prints them)."""
-    if any(line.words or _has_cells(line) for line in lines):
+    if any(line.words or line.cells or "\t" in line.text for line in lines):  # words, or cells (`_cells`)
         return True
     # any(map(str.isdigit, …)) tests every character in C (str.isdigit: circled ① counts too, unlike \d)
     numeric = [line.text for line in lines if any(map(str.isdigit, line.text)) and line.text.strip()]
