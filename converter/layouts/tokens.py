@@ -55,7 +55,10 @@ INLINE_MARKUP = re.compile(r"</?(?:b|strong|i|em|u|span|font)(?:\s[^>]*)?>", re.
 def _cells(line: Line) -> list[str] | None:
     if line.cells:
         return list(line.cells)
-    return [INLINE_MARKUP.sub("", cell) for cell in line.text.split("\t")] if "\t" in line.text else None
+    if "\t" not in line.text:
+        return None
+    cells = line.text.split("\t")
+    return [INLINE_MARKUP.sub("", cell) for cell in cells] if "<" in line.text else cells  # markup needs a "<"
 
 
 MIN_CONFIDENCE = 0.9  # an OCR word read with less confidence is not trusted as a figure
@@ -79,8 +82,11 @@ def _pieces(line: Line, positioned: bool) -> list[tuple[str, float | None, float
     if cells is not None:  # a blank cell keeps its column: the k-th cell stands at x = k·CELL_WIDTH
         found = []
         for index, cell in enumerate(cells):
-            parts = cell.split() if DIGITS_AND_SPACES.fullmatch(cell.strip() or "x") else [cell.strip()]
-            found.extend((part, index * CELL_WIDTH, index * CELL_WIDTH + 1) for part in parts if part)
+            stripped, x0 = cell.strip(), index * CELL_WIDTH
+            if stripped and DIGITS_AND_SPACES.fullmatch(stripped):  # "201 01": a code split over spaces
+                found += [(part, x0, x0 + 1) for part in stripped.split()]
+            elif stripped:
+                found.append((stripped, x0, x0 + 1))
         return found
     if not positioned:  # str.split() and \S+ split at the same blanks (every Unicode space, U+3000 and U+00A0 too)
         return [(part, None, None) for part in line.text.split()]
