@@ -111,9 +111,15 @@ def edges_under_headers(numbers: list[Token], starts: list[float], ends: list[fl
     return edges
 
 
+def _nearest(edges: list[float], x: float) -> int:
+    """The index of the edge nearest to x (the first of equally near ones)."""
+    distances = [abs(edge - x) for edge in edges]
+    return distances.index(min(distances))
+
+
 def _by_position(numbers: list[Token], edges: list[float]) -> list[tuple]:
     """The one reading given by positions: each number in the column its right edge lines up with."""
-    reading = tuple(min(range(len(edges)), key=lambda c: abs(edges[c] - token.x1)) for token in numbers)
+    reading = tuple(_nearest(edges, token.x1) for token in numbers)
     return [reading] if len(set(reading)) == len(reading) else []
 
 
