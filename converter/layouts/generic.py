@@ -937,15 +937,16 @@ def _is_line_number(token: Token, decimals: bool) -> bool:
     return decimals
 
 
-def _expense_start(body: Body, known: dict[str, frozenset[str]]) -> float | None:  # known: `_side_labels`
-    """x where the expense block starts: the leftmost label that only the expense side knows (positioned only)."""
+def _expense_start(body: Body, labels: dict[str, frozenset[str]]) -> float | None:
+    """x where the expense block starts: the leftmost label that only the expense side knows (positioned only);
+    `labels` as `_side_labels` gives them."""
     if not body.positioned:
         return None
-    only = known["expense_only"]
+    only = labels["expense_only"]
     found = [t for toks in body.toks for t in toks
              if t.kind == "label" and t.x0 is not None and _match(t.text, only) == "full"]
     starts = [t.x0 for t in found]
-    income_only = known["income_only"]
+    income_only = labels["income_only"]
     income = [t.x1 for toks in body.toks for t in toks
               if t.kind == "label" and t.x1 is not None and _match(t.text, income_only) == "full"]
     if not starts or (income and min(starts) <= min(income)):
