@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
+from operator import attrgetter
 from typing import TypeVar
 
 from converter import lazy_re
-from converter.document import Document, Line
+from converter.document import Document
 from converter.normalize import LABEL_CACHE, clean_label, label_key, strip_markup
 from converter.specs.tables import TableSpec, table_for_title
 
@@ -39,10 +41,20 @@ class Section:
         return self.spec.table_id
 
 
-@lru_cache(maxsize=LABEL_CACHE)  # every line is asked, in several scans
+TITLE_WORD = "表"  # every table title ends in it, a spec's or another table's: a line without it is no title
+PAGE_AFTER = re.compile(r"\s*\d+$")  # a TOC page number after a title
+# Necessary (not sufficient) characters of NARRATIVE_START and EMPTY_STATEMENT: markup removal and joined spaces keep
+# every character, so a line printing none of them is neither (the full patterns are tried on the others).
+NARRATIVE_CHARS = ("分", "明")
+EMPTY_CHARS = ("无", "空", "没")
+TITLE_HINT, NARRATIVE_HINT, EMPTY_HINT = (re.compile(f"[{''.join(chars)}]")
+                                          for chars in (TITLE_WORD, NARRATIVE_CHARS, EMPTY_CHARS))
+
+
+@lru_cache(maxsize=LABEL_CACHE)  # every title line is asked, in several scans
 def _title_of(text: str) -> TableSpec | None:
     text = clean_label(strip_markup(text))
-    text = re.sub(r"\s*\d+$", "", text)  # a TOC page number
+    text = PAGE_AFTER.sub("", text)
     if not text or len(text) > 40:
         return None
     return table_for_title(text)
@@ -57,23 +69,41 @@ NOT_A_TABLE = lazy_re.compile(
 def other_table_title(text: str) -> str | None:
     """The title of a table no spec knows ("十、国有资产使用情况表" → 国有资产使用情况表), or None."""
     text = clean_label(strip_markup(text))
-    match = OTHER_TITLE.match(re.sub(r"\s*\d+$", "", text))
+    match = OTHER_TITLE.match(PAGE_AFTER.sub("", text))
     if not match or NOT_A_TABLE.search(match.group(1)) or table_for_title(match.group(1)):
         return None
     return match.group(1)
 
 
-def _other_table_starts(lines: list) -> list[int]:
-    """Indexes of the titles of tables no spec knows (followed by table markers like a standard table)."""
-    return [index for index, _title in titles_before_tables(lines, other_table_title)]
+def other_titles(doc: Document) -> list[tuple[int, str]]:
+    """(index, title) of the titles of tables no spec knows (followed by table markers like a standard table), found
+    once per document."""
+    if "other_titles" not in doc.cache:
+        doc.cache["other_titles"] = titles_before_tables(doc, other_table_title)
+    return doc.cache["other_titles"]
 
 
-def titles_before_tables(lines: list[Line], title_of: Callable[[str], T | None]) -> list[tuple[int, T]]:
+def lines_with(doc: Document, hint: re.Pattern) -> list[int]:
+    """Indexes of the lines in which `hint` occurs, found once per document."""
+    key = ("lines_with", hint.pattern)
+    if key not in doc.cache:
+        # every line of the report searched in C (compress, map) rather than in a Python loop
+        doc.cache[key] = list(compress(count(), map(hint.search, map(attrgetter("text"), doc.lines))))
+    return doc.cache[key]
+
+
+def _hits(doc: Document, hint: re.Pattern, start: int, end: int) -> Iterator[int]:
+    """Indexes start … end - 1 of the lines in which `hint` occurs, searched lazily and in C (compress, map)."""
+    return compress(range(start, end), map(hint.search, map(attrgetter("text"), doc.lines[start:end])))
+
+
+def titles_before_tables(doc: Document, title_of: Callable[[str], T | None]) -> list[tuple[int, T]]:
     """(index, what `title_of` made of the line) of each line read as a title and followed, within LOOKAHEAD lines,
     by a table's markers (a heading in the narrative or a contents list is not)."""
+    lines = doc.lines
     found = []
-    for index, line in enumerate(lines):
-        title = title_of(line.text)
+    for index in lines_with(doc, TITLE_HINT):
+        title = title_of(lines[index].text)
         if title is None:
             continue
         window = " ".join(lines[j].text for j in range(index + 1, min(index + 1 + LOOKAHEAD, len(lines))))
@@ -91,21 +121,18 @@ def find_sections(doc: Document) -> list[Section]:
 
 def _find_sections(doc: Document) -> list[Section]:
     lines = doc.lines
-    candidates: list[tuple[int, TableSpec]] = titles_before_tables(lines, _title_of)
+    candidates: list[tuple[int, TableSpec]] = titles_before_tables(doc, _title_of)
     chosen: dict[str, int] = {}
     for index, spec in candidates:
         chosen[spec.table_id] = index  # the last title before the table body wins (heading, then title)
     # Drop a TOC hit: keep for each table the candidate nearest to its body, i.e. the last one.
     starts = sorted((index, table_id) for table_id, index in chosen.items())
-    others = _other_table_starts(lines)
+    others = [index for index, _title in other_titles(doc)]
     sections: list[Section] = []
     for position, (index, _table_id) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
         end = min([end] + [other for other in others if other > index])  # a table no spec knows ends it too
-        for j in range(index + 1, end):
-            if NARRATIVE_START.match(clean_label(strip_markup(lines[j].text))) and not _title_of(lines[j].text):
-                end = j
-                break
+        end = next((j for j in _hits(doc, NARRATIVE_HINT, index + 1, end) if _starts_narrative(lines[j].text)), end)
         spec = next(s for i, s in candidates if i == index)
         section = Section(spec=spec, title=clean_label(strip_markup(lines[index].text)), title_index=index,
                           start=index + 1, end=end)
@@ -114,10 +141,18 @@ def _find_sections(doc: Document) -> list[Section]:
             if match:
                 section.number_label = match.group(1).replace(" ", "")
                 break
-        for j in range(index + 1, end):
-            text = clean_label(strip_markup(lines[j].text))
-            if EMPTY_STATEMENT.search(text) and len(text) < 120:
-                section.empty_note = text
-                break
+        section.empty_note = next(filter(None, (_empty_statement(lines[j].text)
+                                                for j in _hits(doc, EMPTY_HINT, index + 1, end))), None)
         sections.append(section)
     return sections
+
+
+def _starts_narrative(text: str) -> bool:
+    """Whether a line heads the narrative (第三部分, …情况说明) rather than a table."""
+    return bool(NARRATIVE_START.match(clean_label(strip_markup(text)))) and not _title_of(text)
+
+
+def _empty_statement(text: str) -> str | None:
+    """The line, cleaned, when it says the table is empty (本表无数据 …)."""
+    text = clean_label(strip_markup(text))
+    return text if EMPTY_STATEMENT.search(text) and len(text) < 120 else None

@@ -291,3 +291,34 @@ def test_equal_figures_whose_order_is_unknown_still_fill_their_columns():
     numbers = [Token("135.25", "number", None, None, above), Token("135.25", "number", None, None, below)]
     assert cells_of(numbers, [(0, 2), (2, 0)], 6) == (["135.25", None, "135.25", None, None, None], [])
     assert cells_of(numbers, [(0, 2), (0, 1)], 6)[1] == [numbers[1]]
+
+
+def test_every_table_title_prints_the_word_the_locator_looks_for_first():
+    """The locator and the section bodies treat as titles only lines printing 表 (TITLE_WORD)."""
+    from converter.locate import TITLE_WORD
+    from converter.specs.tables import TABLES
+
+    assert all(TITLE_WORD in title for spec in TABLES.values() for title in spec.titles)
+
+
+def test_text_tokens_are_the_same_with_or_without_positions():
+    """Ideographic and no-break spaces separate pieces; a dash is a not-applicable mark; a glued label splits off."""
+    from converter.layouts.tokens import tokens
+
+    line = Line(text="2010101\u3000行政运行\u00a0 1,234.50  －  2,940.05使用非财政拨款结余", line_no=1)
+    expected = [("2010101", "number"), ("行政运行", "label"), ("1,234.50", "number"), ("-", "number"),
+                ("2,940.05", "number"), ("使用非财政拨款结余", "label")]
+    assert [(t.text, t.kind) for t in tokens(line, False)] == expected
+    assert [(t.text, t.kind) for t in tokens(line, True)] == expected
+    assert [(t.x0, t.x1) for t in tokens(line, True)][:3] == [(0, 7), (8, 12), (14, 22)]
+
+
+def test_furniture_is_told_from_table_rows():
+    from converter.layouts.tokens import is_furniture
+
+    assert not is_furniture("行政运行 1,234.50 1.00", set())
+    assert not is_furniture("2010101 行政运行", set())
+    assert is_furniture("第 3 页", set())
+    assert is_furniture("栏次 1 2 3", set())
+    assert is_furniture("科目代码 科目名称 1 2 3 4", set())
+    assert is_furniture("某某区财政局2023年度部门决算", {"某某区财政局2023年度部门决算"})

@@ -19,6 +19,7 @@ side when the rendering keeps x-positions, else the whole table in reading order
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -108,7 +109,7 @@ def _streams(rows: list[tuple[Line, list[Token]]], positioned: bool) -> list[lis
         parts: list[list[Token]] = [[] for _ in starts]
         footer_side = None  # a footer's figure may stand under another side's column ("人员经费合计 … 303.26")
         for token in row:
-            side = max((k for k, start in enumerate(starts) if token.x0 is not None and token.x0 >= start), default=0)
+            side = 0 if token.x0 is None else max(bisect_right(starts, token.x0) - 1, 0)  # the last side begun
             if token.kind == "label" and label_key(token.text) in ECON_TOTALS:
                 footer_side = side
             elif token.kind == "number" and is_econ_code(token.text):
@@ -128,7 +129,11 @@ def _side_starts(rows: list[tuple[Line, list[Token]]]) -> list[float]:
              if token.kind == "number" and token.x0 is not None and is_econ_code(token.text)]
     # Columns only where the codes stand in columns: each under another code of a nearby line (text whose cells
     # are apart by single spaces, or wrapped, has no sides).
-    aligned = [(n, x) for n, x in codes if any(0 < abs(m - n) <= 4 and abs(y - x) <= 1 for m, y in codes)]
+    by_line: dict[int, list[float]] = {}
+    for n, x in codes:
+        by_line.setdefault(n, []).append(x)
+    aligned = [(n, x) for n, x in codes if any(abs(y - x) <= 1 for m in range(n - 4, n + 5) if m != n
+                                               for y in by_line.get(m, ()))]
     if len(aligned) < 0.9 * len(codes):
         return []
     xs: dict[float, int] = {}

@@ -21,6 +21,7 @@ A format whose reader gives the table's own cells (HTML, XLSX, XLS, ODS, DOCX) i
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -57,9 +58,9 @@ from converter.layouts.tokens import (
     tokens,
 )
 from converter.layouts.unsure import read_confirmed
-from converter.locate import NUMBER_LABEL, Section, find_sections
+from converter.locate import NUMBER_LABEL, TITLE_WORD, Section, find_sections
 from converter.model import TableBlock
-from converter.normalize import clean_label, label_key, parse_amount, to_halfwidth
+from converter.normalize import LABEL_CACHE, clean_label, label_key, parse_amount, to_halfwidth
 from converter.specs.tables import (
     COLUMN_HEADERS,
     FUNCTION_CATEGORIES,
@@ -135,11 +136,16 @@ def _running_titles(doc: Document) -> set[str]:
     return doc.cache["running"]
 
 
+def _is_title(text: str, titles: set[str]) -> bool:
+    """Whether the line repeats the table's title (every title prints 表: other lines need no label key)."""
+    return TITLE_WORD in text and label_key(text) in titles
+
+
 def _body(doc: Document, section: Section) -> Body:
     running = _running_titles(doc)
     titles = {label_key(title) for title in section.spec.titles} | {label_key(section.title)}
     lines = [line for line in doc.slice(section.start, section.end)
-             if not is_furniture(line.text, running) and label_key(line.text) not in titles]
+             if not is_furniture(line.text, running) and not _is_title(line.text, titles)]
     positioned = has_layout_columns(lines)
     return Body(lines, positioned, [tokens(line, positioned) for line in lines])
 
@@ -416,11 +422,12 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
         return [token for part in parts for token in part.numbers]
 
     memo: dict[tuple[int, int, int], bool] = {}
+    anchor_edges = [centers.get(_grid(anchor.line)) for anchor in anchors]
 
     def valid(i: int, s: int, t: int) -> bool:
         if (i, s, t) not in memo:
             numbers = numbers_of(i, s, t)
-            memo[(i, s, t)] = bool(numbers) and fits(numbers, columns, centers.get(_grid(anchors[i].line)), identity)
+            memo[(i, s, t)] = bool(numbers) and fits(numbers, columns, anchor_edges[i], identity)
         return memo[(i, s, t)]
 
     feasible = _gap_splits(anchors, gaps, valid)
@@ -474,7 +481,22 @@ def _coded(doc: Document, section: Section, block: TableBlock) -> None:
 # --- two-block tables ---------------------------------------------------------------------------------------------
 
 
+_SIDE_LABELS: dict[str, tuple[TableSpec, dict[str, frozenset[str]]]] = {}  # table id → (spec, its side labels)
+
+
 def _side_labels(spec: TableSpec) -> dict[str, frozenset[str]]:
+    """The labels each side knows, built once per spec: the same frozensets each time, so that the memoised label
+    matching (`_match`, `_prefixes`) finds them by identity."""
+    cached = _SIDE_LABELS.get(spec.table_id)
+    if cached is None or cached[0] is not spec:
+        sides = _build_side_labels(spec)
+        sides["income_only"], sides["expense_only"] = sides["income"] - sides["expense"], \
+            sides["expense"] - sides["income"]
+        cached = _SIDE_LABELS[spec.table_id] = (spec, sides)
+    return cached[1]
+
+
+def _build_side_labels(spec: TableSpec) -> dict[str, frozenset[str]]:
     income = {label_key(a) for aliases in spec.rows.values() for a in aliases}
     expense_keys = {"grand_total", "total_expense", "balance_distribution", "carryover_end"}
     expense = {label_key(a) for key in expense_keys for a in spec.rows.get(key, ())}
@@ -490,6 +512,7 @@ def _prefixes(known: frozenset[str]) -> frozenset[str]:
     return frozenset(label[:end] for label in known for end in range(1, len(label) + 1))
 
 
+@functools.lru_cache(maxsize=LABEL_CACHE)  # the same labels and label fragments are matched again and again
 def _match(text: str, known: frozenset[str]) -> str:
     """'full' when the label (with or without its numbering 一、) is a known one, 'prefix' when it begins one."""
     keys = {label_key(text), strip_numbering(text)} - {""}
@@ -511,9 +534,10 @@ class SideRow:
 def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
     spec = section.spec
     body = _body(doc, section)
-    known = _side_labels(spec)
+    labels = _side_labels(spec)
+    known = {side: labels[side] for side in ("income", "expense")}
     widths = {"income": spec.income_columns, "expense": spec.columns}
-    split_x = _expense_start(body, known)
+    split_x = _expense_start(body, labels)
     line_numbers = _prints_line_numbers(body)
     decimals = any(t.kind == "number" and "." in t.text for toks in body.toks for t in toks)
     expense_numbers = [t for toks in body.toks for t in toks
@@ -533,12 +557,13 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
                 expense_centers[grid] = edges_under_headers(numbers, *starts[grid])
     # Text in reading order keeps both blocks' labels on one line ("二、政府性基金… 二、外交支出"); text in stream
     # order (pdftotext raw) does not, and then a number is trusted only right after its label on the same line.
-    income_only, expense_only = known["income"] - known["expense"], known["expense"] - known["income"]
+    income_only, expense_only = labels["income_only"], labels["expense_only"]
     visual = body.positioned or sum(
         1 for toks in body.toks
         if any(_match(t.text, income_only) for t in toks if t.kind == "label")
         and any(_match(t.text, expense_only) for t in toks if t.kind == "label")) >= 3
     rows: list[SideRow] = []
+    incomplete: list[SideRow] = []  # the rows whose label may still be continuing (not complete), in printed order
     held: list[Token] = []
     floating: list[tuple[Token, SideRow]] = []
     last_line_rows: list[SideRow] = []
@@ -575,14 +600,15 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
             if split_x is not None and token.x0 is not None:
                 side_hint = "expense" if token.x0 >= split_x - 1 else "income"
             numbered = strip_numbering(token.text) != label_key(token.text)
-            pending = [r for r in rows if not r.complete and (side_hint is None or r.side == side_hint)
-                       and not numbered]
+            pending = [r for r in incomplete if side_hint is None or r.side == side_hint] if not numbered else []
             joined = False
             for row in reversed(pending):
                 candidate = row.label + token.text
                 if _match(candidate, known[row.side]):
                     row.label += token.text
                     row.complete = _match(candidate, known[row.side]) == "full"
+                    if row.complete:
+                        incomplete.remove(row)
                     current = row if not row.numbers else current
                     joined = True
                     break
@@ -606,6 +632,8 @@ def _two_block(doc: Document, section: Section, block: TableBlock) -> None:
             side = sides[0]
             row = SideRow(side, token.text, line, complete=_match(token.text, known[side]) == "full")
             rows.append(row)
+            if not row.complete:
+                incomplete.append(row)
             line_rows.append(row)
             current = row
         numbers = held + leading
@@ -909,15 +937,16 @@ def _is_line_number(token: Token, decimals: bool) -> bool:
     return decimals
 
 
-def _expense_start(body: Body, known: dict[str, frozenset[str]]) -> float | None:
-    """x where the expense block starts: the leftmost label that only the expense side knows (positioned only)."""
+def _expense_start(body: Body, labels: dict[str, frozenset[str]]) -> float | None:
+    """x where the expense block starts: the leftmost label that only the expense side knows (positioned only);
+    `labels` as `_side_labels` gives them."""
     if not body.positioned:
         return None
-    only = known["expense"] - known["income"]
+    only = labels["expense_only"]
     found = [t for toks in body.toks for t in toks
              if t.kind == "label" and t.x0 is not None and _match(t.text, only) == "full"]
     starts = [t.x0 for t in found]
-    income_only = known["income"] - known["expense"]
+    income_only = labels["income_only"]
     income = [t.x1 for toks in body.toks for t in toks
               if t.kind == "label" and t.x1 is not None and _match(t.text, income_only) == "full"]
     if not starts or (income and min(starts) <= min(income)):
@@ -1146,7 +1175,7 @@ def _number_label(doc: Document, section: Section) -> str | None:
     title, number_label = title_and_number(section)
     if section.number_label:
         return number_label
-    near = [line.text for line in doc.slice(section.start, section.end) if line.text.strip()][:8]
+    near = list(itertools.islice((line.text for line in doc.slice(section.start, section.end) if line.text.strip()), 8))
     match = NUMBER_LABEL.search(re.sub(r"\s+", "", "".join(near)))
     if match:
         return match.group(1)
@@ -1186,7 +1215,8 @@ def _read_section(doc: Document, section: Section) -> TableBlock:
     finally:
         ROUNDING_CENT.reset(token)
     for line in doc.slice(section.start, section.end):
-        for word in doubtful(line):  # OCR figures too uncertain to read: out, with a finding and the printed value
+        # OCR figures too uncertain to read: out, with a finding and the printed value
+        for word in doubtful(line) if line.words else ():
             leave_out(block, line, f"{word.text}: read with confidence {word.confidence:.2f}")
             block.loose_cells.append({"row_label": None, "column_index": 1, "value": word.text, "line": line})
     printed = any(cell is not None for row in block.rows for cell in row.cells)

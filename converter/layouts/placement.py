@@ -17,9 +17,10 @@ import statistics
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from decimal import Decimal
+from functools import lru_cache
 
 from converter.layouts.tokens import Token
-from converter.normalize import parse_amount
+from converter.normalize import LABEL_CACHE, parse_amount
 
 Identity = Callable[..., bool]  # (values, rounded=False) -> whether the identity holds
 CENT = Decimal("0.01")  # a rounding cent per summed term, allowed only where positions alone fixed the reading
@@ -43,7 +44,13 @@ def all_of(*identities: Identity) -> Identity:
 
 
 def value_of(token: Token) -> Decimal:
-    parsed = parse_amount(token.text)
+    return _decimal(token.text)
+
+
+@lru_cache(maxsize=LABEL_CACHE)  # every placement trial asks again for the values of the same printed figures
+def _decimal(text: str) -> Decimal:
+    """A printed figure's value (a blank or dash counts as zero); a Decimal is immutable, so one may be shared."""
+    parsed = parse_amount(text)
     return Decimal(parsed) if parsed is not None else Decimal(0)
 
 
@@ -104,9 +111,15 @@ def edges_under_headers(numbers: list[Token], starts: list[float], ends: list[fl
     return edges
 
 
+def _nearest(edges: list[float], x: float) -> int:
+    """The index of the edge nearest to x (the first of equally near ones)."""
+    distances = [abs(edge - x) for edge in edges]
+    return distances.index(min(distances))
+
+
 def _by_position(numbers: list[Token], edges: list[float]) -> list[tuple]:
     """The one reading given by positions: each number in the column its right edge lines up with."""
-    reading = tuple(min(range(len(edges)), key=lambda c: abs(edges[c] - token.x1)) for token in numbers)
+    reading = tuple(_nearest(edges, token.x1) for token in numbers)
     return [reading] if len(set(reading)) == len(reading) else []
 
 

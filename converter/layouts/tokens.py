@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from contextvars import ContextVar
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from converter import lazy_re
 from converter.document import Line
@@ -25,10 +25,17 @@ PAGE_NUMBER = re.compile(r"^(?:[-－—–]\s*\d+\s*[-－—–]|第\s*\d+\s*页
 UNIT = lazy_re.compile(r"^(?:金额)?单位[:：]\s*(?:万元|元|千元)$")
 TOTAL_LABELS = ("合计", "总计")
 LAYOUT_GAP = lazy_re.compile(r"\S {2,}\S")
+NUMBER = lazy_re.compile(rf"{AMOUNT.pattern}|{NOT_APPLICABLE.pattern}")  # an amount or a not-applicable mark
+WORD = lazy_re.compile(r"\S+")
+DECIMAL_FIGURE = lazy_re.compile(r"\d\.\d")
+IDEOGRAPH_FIRST, IDEOGRAPH_LAST = "\u4e00", "\u9fff"  # the CJK Unified Ideographs block
+DIGITS_AND_SPACES = lazy_re.compile(r"[\d\s]+")
+NUMBERING_ROW = lazy_re.compile(r"(?:栏次|行次)?[\d,\s]*")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One printed piece of a line (a NamedTuple: a table's lines make thousands, built faster than a dataclass)."""
+
     text: str  # as printed (full-width digits made half-width for numbers)
     kind: str  # number | code | label
     x0: float | None
@@ -49,7 +56,10 @@ INLINE_MARKUP = re.compile(r"</?(?:b|strong|i|em|u|span|font)(?:\s[^>]*)?>", re.
 def _cells(line: Line) -> list[str] | None:
     if line.cells:
         return list(line.cells)
-    return [INLINE_MARKUP.sub("", cell) for cell in line.text.split("\t")] if "\t" in line.text else None
+    if "\t" not in line.text:
+        return None
+    cells = line.text.split("\t")
+    return [INLINE_MARKUP.sub("", cell) for cell in cells] if "<" in line.text else cells  # markup needs a "<"
 
 
 MIN_CONFIDENCE = 0.9  # an OCR word read with less confidence is not trusted as a figure
@@ -73,24 +83,33 @@ def _pieces(line: Line, positioned: bool) -> list[tuple[str, float | None, float
     if cells is not None:  # a blank cell keeps its column: the k-th cell stands at x = k·CELL_WIDTH
         found = []
         for index, cell in enumerate(cells):
-            parts = cell.split() if re.fullmatch(r"[\d\s]+", cell.strip() or "x") else [cell.strip()]
-            found.extend((part, index * CELL_WIDTH, index * CELL_WIDTH + 1) for part in parts if part)
+            stripped, x0 = cell.strip(), index * CELL_WIDTH
+            if stripped and DIGITS_AND_SPACES.fullmatch(stripped):  # "201 01": a code split over spaces
+                found += [(part, x0, x0 + 1) for part in stripped.split()]
+            elif stripped:
+                found.append((stripped, x0, x0 + 1))
         return found
+    if not positioned:  # str.split() and \S+ split at the same blanks (every Unicode space, U+3000 and U+00A0 too)
+        return [(part, None, None) for part in line.text.split()]
     text = line.text.replace("\u3000", " ").replace("\u00a0", " ")
-    return [(m.group(), m.start() if positioned else None, m.end() if positioned else None)
-            for m in re.finditer(r"\S+", text)]
+    return [(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
 
 
 def is_number(text: str) -> bool:
-    value = to_halfwidth(text)
-    return bool(AMOUNT.match(value) or NOT_APPLICABLE.match(value))
+    return NUMBER.match(to_halfwidth(text)) is not None
 
 
 def tokens(line: Line, positioned: bool) -> list[Token]:
     """The line's tokens in printed order; numbers glued to a following label are split off."""
     found: list[Token] = []
     for text, x0, x1 in _pieces(line, positioned):
-        half = to_halfwidth(text)
+        if IDEOGRAPH_FIRST <= text[0] <= IDEOGRAPH_LAST:  # no figure begins with an ideograph: a label, at once
+            found.append(Token(text, "label", x0, x1, line))
+            continue
+        half = text if text.isascii() else to_halfwidth(text)  # isascii is O(1): figures skip the translation
+        if NUMBER.match(half):  # never GLUED as well: an amount ends with its digits
+            found.append(Token(half, "number", x0, x1, line))
+            continue
         glued = GLUED.match(half)
         if glued and not glued.group(2)[0].isdigit():
             width = len(glued.group(1))
@@ -98,7 +117,7 @@ def tokens(line: Line, positioned: bool) -> list[Token]:
             found.append(Token(glued.group(1), "number", x0, mid, line))
             found.append(Token(text[width:], "label", mid, x1, line))
             continue
-        found.append(Token(half, "number", x0, x1, line) if is_number(half) else Token(text, "label", x0, x1, line))
+        found.append(Token(text, "label", x0, x1, line))
     return found
 
 
@@ -116,12 +135,14 @@ def leading_code(found: list[Token], allow_split: bool = True) -> tuple[str | No
 
 def is_furniture(text: str, running: set[str]) -> bool:
     """Page numbers, units, running titles repeated on many pages, 栏次 numbering rows."""
+    if DECIMAL_FIGURE.search(text):  # a table row: no kind of furniture prints a decimal figure (nor a running title)
+        return False
     key = label_key(text)
     if not key:
         return True
     if PAGE_NUMBER.match(key) or UNIT.match(key) or key in running:
         return True
-    if key.startswith(("栏次", "行次")) and re.fullmatch(r"(?:栏次|行次)?[\d,\s]*", key.replace("栏次", "")):
+    if key.startswith(("栏次", "行次")) and NUMBERING_ROW.fullmatch(key.replace("栏次", "")):
         return True
     parts = text.split()
     if len(parts) >= 3 and all(p.isdigit() for p in parts) and [int(p) for p in parts] == list(
@@ -135,9 +156,10 @@ def is_furniture(text: str, running: set[str]) -> bool:
 
 def has_layout_columns(lines: list[Line]) -> bool:
     """Whether text lines keep their columns (cells apart by runs of spaces, as `pdftotext -layout` prints them)."""
-    if any(line.words or _cells(line) is not None for line in lines):
+    if any(line.words or line.cells or "\t" in line.text for line in lines):  # words, or cells (`_cells`)
         return True
-    numeric = [line.text for line in lines if any(ch.isdigit() for ch in line.text) and line.text.strip()]
+    # any(map(str.isdigit, …)) tests every character in C (str.isdigit: circled ① counts too, unlike \d)
+    numeric = [line.text for line in lines if any(map(str.isdigit, line.text)) and line.text.strip()]
     if not numeric:
         return False
     return sum(1 for text in numeric if LAYOUT_GAP.search(text.strip())) >= 0.5 * len(numeric)

@@ -28,7 +28,7 @@ Outcomes = dict[tuple, str]
 def read_confirmed(read: Callable[[], TableBlock], lines: list[Line]) -> TableBlock:
     """`read()` with the section's doubtful OCR figures kept where the identities confirm them."""
     base = read()
-    on_trial = [(line, word) for line in lines for word in doubtful(line)]
+    on_trial = [(line, word) for line in lines if line.words for word in doubtful(line)]
     if not on_trial or base.status != "found":
         return base
     base_records = _records(base)

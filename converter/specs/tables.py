@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 
-from converter.normalize import label_key
+from converter.normalize import LABEL_CACHE, label_key
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,15 @@ class TableSpec:
     columns: tuple[str, ...] = ()  # amount columns in printed order (coded tables, right block of T04)
     income_columns: tuple[str, ...] = ()
     rows: dict[str, tuple[str, ...]] = field(default_factory=dict)  # item_key -> label aliases
+
+    @cached_property  # built at first use (a cached_property writes the instance's __dict__: frozen stays frozen)
+    def alias_keys(self) -> dict[str, tuple[int, str]]:
+        """label_key of every row alias → (rank of the first row naming it, that row's item_key)."""
+        found: dict[str, tuple[int, str]] = {}
+        for rank, (key, aliases) in enumerate(self.rows.items()):
+            for alias in aliases:
+                found.setdefault(label_key(alias), (rank, key))
+        return found
 
 
 # 类 of the functional classification as they appear in T01/T04 (一、… 二十六、…).
@@ -57,6 +66,7 @@ FUNCTION_CATEGORIES: dict[str, tuple[str, ...]] = {
 _NUMBERING = re.compile(r"^[（(][一二三四五六七八九十]+[)）][、.．]?|^[一二三四五六七八九十]+[、.．]|^[0-9]+[、.．]")
 
 
+@lru_cache(maxsize=LABEL_CACHE)  # asked for the same labels again and again by the table readers
 def strip_numbering(label: str) -> str:
     """'一、一般公共服务支出' → '一般公共服务支出'; '（一）行政单位' → '行政单位'."""
     return _NUMBERING.sub("", label_key(label)).strip()
@@ -64,11 +74,18 @@ def strip_numbering(label: str) -> str:
 
 def function_category_key(label: str) -> str | None:
     """item_key func_<类 code> for a T01/T04 expense category label, or None."""
-    name = strip_numbering(label)
+    code = _category_codes().get(strip_numbering(label))
+    return f"func_{code}" if code else None
+
+
+@cache
+def _category_codes() -> dict[str, str]:
+    """Category name → its 类 code (the first category naming it), built once."""
+    found: dict[str, str] = {}
     for code, names in FUNCTION_CATEGORIES.items():
-        if name in names:
-            return f"func_{code}"
-    return None
+        for name in names:
+            found.setdefault(name, code)
+    return found
 
 
 T01_ROWS = {
@@ -179,14 +196,9 @@ TABLES: dict[str, TableSpec] = {
 
 def item_key_for(spec: TableSpec, label: str) -> str | None:
     """Canonical item_key of a fixed-row label, or None when the spec does not know it."""
-    name = strip_numbering(label)
-    full = label_key(label)
-    for key, aliases in spec.rows.items():
-        for alias in aliases:
-            alias_key = label_key(alias)
-            if name == alias_key or full == alias_key:
-                return key
-    return None
+    index = spec.alias_keys
+    found = [index[key] for key in (strip_numbering(label), label_key(label)) if key in index]
+    return min(found)[1] if found else None  # the first row (in the spec's order) that either form names
 
 
 @cache

@@ -11,7 +11,7 @@ from __future__ import annotations
 from converter import lazy_re
 from converter.document import Document, Line
 from converter.layouts.tokens import has_layout_columns, is_number, tokens
-from converter.locate import NARRATIVE_START, find_sections, other_table_title, titles_before_tables
+from converter.locate import NARRATIVE_HINT, NARRATIVE_START, find_sections, other_table_title, other_titles
 from converter.model import Record, TableBlock
 from converter.normalize import clean_label, label_key, parse_amount, strip_markup
 from converter.specs.tables import LABEL_HEADERS
@@ -23,12 +23,14 @@ def unknown_tables(doc: Document) -> list[tuple[str, int, int]]:
     """(title, title index, end index) of each table no spec knows, the last printing of a title winning (a
     contents list names it first)."""
     lines = doc.lines
-    found = {label_key(title): index for index, title in titles_before_tables(lines, other_table_title)}
+    found = {label_key(title): index for index, title in other_titles(doc)}
     starts = sorted({section.title_index for section in find_sections(doc)} | set(found.values()))
     tables = []
     for index in sorted(found.values()):
         end = next((start for start in starts if start > index), len(lines))
         for j in range(index + 1, end):
+            if not NARRATIVE_HINT.search(lines[j].text):
+                continue
             text = clean_label(strip_markup(lines[j].text))
             if NARRATIVE_START.match(text) and not other_table_title(text):
                 end = j
