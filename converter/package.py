@@ -15,8 +15,9 @@ import os
 import re
 import shutil
 import tempfile
-from functools import cache
-from itertools import chain
+from functools import cache, lru_cache
+from itertools import chain, count
+from json.encoder import encode_basestring
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -205,8 +206,48 @@ def descriptor_text(report: Record, rows: dict[str, list[Record]], validated: di
     head_fields = _descriptor_head(report, rows)
     if validated is not None:
         head_fields["juesuan"]["validated"] = validated
-    head = _json(head_fields)  # "{\n  ...\n}": reopened before its closing brace
+    leaves: list[Any] = []
+    parts = _json_template(_shape(head_fields, leaves))
+    head = "".join(chain.from_iterable(zip(parts, map(_leaf_json, leaves)))) + parts[-1]
+    # head is "{\n  ...\n}": reopened before its closing brace
     return f"{head[:-2]},\n{_resources_json(tuple(rows))[2:]}\n"
+
+
+# Indented JSON is encoded in pure Python; the head of datapackage.json has the same shape (keys and nesting) in
+# every package: its indented text is kept per shape as a template, and only the leaves are encoded, in C.
+Shape = tuple | None
+_HOLE = "\ue000{}\ue000"  # a placeholder leaf (a private-use character: no key or constant of the head holds one)
+_HOLES = re.compile('"\ue000\\d+\ue000"')
+
+
+def _shape(value: Any, leaves: list[Any]) -> Shape:
+    """The shape of a JSON value: ("{", ((key, shape), ...)), ("[", (shape, ...)), or None for a leaf (a scalar,
+    an empty object or list), which is appended to `leaves` in the order json.dumps writes it."""
+    if isinstance(value, dict) and value:
+        return "{", tuple((key, _shape(item, leaves)) for key, item in value.items())
+    if isinstance(value, list | tuple) and value:
+        return "[", tuple(_shape(item, leaves) for item in value)
+    leaves.append(value)
+    return None
+
+
+def _leaf_json(value: Any) -> str:
+    """A leaf as json.dumps(..., ensure_ascii=False, indent=2) writes it inside an object."""
+    return encode_basestring(value) if type(value) is str else json.dumps(value, ensure_ascii=False)
+
+
+@lru_cache(maxsize=64)
+def _json_template(shape: Shape) -> tuple[str, ...]:
+    """The indented JSON of a value of this shape split at its leaves: text, leaf, text, …, leaf, text."""
+    holes = count()
+
+    def skeleton(part: Shape) -> Any:
+        if part is None:
+            return _HOLE.format(next(holes))
+        kind, items = part
+        return {key: skeleton(item) for key, item in items} if kind == "{" else [skeleton(item) for item in items]
+
+    return tuple(_HOLES.split(_json(skeleton(shape))))
 
 
 def package_files(extraction: Extraction) -> dict[str, str]:
@@ -217,7 +258,7 @@ def package_files(extraction: Extraction) -> dict[str, str]:
 def _package_data(extraction: Extraction) -> dict[str, bytes]:
     """Relative path → bytes of every file of the package (UTF-8, encoded once), datapackage.json last; raises
     InvalidRecords (FieldTooLong) when a record breaks the schemas: then nothing is written."""
-    from converter.validate import validate_records, validation_record
+    from converter.validate import certainly_valid, validate_records, validation_record
 
     report_id = extraction.report["report_id"]
     rows, texts = _rows_and_texts(extraction, report_id)
@@ -227,6 +268,8 @@ def _package_data(extraction: Extraction) -> dict[str, bytes]:
     problems = []
     for resource, text in texts.items():  # validate exactly what is written: what a reader of the CSV text gets
         values = rows[resource]
+        if certainly_valid(resource, values):
+            continue  # of exact types too, so they read back unchanged (tests/test_column_checks.py)
         if reads_back_unchanged(resource, values):
             written = values  # == read_csv_text(resource, text), without parsing it again
         else:

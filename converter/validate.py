@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from converter import __version__, registry
 from converter.limits import CSV_FIELD_LIMIT
 from converter.package import DATAPACKAGE, typed_value
-from converter.validators import fast_check
+from converter.validators import column_check, fast_check
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -124,6 +124,13 @@ def validate_rows(folder: Path, resource: str) -> list[Problem]:
     except csv.Error as exc:  # a field past the CSV field limit juesuan never writes, or a broken quote
         problems.append(Problem(name, f"unreadable CSV: {exc}", row=reader.line_num, source="package"))
     return problems
+
+
+def certainly_valid(resource: str, records: list[dict]) -> bool:
+    """Whether the records all pass the resource's JSON Schema with values of exact types (str, int, None), as
+    checked column by column (converter.validators.column_check); False: ask validate_records."""
+    check = column_check(resource)
+    return check is not None and check(records)
 
 
 def validate_records(resource: str, records: list[dict]) -> list[Problem]:

@@ -6,6 +6,8 @@ import re
 
 import pytest
 from conftest import seed
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from converter.convert import convert_file
 from converter.metadata import report_id_for
@@ -116,3 +118,25 @@ def test_records_that_break_the_schemas_are_never_written(tmp_path):
     with pytest.raises(InvalidRecords, match=r"narrative.csv:2 \[source_line\]"):
         write_package(extraction, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(department=st.one_of(st.none(), st.text()), year=st.one_of(st.none(), st.integers(), st.booleans()),
+       source_file=st.text(min_size=1), unit=st.one_of(st.none(), st.text(), st.floats(allow_nan=False)),
+       validated=st.booleans())
+def test_datapackage_json_is_the_plain_json_dump_whatever_the_values(department, year, source_file, unit, validated):
+    """The head is filled into a template of its indented JSON: the same text as json.dumps for any value."""
+    import json
+
+    from converter import registry
+    from converter.package import descriptor, descriptor_text
+    from converter.validate import validation_record
+
+    report = {"report_id": "r-1", "department": department, "year": year, "source_file": source_file,
+              "source_sha256": "0" * 64, "source_format": "txt", "amount_unit": unit}
+    rows = {name: [report] * (len(name) % 3) for name in registry.resource_names()}
+    meta = descriptor(report, rows)
+    record = validation_record({name: name * len(name) for name in rows}) if validated else None
+    if record:
+        meta["juesuan"]["validated"] = record
+    assert descriptor_text(report, rows, record) == json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
