@@ -24,6 +24,7 @@ from typing import Any
 
 from converter import __version__, limits, registry
 from converter.model import Extraction, Record
+from converter.shared_files import SharedFiles
 
 LICENSE = {
     "name": "CC-BY-4.0",
@@ -373,6 +374,7 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
             discard(backup)
         else:
             temp.rename(target)
+        _shared_files.landed(target)
     finally:
         discard(temp)
     return target
@@ -383,9 +385,14 @@ _CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
 _FILE_MODE = 0o666  # less the umask
 
 
+_shared_files = SharedFiles()
+SHARED_FOLDER = "schemas/"  # files with the same bytes in every package: hard-linked to the last package's
+
+
 def _write_files(folder: Path, files: list[tuple[str, bytes]]) -> None:
     """Create the files (relative path, bytes) in this order in a new folder; their folders ("schemas") are made
     at their first file. Paths are opened relative to the folder's descriptor: no path walk per file."""
+    _shared_files.begin()
     folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         made = {""}
@@ -394,11 +401,16 @@ def _write_files(folder: Path, files: list[tuple[str, bytes]]) -> None:
             if parent not in made:
                 os.makedirs(folder / parent, exist_ok=True)
                 made.add(parent)
+            shared = relative.startswith(SHARED_FOLDER)
+            if shared and _shared_files.link(relative, data, folder_fd):
+                continue
             fd = os.open(relative, _CREATE, _FILE_MODE, dir_fd=folder_fd)
             try:
                 remaining = memoryview(data)
                 while remaining:  # a regular file takes all at once, unless interrupted
                     remaining = remaining[os.write(fd, remaining):]
+                if shared:
+                    _shared_files.wrote(relative, data, fd)
             finally:
                 os.close(fd)
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from conftest import seed
@@ -140,3 +141,26 @@ def test_datapackage_json_is_the_plain_json_dump_whatever_the_values(department,
     if record:
         meta["juesuan"]["validated"] = record
     assert descriptor_text(report, rows, record) == json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_schema_copies_are_links_to_the_last_packages_while_they_hold_the_bytes_written(tmp_path):
+    """Each package's schemas/*.json holds the schema's bytes; a copy is a hard link to the last package's while that
+    one is unchanged, and a new file when it was changed, replaced or removed."""
+    from converter import registry
+
+    expected = {p.name: p.read_bytes() for p in registry.SCHEMA_DIR.glob("*.json") if p.stem in registry.RESOURCE_ORDER}
+    extractions = [convert_file(seed(number)) for number in ("000", "001", "002", "003")]
+    first = write_package(extractions[0], tmp_path / "a")
+    second = write_package(extractions[1], tmp_path / "a")
+    for folder in (first, second):
+        assert {p.name: p.read_bytes() for p in (folder / "schemas").iterdir()} == expected
+    assert (first / "schemas/narrative.json").stat().st_ino == (second / "schemas/narrative.json").stat().st_ino
+    changed = second / "schemas/narrative.json"
+    changed.write_bytes(changed.read_bytes().replace(b"{", b" ", 1))  # in place: the first package's copy too
+    third = write_package(extractions[2], tmp_path / "b")
+    assert (third / "schemas/narrative.json").read_bytes() == expected["narrative.json"]
+    assert (third / "schemas/narrative.json").stat().st_ino != changed.stat().st_ino
+    assert (third / "schemas/reports.json").stat().st_ino == (second / "schemas/reports.json").stat().st_ino
+    shutil.rmtree(third)
+    fourth = write_package(extractions[3], tmp_path / "b")
+    assert {p.name: p.read_bytes() for p in (fourth / "schemas").iterdir()} == expected
