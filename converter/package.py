@@ -15,12 +15,16 @@ import os
 import re
 import shutil
 import tempfile
-from functools import cache
+from functools import cache, lru_cache
+from itertools import chain, count
+from json.encoder import encode_basestring
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from converter import __version__, limits, registry
 from converter.model import Extraction, Record
+from converter.shared_files import SharedFiles
 
 LICENSE = {
     "name": "CC-BY-4.0",
@@ -46,42 +50,98 @@ class WorsePackage(Exception):
     """The new package holds less than the one already in place; it was not written."""
 
 
+@cache
+def _empty_row(resource: str) -> dict[str, None]:
+    """Every schema field of the resource, in schema order, set to None: the mould of its rows."""
+    return dict.fromkeys(registry.field_names(resource))
+
+
 def resource_rows(extraction: Extraction, report_id: str) -> dict[str, list[Record]]:
     """Every resource's rows with report_id, row_no and all schema fields, in schema field order."""
+    return _rows_and_texts(extraction, report_id)[0]
+
+
+def _rows_and_texts(extraction: Extraction, report_id: str) -> tuple[dict[str, list[Record]], dict[str, str]]:
+    """Every resource's rows (see resource_rows) and their CSV text (see csv_text).
+
+    Each value as the CSV gives it back: an empty string is an empty cell, which reads as null; a carriage return is
+    a line break ("\n"), as in the text readers (Python 3.11's csv writer leaves a lone "\r" unquoted). A carriage
+    return is rare: the rows are looked at value by value only when their CSV text holds one.
+    """
     rows: dict[str, list[Record]] = {}
+    texts: dict[str, str] = {}
     for resource in registry.resource_names():
-        fields = registry.field_names(resource)
-        known = frozenset(fields)
         source = [extraction.report] if resource == "reports" else extraction.rows(resource)
         if resource == "findings" and not source:
             source = [finding.as_record() for finding in extraction.findings]
-        result = []
-        for number, record in enumerate(source, start=1):
-            full = {"report_id": report_id, **record}
-            if "row_no" in known:
-                full["row_no"] = number
-            unknown = full.keys() - known
-            if unknown:
-                raise ValueError(f"{resource}: fields not in the schema: {', '.join(sorted(unknown))}")
-            # Each value as the CSV gives it back: an empty string is an empty cell, which reads as null; a carriage
-            # return is a line break ("\n"), as in the text readers (Python 3.11's csv writer leaves a lone "\r"
-            # unquoted).
-            result.append({name: None if (value := full.get(name)) == "" else
-                           value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) and "\r" in value
-                           else value for name in fields})
-        rows[resource] = result
-    return rows
+        values = _full_rows(resource, source, report_id)
+        text = csv_text(resource, values)
+        if "\r" in text:
+            values = [{name: value.replace("\r\n", "\n").replace("\r", "\n")
+                       if isinstance(value, str) and "\r" in value else value for name, value in row.items()}
+                      for row in values]
+            text = csv_text(resource, values)
+        rows[resource], texts[resource] = values, text
+    return rows, texts
+
+
+def _full_rows(resource: str, source: list[Record], report_id: str) -> list[Record]:
+    """The records with report_id, row_no and every schema field (None where absent), in schema order; '' → None."""
+    empty = _empty_row(resource)
+    numbered = "row_no" in empty
+    result = []
+    for number, record in enumerate(source, start=1):
+        full = {**empty, "report_id": report_id, **record}  # the mould's keys come first: schema order
+        if numbered:
+            full["row_no"] = number
+        if len(full) != len(empty):
+            unknown = full.keys() - empty.keys()
+            raise ValueError(f"{resource}: fields not in the schema: {', '.join(sorted(unknown))}")
+        if "" in full.values():  # one scan in C; the rare row with an empty string is rebuilt
+            full = {name: None if value == "" else value for name, value in full.items()}
+        result.append(full)
+    return result
 
 
 def csv_text(resource: str, rows: list[Record]) -> str:
-    """CSV text with the schema's header; None → empty cell."""
+    """CSV text with the schema's header, for rows holding every schema field in schema order (as resource_rows and
+    read_csv_text give them); None → empty cell (as the csv writer writes it)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    fields = registry.field_names(resource)
-    writer.writerow(fields)
-    for row in rows:
-        writer.writerow(["" if row.get(name) is None else row[name] for name in fields])
+    writer.writerow(registry.field_names(resource))
+    writer.writerows(map(dict.values, rows))
     return buffer.getvalue()
+
+
+_INTEGER_TYPES = frozenset({int, type(None)})
+_TEXT_TYPES = frozenset({str, type(None)})
+
+
+def reads_back_unchanged(resource: str, rows: list[Record]) -> bool:
+    """Whether `read_csv_text(resource, csv_text(resource, rows)) == rows` is certain for rows of resource_rows
+    (every schema field; no empty string, no carriage return): when every integer field holds an int or None and
+    every other field a str or None. tests/test_csv_roundtrip.py proves it for every code point in every position,
+    for generated records and for the shipped packages. Anything else (a float, a bool, a number in a text field,
+    digits in an integer field) may read back otherwise: package_files reads those rows back before validating."""
+    integers, texts = _columns(resource)
+    return _value_types(integers, rows) <= _INTEGER_TYPES and _value_types(texts, rows) <= _TEXT_TYPES
+
+
+@cache
+def _columns(resource: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(integer fields, other fields) of the resource."""
+    integers = _integer_names(resource)
+    fields = registry.field_names(resource)
+    return tuple(name for name in fields if name in integers), tuple(name for name in fields if name not in integers)
+
+
+def _value_types(names: tuple[str, ...], rows: list[Record]) -> set[type]:
+    """The types of the values of these fields over all rows (iterated in C: itemgetter, chain, map, set)."""
+    if not names:
+        return set()
+    if len(names) == 1:
+        return set(map(type, map(itemgetter(names[0]), rows)))
+    return set(map(type, chain.from_iterable(map(itemgetter(*names), rows))))
 
 
 def descriptor(report: Record, rows: dict[str, list[Record]]) -> dict[str, Any]:
@@ -147,40 +207,94 @@ def descriptor_text(report: Record, rows: dict[str, list[Record]], validated: di
     head_fields = _descriptor_head(report, rows)
     if validated is not None:
         head_fields["juesuan"]["validated"] = validated
-    head = _json(head_fields)  # "{\n  ...\n}": reopened before its closing brace
+    leaves: list[Any] = []
+    parts = _json_template(_shape(head_fields, leaves))
+    head = "".join(chain.from_iterable(zip(parts, map(_leaf_json, leaves)))) + parts[-1]
+    # head is "{\n  ...\n}": reopened before its closing brace
     return f"{head[:-2]},\n{_resources_json(tuple(rows))[2:]}\n"
+
+
+# Indented JSON is encoded in pure Python; the head of datapackage.json has the same shape (keys and nesting) in
+# every package: its indented text is kept per shape as a template, and only the leaves are encoded, in C.
+Shape = tuple | None
+_HOLE = "\ue000{}\ue000"  # a placeholder leaf (a private-use character: no key or constant of the head holds one)
+_HOLES = re.compile('"\ue000\\d+\ue000"')
+
+
+def _shape(value: Any, leaves: list[Any]) -> Shape:
+    """The shape of a JSON value: ("{", ((key, shape), ...)), ("[", (shape, ...)), or None for a leaf (a scalar,
+    an empty object or list), which is appended to `leaves` in the order json.dumps writes it."""
+    if isinstance(value, dict) and value:
+        return "{", tuple((key, _shape(item, leaves)) for key, item in value.items())
+    if isinstance(value, list | tuple) and value:
+        return "[", tuple(_shape(item, leaves) for item in value)
+    leaves.append(value)
+    return None
+
+
+def _leaf_json(value: Any) -> str:
+    """A leaf as json.dumps(..., ensure_ascii=False, indent=2) writes it inside an object."""
+    return encode_basestring(value) if type(value) is str else json.dumps(value, ensure_ascii=False)
+
+
+@lru_cache(maxsize=64)
+def _json_template(shape: Shape) -> tuple[str, ...]:
+    """The indented JSON of a value of this shape split at its leaves: text, leaf, text, …, leaf, text."""
+    holes = count()
+
+    def skeleton(part: Shape) -> Any:
+        if part is None:
+            return _HOLE.format(next(holes))
+        kind, items = part
+        return {key: skeleton(item) for key, item in items} if kind == "{" else [skeleton(item) for item in items]
+
+    return tuple(_HOLES.split(_json(skeleton(shape))))
 
 
 def package_files(extraction: Extraction) -> dict[str, str]:
     """Relative path → text of every file of the package."""
-    from converter.validate import validate_records, validation_record
+    return {path: data.decode("utf-8") for path, data in _package_data(extraction).items()}
+
+
+def _package_data(extraction: Extraction) -> dict[str, bytes]:
+    """Relative path → bytes of every file of the package (UTF-8, encoded once), datapackage.json last; raises
+    InvalidRecords (FieldTooLong) when a record breaks the schemas: then nothing is written."""
+    from converter.validate import certainly_valid, validate_records, validation_record
 
     report_id = extraction.report["report_id"]
-    rows = resource_rows(extraction, report_id)
-    texts = {resource: csv_text(resource, values) for resource, values in rows.items()}
+    rows, texts = _rows_and_texts(extraction, report_id)
     limit = limits.current().max_field_chars  # no value is longer than the CSV text it is part of
     _check_field_lengths(f"{extraction.report.get('source_file')} ({report_id})",
                          {resource: values for resource, values in rows.items() if len(texts[resource]) > limit})
     problems = []
-    for resource, text in texts.items():  # validate exactly what is written: the CSV text read back
-        written = read_csv_text(resource, text)
-        if len(written) != len(rows[resource]):
-            raise InvalidRecords(f"{report_id}: {resource}.csv reads back as {len(written)} rows, not"
-                                 f" {len(rows[resource])}; nothing written")
+    for resource, text in texts.items():  # validate exactly what is written: what a reader of the CSV text gets
+        values = rows[resource]
+        if certainly_valid(resource, values):
+            continue  # of exact types too, so they read back unchanged (tests/test_column_checks.py)
+        if reads_back_unchanged(resource, values):
+            written = values  # == read_csv_text(resource, text), without parsing it again
+        else:
+            written = read_csv_text(resource, text)
+            if len(written) != len(values):
+                raise InvalidRecords(f"{report_id}: {resource}.csv reads back as {len(written)} rows, not"
+                                     f" {len(values)}; nothing written")
         problems.extend(validate_records(resource, written))
     if problems:
         shown = "; ".join(str(problem) for problem in problems[:3])
         raise InvalidRecords(f"{report_id}: {len(problems)} record(s) break the schemas, nothing written: {shown}")
-    files = {DATAPACKAGE: descriptor_text(rows["reports"][0], rows, validation_record(texts))}
+    files = {}
     for resource, text in texts.items():
-        files[f"{resource}.csv"] = text
-        files[f"schemas/{resource}.json"] = _schema_text(resource)
+        files[f"{resource}.csv"] = text.encode("utf-8")
+        files[f"schemas/{resource}.json"] = _schema_bytes(resource)
+    written_csvs = {resource: files[f"{resource}.csv"] for resource in texts}
+    files[DATAPACKAGE] = descriptor_text(rows["reports"][0], rows, validation_record(written_csvs)).encode("utf-8")
     return files
 
 
 @cache
-def _schema_text(resource: str) -> str:
-    return (registry.SCHEMA_DIR / f"{resource}.json").read_text(encoding="utf-8")
+def _schema_bytes(resource: str) -> bytes:
+    """The resource's JSON Schema file as it is copied into every package, read once per process."""
+    return (registry.SCHEMA_DIR / f"{resource}.json").read_text(encoding="utf-8").encode("utf-8")
 
 
 def _check_field_lengths(where: str, rows: dict[str, list[Record]]) -> None:
@@ -232,7 +346,7 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / extraction.report["report_id"]
-    files = package_files(extraction)
+    files = _package_data(extraction)
     if target.exists() and not force:
         new_rows = sum(
             len(extraction.rows(name)) for name in registry.resource_names()
@@ -248,14 +362,7 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=out_dir))
     try:
         # datapackage.json last: a folder left by a killed run is never a (half) package
-        folders = {temp}
-        for relative, text in sorted(files.items(), key=lambda item: item[0] == DATAPACKAGE):
-            path = temp / relative
-            if path.parent not in folders:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(path.parent)
-            with open(path, "wb") as handle:  # the text as UTF-8, line ends as they are (a text file costs 2× more)
-                handle.write(text.encode("utf-8"))
+        _write_files(temp, sorted(files.items(), key=lambda item: item[0] == DATAPACKAGE))
         os.chmod(temp, 0o755)
         if target.exists() and exchange(temp, target):
             pass  # temp now holds the old package: removed below
@@ -267,9 +374,47 @@ def write_package(extraction: Extraction, out_dir: str | Path, force: bool = Fal
             discard(backup)
         else:
             temp.rename(target)
+        _shared_files.landed(target)
     finally:
         discard(temp)
     return target
+
+
+# open(path, "wb")'s flags and mode; os.open and os.write skip the file object's fstat, ioctl and lseek calls
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+_FILE_MODE = 0o666  # less the umask
+
+
+_shared_files = SharedFiles()
+SHARED_FOLDER = "schemas/"  # files with the same bytes in every package: hard-linked to the last package's
+
+
+def _write_files(folder: Path, files: list[tuple[str, bytes]]) -> None:
+    """Create the files (relative path, bytes) in this order in a new folder; their folders ("schemas") are made
+    at their first file. Paths are opened relative to the folder's descriptor: no path walk per file."""
+    _shared_files.begin()
+    folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        made = {""}
+        for relative, data in files:
+            parent = relative.rpartition("/")[0]
+            if parent not in made:
+                os.makedirs(folder / parent, exist_ok=True)
+                made.add(parent)
+            shared = relative.startswith(SHARED_FOLDER)
+            if shared and _shared_files.link(relative, data, folder_fd):
+                continue
+            fd = os.open(relative, _CREATE, _FILE_MODE, dir_fd=folder_fd)
+            try:
+                remaining = memoryview(data)
+                while remaining:  # a regular file takes all at once, unless interrupted
+                    remaining = remaining[os.write(fd, remaining):]
+                if shared:
+                    _shared_files.wrote(relative, data, fd)
+            finally:
+                os.close(fd)
+    finally:
+        os.close(folder_fd)
 
 
 def discard(folder: Path) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from converter import __version__, registry
 from converter.limits import CSV_FIELD_LIMIT
 from converter.package import DATAPACKAGE, typed_value
-from converter.validators import fast_check
+from converter.validators import column_check, fast_check
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -76,14 +76,16 @@ def schemas_sha256() -> str:
     return digest.hexdigest()
 
 
-def validation_record(texts: dict[str, str]) -> dict[str, object]:
+def validation_record(texts: dict[str, str] | dict[str, bytes]) -> dict[str, object]:
     """What the converter records in datapackage.json (`juesuan.validated`) about the CSV texts it validated against
-    the schemas before writing them: `juesuan build` trusts it while the CSVs and the schemas are unchanged."""
+    the schemas before writing them: `juesuan build` trusts it while the CSVs and the schemas are unchanged.
+    `texts`: resource → its CSV text, or the UTF-8 bytes of it as written."""
     return {
         "converter_version": __version__,
         "schemas_sha256": schemas_sha256(),
         "files_sha256": {
-            f"{resource}.csv": hashlib.sha256(text.encode()).hexdigest() for resource, text in texts.items()
+            f"{resource}.csv": hashlib.sha256(text if isinstance(text, bytes) else text.encode()).hexdigest()
+            for resource, text in texts.items()
         },
     }
 
@@ -124,11 +126,24 @@ def validate_rows(folder: Path, resource: str) -> list[Problem]:
     return problems
 
 
+def certainly_valid(resource: str, records: list[dict]) -> bool:
+    """Whether the records all pass the resource's JSON Schema with values of exact types (str, int, None), as
+    checked column by column (converter.validators.column_check); False: ask validate_records."""
+    check = column_check(resource)
+    return check is not None and check(records)
+
+
 def validate_records(resource: str, records: list[dict]) -> list[Problem]:
     """Records about to be written, against the resource's JSON Schema (row = CSV row number)."""
     from fastjsonschema import JsonSchemaException
 
     check = fast_check(resource)
+    try:
+        for record in records:  # the common case: every record passes
+            check(record)
+        return []
+    except JsonSchemaException:
+        pass
     problems = []
     for number, record in enumerate(records, start=2):
         try:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from conftest import seed
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from converter.convert import convert_file
 from converter.metadata import report_id_for
@@ -116,3 +119,48 @@ def test_records_that_break_the_schemas_are_never_written(tmp_path):
     with pytest.raises(InvalidRecords, match=r"narrative.csv:2 \[source_line\]"):
         write_package(extraction, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(department=st.one_of(st.none(), st.text()), year=st.one_of(st.none(), st.integers(), st.booleans()),
+       source_file=st.text(min_size=1), unit=st.one_of(st.none(), st.text(), st.floats(allow_nan=False)),
+       validated=st.booleans())
+def test_datapackage_json_is_the_plain_json_dump_whatever_the_values(department, year, source_file, unit, validated):
+    """The head is filled into a template of its indented JSON: the same text as json.dumps for any value."""
+    import json
+
+    from converter import registry
+    from converter.package import descriptor, descriptor_text
+    from converter.validate import validation_record
+
+    report = {"report_id": "r-1", "department": department, "year": year, "source_file": source_file,
+              "source_sha256": "0" * 64, "source_format": "txt", "amount_unit": unit}
+    rows = {name: [report] * (len(name) % 3) for name in registry.resource_names()}
+    meta = descriptor(report, rows)
+    record = validation_record({name: name * len(name) for name in rows}) if validated else None
+    if record:
+        meta["juesuan"]["validated"] = record
+    assert descriptor_text(report, rows, record) == json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_schema_copies_are_links_to_the_last_packages_while_they_hold_the_bytes_written(tmp_path):
+    """Each package's schemas/*.json holds the schema's bytes; a copy is a hard link to the last package's while that
+    one is unchanged, and a new file when it was changed, replaced or removed."""
+    from converter import registry
+
+    expected = {p.name: p.read_bytes() for p in registry.SCHEMA_DIR.glob("*.json") if p.stem in registry.RESOURCE_ORDER}
+    extractions = [convert_file(seed(number)) for number in ("000", "001", "002", "003")]
+    first = write_package(extractions[0], tmp_path / "a")
+    second = write_package(extractions[1], tmp_path / "a")
+    for folder in (first, second):
+        assert {p.name: p.read_bytes() for p in (folder / "schemas").iterdir()} == expected
+    assert (first / "schemas/narrative.json").stat().st_ino == (second / "schemas/narrative.json").stat().st_ino
+    changed = second / "schemas/narrative.json"
+    changed.write_bytes(changed.read_bytes().replace(b"{", b" ", 1))  # in place: the first package's copy too
+    third = write_package(extractions[2], tmp_path / "b")
+    assert (third / "schemas/narrative.json").read_bytes() == expected["narrative.json"]
+    assert (third / "schemas/narrative.json").stat().st_ino != changed.stat().st_ino
+    assert (third / "schemas/reports.json").stat().st_ino == (second / "schemas/reports.json").stat().st_ino
+    shutil.rmtree(third)
+    fourth = write_package(extractions[3], tmp_path / "b")
+    assert {p.name: p.read_bytes() for p in (fourth / "schemas").iterdir()} == expected
