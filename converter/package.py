@@ -386,6 +386,7 @@ _FILE_MODE = 0o666  # less the umask
 
 
 _shared_files = SharedFiles()
+PARTIAL_DESCRIPTOR = ".datapackage.json.part"  # datapackage.json while it is written
 SHARED_FOLDER = "schemas/"  # files with the same bytes in every package: hard-linked to the last package's
 
 
@@ -404,7 +405,10 @@ def _write_files(folder: Path, files: list[tuple[str, bytes]]) -> None:
             shared = relative.startswith(SHARED_FOLDER)
             if shared and _shared_files.link(relative, data, folder_fd):
                 continue
-            fd = os.open(relative, _CREATE, _FILE_MODE, dir_fd=folder_fd)
+            # datapackage.json is written under another name and renamed: a kill while it is being written never
+            # leaves a folder whose datapackage.json is cut short
+            name = PARTIAL_DESCRIPTOR if relative == DATAPACKAGE else relative
+            fd = os.open(name, _CREATE, _FILE_MODE, dir_fd=folder_fd)
             try:
                 remaining = memoryview(data)
                 while remaining:  # a regular file takes all at once, unless interrupted
@@ -413,6 +417,8 @@ def _write_files(folder: Path, files: list[tuple[str, bytes]]) -> None:
                     _shared_files.wrote(relative, data, fd)
             finally:
                 os.close(fd)
+            if name != relative:
+                os.rename(name, relative, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
     finally:
         os.close(folder_fd)
 
