@@ -42,7 +42,7 @@ class Section:
 
 
 TITLE_WORD = "表"  # every table title ends in it, a spec's or another table's: a line without it is no title
-PAGE_AFTER = re.compile(r"\s*\d+$")  # a TOC page number after a title
+PAGE_AFTER = lazy_re.compile(r"\s*\d+$")  # a TOC page number after a title
 # Necessary (not sufficient) characters of NARRATIVE_START and EMPTY_STATEMENT: markup removal and joined spaces keep
 # every character, so a line printing none of them is neither (the full patterns are tried on the others).
 NARRATIVE_CHARS = ("分", "明")

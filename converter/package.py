@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import os
-import re
 import shutil
 import tempfile
 from functools import cache, lru_cache
@@ -22,7 +21,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from converter import __version__, limits, registry
+from converter import __version__, lazy_re, limits, registry
 from converter.model import Extraction, Record
 from converter.shared_files import SharedFiles
 
@@ -218,7 +217,7 @@ def descriptor_text(report: Record, rows: dict[str, list[Record]], validated: di
 # every package: its indented text is kept per shape as a template, and only the leaves are encoded, in C.
 Shape = tuple | None
 _HOLE = "\ue000{}\ue000"  # a placeholder leaf (a private-use character: no key or constant of the head holds one)
-_HOLES = re.compile('"\ue000\\d+\ue000"')
+_HOLES = lazy_re.compile('"\ue000\\d+\ue000"')
 
 
 def _shape(value: Any, leaves: list[Any]) -> Shape:
@@ -450,7 +449,7 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-_LEFTOVER = re.compile(r"^\.(?P<name>.+?)\.(?:(?P<pid>\d+)\.(?:.+\.tmp|old)|[a-z0-9_]{8}|old)$")
+_LEFTOVER = lazy_re.compile(r"^\.(?P<name>.+?)\.(?:(?P<pid>\d+)\.(?:.+\.tmp|old)|[a-z0-9_]{8}|old)$")
 _cleaned: set[Path] = set()
 
 

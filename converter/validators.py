@@ -15,10 +15,10 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from converter import registry
+from converter import lazy_re, registry
 from converter.diskcache import load_or_build
 
-_FUNCTION = re.compile(r"^def (\w+)\(", re.M)
+_FUNCTION = lazy_re.compile(r"^def (\w+)\(", re.M)
 Codes = dict[str, tuple[str, Any]]  # resource → (function name, code object)
 
 

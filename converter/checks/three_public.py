@@ -184,7 +184,9 @@ def _change_rates(data: Data, r: Rule) -> Iterator[Finding]:
 
 BUDGET_START = lazy_re.compile(r"(?:年初|全年)?预算(?:数)?(?:为)?[\d,.]+万元")
 SPACES = lazy_re.compile(r"\s+")
-PATH = re.compile(r"^(?P<cat>[^()（）]+)[（(]类[)）](?P<sec>[^()（）]+)[（(]款[)）](?P<item>[^()（）]+)[（(]项[)）]$")
+PATH = lazy_re.compile(
+    r"^(?P<cat>[^()（）]+)[（(]类[)）](?P<sec>[^()（）]+)[（(]款[)）](?P<item>[^()（）]+)[（(]项[)）]$"
+)
 CATEGORY_CODES = {label_key(name): code for code, names in FUNCTION_CATEGORIES.items() for name in names}
 
 

@@ -27,6 +27,7 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from converter import lazy_re
 from converter.document import Document, Line
 from converter.layouts.cell_lines import regroup
 from converter.layouts.common import ORDINAL_TITLE, leave_out, new_block, raw_row, title_and_number
@@ -96,7 +97,7 @@ T09_IDENTITY = all_of(total_of("total", ("overseas_travel", "vehicle_total", "of
 T09_HEADERS = {"total": ("合计",), "overseas_travel": ("因公出国（境）费",), "vehicle_total": ("小计",),
                "vehicle_purchase": ("公务用车购置费",), "vehicle_operation": ("公务用车运行费",),
                "official_reception": ("公务接待费",), "meeting": ("会议费",), "training": ("培训费",)}
-NOTE = re.compile(r"^\s*(?:注|说明)\s*\d?\s*[:：]")
+NOTE = lazy_re.compile(r"^\s*(?:注|说明)\s*\d?\s*[:：]")
 MEASURES = {"预算数": "budget", "决算数": "actual", "预算": "budget", "决算": "actual"}
 
 

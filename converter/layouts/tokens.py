@@ -21,7 +21,9 @@ CLASS = lazy_re.compile(r"^\d{3}$")
 SUB = lazy_re.compile(r"^\d{2}$")
 DECIMAL = lazy_re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
 GLUED = lazy_re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+)(\D.*)$")  # "2,940.05使用非财政拨款结余" (pdfplumber)
-PAGE_NUMBER = re.compile(r"^(?:[-－—–]\s*\d+\s*[-－—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
+PAGE_NUMBER = lazy_re.compile(
+    r"^(?:[-－—–]\s*\d+\s*[-－—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$"
+)
 UNIT = lazy_re.compile(r"^(?:金额)?单位[:：]\s*(?:万元|元|千元)$")
 TOTAL_LABELS = ("合计", "总计")
 LAYOUT_GAP = lazy_re.compile(r"\S {2,}\S")
@@ -50,7 +52,9 @@ class Token(NamedTuple):
 CELL_WIDTH = 10.0  # cells (from the format, or tab-separated fields) stand this far apart, in x units
 
 
-INLINE_MARKUP = re.compile(r"</?(?:b|strong|i|em|u|span|font)(?:\s[^>]*)?>", re.IGNORECASE)  # <b>合计</b> in text cells
+INLINE_MARKUP = lazy_re.compile(  # <b>合计</b> in text cells
+    r"</?(?:b|strong|i|em|u|span|font)(?:\s[^>]*)?>", re.IGNORECASE
+)
 
 
 def _cells(line: Line) -> list[str] | None:

@@ -27,7 +27,9 @@ LEVEL1 = lazy_re.compile(rf"^[{CN_NUM}]+、")
 LEVEL2 = lazy_re.compile(rf"^[（(][{CN_NUM}]+[)）]")
 LEVEL3 = lazy_re.compile(r"^\d{1,2}[、.．]\s*(?=\D)")
 LEVEL4 = lazy_re.compile(r"^[（(]\d{1,2}[)）]")
-KEY_VALUE = re.compile(r"^[^\d，。；：、,;:\s][^，。；：、,;:\s]{1,14}[：:]\s*(?![指即为是])[^，。；：、,;:]{1,25}$")
+KEY_VALUE = lazy_re.compile(
+    r"^[^\d，。；：、,;:\s][^，。；：、,;:\s]{1,14}[：:]\s*(?![指即为是])[^，。；：、,;:]{1,25}$"
+)
 HEADING_END = lazy_re.compile(r"(?:情况|说明|结果|解释|职责|设置|构成|附件|分析报告|分析|结论|事项|表)$")
 SENTENCE_PUNCT = lazy_re.compile(r"[，。；：,;:！？]")
 TERMINAL = lazy_re.compile(r"[。；：;:！？!?][）)”\"』」]*$")

@@ -8,7 +8,6 @@ trailing 支出). The checks compare each share with amount / total and the shar
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from converter import lazy_re
@@ -21,8 +20,8 @@ CLASS_SHARE = lazy_re.compile(  # a CJK class: ~1 ms to compile, read from the d
     rf"(?:^|[：:；;，,。、])(?:\d{{1,2}}[、.．])?(?P<item>{CLASS})(?:支出)?[（(]?类?[)）]?(?:支出)?"
     rf"(?:为)?{NUM}万元[，,](?:占(?:比)?(?:为)?)(?P<share>\d+(?:\.\d+)?)%"
 )
-NOT_A_CLASS = re.compile(r"财政拨款|基本支出|项目支出|人员经费|公用经费|合计|总计|收入")
-SECTION = re.compile(GENERAL_SECTION)
+NOT_A_CLASS = lazy_re.compile(r"财政拨款|基本支出|项目支出|人员经费|公用经费|合计|总计|收入")
+SECTION = lazy_re.compile(GENERAL_SECTION)
 SHARE_SIGN = "%"  # every match ends with its share: a sentence without it is not searched
 
 

@@ -9,15 +9,14 @@ line without cells.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from converter import limits
+from converter import lazy_re, limits
 from converter.document import Document, Line
 from converter.normalize import is_amount
 
-_SPACE = re.compile(r"[\s\u00a0\u3000]+")
+_SPACE = lazy_re.compile(r"[\s\u00a0\u3000]+")
 
 
 def cell_text(raw: str | None) -> str:

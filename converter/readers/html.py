@@ -11,6 +11,7 @@ import codecs
 import re
 from pathlib import Path
 
+from converter import lazy_re
 from converter.document import Document
 from converter.readers.cells import LineWriter, Span, expand_spans
 
@@ -20,8 +21,8 @@ BLOCKS = {
     "header", "footer", "blockquote", "pre", "center", "caption", "title", "td", "th", "tr", "body", "form", "nav",
     "main", "aside", "figure", "figcaption", "address", "hr",
 }  # fmt: skip
-META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+META_CHARSET = lazy_re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+XML_DECLARATION = lazy_re.compile(r"^\s*<\?xml[^>]*\?>")
 CHINESE_LEGACY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
 
 

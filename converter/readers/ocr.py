@@ -25,6 +25,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+from converter import lazy_re
 from converter.document import Document, Line, Word
 from converter.model import Finding
 from converter.readers.ruling import A4_LONG_SIDE, RuledTable, ruled_page
@@ -43,11 +44,11 @@ MISSING_EXTRA = "reading scanned pages and images needs the OCR extra: pip insta
 
 _CONFUSABLE = str.maketrans("OoIl|", "00111")
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_RUN = re.compile(r"(?<![A-Za-z])[0-9OoIl|.,，．%％]+(?![A-Za-z])")
-_SPACE_IN_NUMBER = re.compile(  # "3832. 36", "3832 .36", "2, 106.66": blanks OCR put inside one printed figure
+_RUN = lazy_re.compile(r"(?<![A-Za-z])[0-9OoIl|.,，．%％]+(?![A-Za-z])")
+_SPACE_IN_NUMBER = lazy_re.compile(  # "3832. 36", "3832 .36", "2, 106.66": blanks OCR put inside one printed figure
     r"(?<=\d)\s*([.．])\s+(?=\d{1,2}(?!\d))|(?<=\d)\s+(?=[.．]\d)|(?<=\d[,，])\s+(?=\d{3}(?!\d))"
 )
-NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
+NUMBER = lazy_re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
 # characters the recogniser confuses inside the reports' own vocabulary, fixed only where the reading is no word:
 # "收人" for 收入 (income, on every table; 接收人, 吸收人才, 收人员 … are words and kept), "部内决算" for 部门决算
 LABEL_FIXES = ((re.compile(r"(?<![接吸])收人(?![才员口])"), "收入"), (re.compile(r"部内(?=决算)"), "部门"))

@@ -19,12 +19,11 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from converter import limits
+from converter import lazy_re, limits
 from converter.document import Document, Line, Word
 from converter.model import Finding
 from converter.readers.ocr import (
@@ -43,7 +42,7 @@ MIN_PICTURE_SHARE = 0.15  # a picture covering this share of a text page, with n
 SAME_LINE_OVERLAP = 0.5  # share of the smaller glyph height two glyphs must share to sit on one line
 WORD_GAP = 0.3  # a horizontal gap wider than this share of the glyph size is printed as a space
 PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD: the document needs a password to open
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+_CJK = lazy_re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
 Bbox = tuple[float, float, float, float]
 

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 
-from converter import limits
+from converter import lazy_re, limits
 from converter.document import Document
 from converter.readers.cells import LineWriter
 
-_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+_QUOTED = lazy_re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 
 
 def render_number(value: int | float | Decimal, number_format: str | None) -> str:

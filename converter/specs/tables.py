@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 
+from converter import lazy_re
 from converter.normalize import LABEL_CACHE, label_key
 
 
@@ -63,7 +63,9 @@ FUNCTION_CATEGORIES: dict[str, tuple[str, ...]] = {
     "234": ("抗疫特别国债安排的支出",),
 }
 
-_NUMBERING = re.compile(r"^[（(][一二三四五六七八九十]+[)）][、.．]?|^[一二三四五六七八九十]+[、.．]|^[0-9]+[、.．]")
+_NUMBERING = lazy_re.compile(
+    r"^[（(][一二三四五六七八九十]+[)）][、.．]?|^[一二三四五六七八九十]+[、.．]|^[0-9]+[、.．]"
+)
 
 
 @lru_cache(maxsize=LABEL_CACHE)  # asked for the same labels again and again by the table readers
@@ -207,7 +209,7 @@ def _title_index() -> dict[str, TableSpec]:
     return {label_key(alias): spec for spec in TABLES.values() for alias in spec.titles}
 
 
-_TITLE_PREFIX = re.compile(r"^(公开\d+表|表[一二三四五六七八九十]+|[一二三四五六七八九十]+、)")
+_TITLE_PREFIX = lazy_re.compile(r"^(公开\d+表|表[一二三四五六七八九十]+|[一二三四五六七八九十]+、)")
 
 
 def table_for_title(title: str) -> TableSpec | None:
