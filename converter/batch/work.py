@@ -52,17 +52,19 @@ def limit_memory(max_memory_mb: int | None) -> None:
 
 def warm_up() -> None:
     """Import the converter and build what every conversion uses (the table reader, the places index, the compiled
-    validators, the characters OpenCC can change) before forking workers, so that each inherits them."""
+    validators and column checks, the characters OpenCC can change) before forking
+    workers, so that each inherits them."""
     import converter.convert  # noqa: F401
     from converter import registry
     from converter.places import divisions_by_name
     from converter.readers.script import changeable
-    from converter.validators import fast_check
+    from converter.validators import column_check, fast_check
 
     divisions_by_name()
     changeable()
     for resource in registry.resource_names():
         fast_check(resource)
+        column_check(resource)
     gc.freeze()  # all of it lives as long as the workers: their collections never scan it (nor copy its pages)
 
 
