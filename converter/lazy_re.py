@@ -137,6 +137,7 @@ class _Table:
         return len(self.literals) + len(self.codes) >= TABLE_LIMIT
 
 
+@functools.cache  # constant for the process: read by _table and by every save
 def _table_key() -> bytes:
     """What the stored values depend on: the Python build, its regular-expression compiler (its files' sizes and
     times) and this module's source (which finds the literals)."""

@@ -92,7 +92,7 @@ def lines_with(doc: Document, hint: re.Pattern) -> list[int]:
     return doc.cache[key]
 
 
-def _hits(doc: Document, hint: re.Pattern, start: int, end: int) -> Iterator[int]:
+def hits(doc: Document, hint: re.Pattern, start: int, end: int) -> Iterator[int]:
     """Indexes start … end - 1 of the lines in which `hint` occurs, searched lazily and in C (compress, map)."""
     return compress(range(start, end), map(hint.search, map(attrgetter("text"), doc.lines[start:end])))
 
@@ -132,7 +132,7 @@ def _find_sections(doc: Document) -> list[Section]:
     for position, (index, _table_id) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
         end = min([end] + [other for other in others if other > index])  # a table no spec knows ends it too
-        end = next((j for j in _hits(doc, NARRATIVE_HINT, index + 1, end) if _starts_narrative(lines[j].text)), end)
+        end = narrative_start(doc, index + 1, end, _title_of)
         spec = next(s for i, s in candidates if i == index)
         section = Section(spec=spec, title=clean_label(strip_markup(lines[index].text)), title_index=index,
                           start=index + 1, end=end)
@@ -142,14 +142,18 @@ def _find_sections(doc: Document) -> list[Section]:
                 section.number_label = match.group(1).replace(" ", "")
                 break
         section.empty_note = next(filter(None, (_empty_statement(lines[j].text)
-                                                for j in _hits(doc, EMPTY_HINT, index + 1, end))), None)
+                                                for j in hits(doc, EMPTY_HINT, index + 1, end))), None)
         sections.append(section)
     return sections
 
 
-def _starts_narrative(text: str) -> bool:
-    """Whether a line heads the narrative (第三部分, …情况说明) rather than a table."""
-    return bool(NARRATIVE_START.match(clean_label(strip_markup(text)))) and not _title_of(text)
+def narrative_start(doc: Document, start: int, end: int, title_of: Callable[[str], object]) -> int:
+    """The first line of start … end - 1 that heads the narrative (第三部分, …情况说明) and that `title_of` does not
+    read as a table's title; `end` when none does."""
+    lines = doc.lines
+    return next((j for j in hits(doc, NARRATIVE_HINT, start, end)
+                 if NARRATIVE_START.match(clean_label(strip_markup(lines[j].text))) and not title_of(lines[j].text)),
+                end)
 
 
 def _empty_statement(text: str) -> str | None:

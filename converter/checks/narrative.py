@@ -8,7 +8,7 @@ else from the figures the narrative itself states.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from converter.checks.core import (
@@ -200,16 +200,9 @@ AMOUNT_KEYS = keys_by_rule(AMOUNT_FACTS)
 RATIO_KEYS = keys_by_rule(RATIO_FACTS)
 
 
-def distinct_facts(data: Data, keys: Iterable[str]) -> Iterator[Record]:
-    """Facts with a value whose key is in `keys`, once per (key, value): a figure restated is checked once."""
-    return iter(data.distinct_facts(keys))
-
-
 def _amount_rule(data: Data, r: Rule) -> Iterator[Finding]:
-    for fact in distinct_facts(data, AMOUNT_KEYS.get(r.id, ())):
-        rule_id, get = AMOUNT_FACTS[fact["metric_key"]]
-        if rule_id != r.id:
-            continue
+    for fact in data.distinct_facts(AMOUNT_KEYS.get(r.id, ())):  # this rule's keys only
+        _, get = AMOUNT_FACTS[fact["metric_key"]]
         label, (value, row, _) = get(data)
         tables, key = label.split()[0], fact["metric_key"]
         where = f"narrative {key} vs {label}"
@@ -251,10 +244,8 @@ def _amount_rule(data: Data, r: Rule) -> Iterator[Finding]:
 
 
 def _ratio_rule(data: Data, r: Rule) -> Iterator[Finding]:
-    for fact in distinct_facts(data, RATIO_KEYS.get(r.id, ())):
-        rule_id, numerators, denominators = RATIO_FACTS[fact["metric_key"]]
-        if rule_id != r.id:
-            continue
+    for fact in data.distinct_facts(RATIO_KEYS.get(r.id, ())):  # this rule's keys only
+        _, numerators, denominators = RATIO_FACTS[fact["metric_key"]]
         key = fact["metric_key"]
         numerator, denominator = first_figure(data, numerators), first_figure(data, denominators)
         if numerator is None or denominator is None:
@@ -284,7 +275,7 @@ def _ratio_rule(data: Data, r: Rule) -> Iterator[Finding]:
 
 
 def _change_rule(data: Data, r: Rule) -> Iterator[Finding]:
-    for fact in distinct_facts(data, CHANGE_FACTS):
+    for fact in data.distinct_facts(CHANGE_FACTS):
         change_key, currents = CHANGE_FACTS[fact["metric_key"]]
         change = next((f for f in data.fact(change_key) if f.get("value") is not None), None)
         current = first_figure(data, currents)
@@ -466,7 +457,7 @@ def n10(data: Data, r: Rule) -> Iterator[Finding]:
     count = next((f for f in data.fact(*PERF_COUNT_KEYS) if f.get("value")), None)
     scores = [dec(e.get("total_score")) for e in projects]
     comparable = count is not None and projects and len(projects) == int(dec(count["value"]) or 0)
-    for fact in distinct_facts(data, GRADE_COUNT_KEYS):
+    for fact in data.distinct_facts(GRADE_COUNT_KEYS):
         grade = GRADE_COUNT_KEYS[fact["metric_key"]]
         if not comparable or any(score is None for score in scores):
             continue
@@ -484,7 +475,7 @@ def n10(data: Data, r: Rule) -> Iterator[Finding]:
             tolerance=Decimal(0),
         )
     departments = [e for e in evaluations(data) if e.get("kind") == "department" and e.get("total_score")]
-    for fact in distinct_facts(data, {"performance_overall_score": None}):
+    for fact in data.distinct_facts(("performance_overall_score",)):
         if len(departments) == 1:
             yield equal(
                 r,

@@ -32,7 +32,6 @@ from converter.checks.core import (
 )
 from converter.checks.cross import Figure, coded
 from converter.checks.data import Data
-from converter.checks.narrative import distinct_facts
 from converter.model import Finding, Record
 from converter.normalize import label_key, to_halfwidth
 from converter.specs.tables import FUNCTION_CATEGORIES, strip_numbering
@@ -73,7 +72,7 @@ def _figure(data: Data, item: str | None, measure: str) -> tuple[str, Decimal] |
 )
 def n15(data: Data, r: Rule) -> Iterator[Finding]:
     keys = {_key(item, measure): (item, measure) for item in T09_ITEMS for measure in ("budget", "actual")}
-    for fact in distinct_facts(data, keys):
+    for fact in data.distinct_facts(keys):
         item, measure = keys[fact["metric_key"]]
         value, row, _ = t09_cell(data, measure, item)
         where = f"narrative {fact['metric_key']} vs T09 {measure} {item}"
@@ -122,7 +121,7 @@ def _ratio_inputs(data: Data, item: str | None, measure: str) -> tuple[tuple[str
 )
 def n16(data: Data, r: Rule) -> Iterator[Finding]:
     keys = {_key(item, measure): (item, measure) for item in T09_ITEMS for measure in ("completion_rate", "share")}
-    for fact in distinct_facts(data, keys):
+    for fact in data.distinct_facts(keys):
         item, measure = keys[fact["metric_key"]]
         inputs = _ratio_inputs(data, item, measure)
         if inputs is None or inputs[1][1] == 0:
@@ -154,7 +153,7 @@ def n16(data: Data, r: Rule) -> Iterator[Finding]:
 
 def _change_rates(data: Data, r: Rule) -> Iterator[Finding]:
     keys = {_key(item, "prior_year_change_rate"): item for item in (None, *T09_ITEMS)}
-    for fact in distinct_facts(data, keys):
+    for fact in data.distinct_facts(keys):
         item = keys[fact["metric_key"]]
         change = next(
             (f for f in data.fact(_key(item, "prior_year_change")) if f.get("sentence") == fact.get("sentence")), None

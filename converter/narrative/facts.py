@@ -446,12 +446,11 @@ FLAT_KEYS = (
 STATEMENT_KEYS = ("item_comparison", "no_procurement", "no_state_assets", *FLAT_KEYS)  # value: not a printed figure
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 ASIDE = r"(?:[（(][^）)]*[)）])?"  # "年初预算30万元（此外…3万元）"
-BUDGET_LINE = lazy_re.compile(
+BUDGET_LINE = LazyPattern(
     rf"(?:年初|全年)?预算(?:数)?(?:为)?(?P<budget>{NUMBER})万元{ASIDE}[，,]"
     rf"(?:支出决算|执行)(?:数)?(?:为|共)?(?P<expense>{NUMBER})万元{ASIDE}"
     rf"(?:[，,]完成(?:年初|全年)?预算(?:数)?的?(?P<rate>{NUMBER})(?P<unit>%)?)?"
 )
-BUDGET_WORD = "预算"  # every budget line holds it: a sentence without it is not searched
 COMPARISON = lazy_re.compile(
     r"决算(?:支出)?(?:数)?(?:(?P<word>大于|小于|高于|低于|超过|等于|相同于|持平于)(?:年初|全年)?预算"
     r"|与(?:年初|全年)?预算(?:安排)?(?:数)?(?P<same>一致|相同|持平|相等))"
@@ -474,7 +473,7 @@ def read_budget_lines(sentences: list[Sentence]) -> list[Fact]:
     facts: list[Fact] = []
     open_paragraph = None  # the paragraph of the last line while its wording is still to come
     for sentence in sentences:
-        lines = list(BUDGET_LINE.finditer(sentence.key)) if BUDGET_WORD in sentence.key else []
+        lines = list(BUDGET_LINE.finditer(sentence.key)) if BUDGET_LINE.could_match(sentence.key) else []
         if lines:
             line = lines[0]
             facts.append(Fact("item_budget", parse_amount(line["budget"]), "万元", line.group(0), sentence))

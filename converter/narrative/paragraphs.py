@@ -266,9 +266,10 @@ def build_paragraphs(doc: Document) -> list[Paragraph]:
         text = _clean(raw)
         if index - 1 in furniture or not text or _table_furniture(text):
             continue
-        if _toc_title(text) or _annex_title(text):
+        toc_title = _toc_title(text)
+        if toc_title or _annex_title(text):
             builder.flush()
-            in_annex_table = not _toc_title(text)
+            in_annex_table = not toc_title
             continue
         markdown = raw.lstrip().startswith("#")
         level, text, index = _heading(text, markdown, lines, index, skip, builder)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from converter import lazy_re
 from converter.document import Document, Line
 from converter.layouts.tokens import has_layout_columns, is_number, tokens
-from converter.locate import NARRATIVE_HINT, NARRATIVE_START, find_sections, other_table_title, other_titles
+from converter.locate import find_sections, narrative_start, other_table_title, other_titles
 from converter.model import Record, TableBlock
 from converter.normalize import clean_label, label_key, parse_amount, strip_markup
 from converter.specs.tables import LABEL_HEADERS
@@ -28,13 +28,7 @@ def unknown_tables(doc: Document) -> list[tuple[str, int, int]]:
     tables = []
     for index in sorted(found.values()):
         end = next((start for start in starts if start > index), len(lines))
-        for j in range(index + 1, end):
-            if not NARRATIVE_HINT.search(lines[j].text):
-                continue
-            text = clean_label(strip_markup(lines[j].text))
-            if NARRATIVE_START.match(text) and not other_table_title(text):
-                end = j
-                break
+        end = narrative_start(doc, index + 1, end, other_table_title)
         tables.append((clean_label(strip_markup(lines[index].text)), index, end))
     return tables
 
